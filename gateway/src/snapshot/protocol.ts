@@ -1,0 +1,37 @@
+// The snapshot stream wire protocol (HTTP/1.1, JSON), shared by the operator's server
+// (operator/src/edges) and the proxy's client (gateway/src/snapshot).
+//
+//   GET  /v1/snapshots/<namespace>/<name>    subscribe to one Gateway's snapshots
+//        Authorization: Bearer <token>, X-Proxy-Id: <unique id of this proxy process>
+//        200 application/x-ndjson: one StreamMessage per line. The first message is the current
+//        snapshot (if the Gateway has one), then one per change, and a ping every PING_INTERVAL_MS.
+//        A proxy that sees no line for 3 ping intervals reconnects.
+//   POST /v1/acks                            report the outcome of applying one snapshot
+//        Authorization: Bearer <token>, body: Ack (JSON). 204 on success.
+//
+//   401 {"error":{...}} without a valid token on either path. Secrets travel only here.
+import { z } from "zod";
+import { Snapshot } from "./schema.ts";
+
+export const PING_INTERVAL_MS = 10_000;
+export const SNAPSHOTS_PATH = "/v1/snapshots";
+export const ACKS_PATH = "/v1/acks";
+export const PROXY_ID_HEADER = "x-proxy-id";
+
+export const StreamMessage = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("snapshot"), snapshot: z.unknown() }),
+  z.object({ type: z.literal("ping") }),
+]);
+export type StreamMessage = { type: "snapshot"; snapshot: Snapshot } | { type: "ping" };
+
+export const Ack = z.object({
+  /** "<namespace>/<name>" */
+  gateway: z.string(),
+  proxyId: z.string().min(1),
+  version: z.number().int(),
+  hash: z.string(),
+  accepted: z.boolean(),
+  /** Why a snapshot was rejected (validation error summary; never secret values). */
+  reason: z.string().max(2000).optional(),
+});
+export type Ack = z.infer<typeof Ack>;

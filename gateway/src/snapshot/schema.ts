@@ -1,0 +1,153 @@
+// The snapshot contract between the operator (producer) and the proxy (consumer).
+//
+// A snapshot is the complete, self-contained configuration of ONE Gateway: its listeners, the
+// routes attached to them, the backends those routes use with their resolved credentials, and
+// the gateway keys clients must present. It mirrors the user's API (a route names its listeners,
+// a backend ref names its backend) so a reviewer can map every field back to a manifest.
+//
+// The translator (operator/src/core) produces GatewayConfig: pure, sorted, deterministic. The
+// snapshot stream stamps it with a version and a hash (Snapshot). The proxy validates every
+// snapshot with this schema and rejects (keeping the last good one) what does not parse or has
+// another schemaVersion.
+//
+// Secrets: `auth.credential` and `clientAuth.keys[].sha256` are the only secret-derived fields.
+// They travel only on the authenticated stream and are redacted from every dump and log.
+import { z } from "zod";
+
+export const SNAPSHOT_SCHEMA_VERSION = 1 as const;
+
+export const ListenerConfig = z.object({
+  name: z.string(),
+  /** The port in the Gateway spec. The proxy maps it to a local port (see --port-map). */
+  port: z.number().int().min(1).max(65535),
+  protocol: z.literal("HTTP"),
+  /** Listener hostname; absent matches any host. May start with "*." */
+  hostname: z.string().optional(),
+});
+export type ListenerConfig = z.infer<typeof ListenerConfig>;
+
+export const ProviderKind = z.enum(["openai", "azureopenai", "gemini", "anthropic"]);
+export type ProviderKind = z.infer<typeof ProviderKind>;
+
+export const UpstreamAuth = z.discriminatedUnion("mode", [
+  /** A credential the gateway injects (inline key or Secret value, already without "Bearer "). */
+  z.object({
+    mode: z.literal("inject"),
+    header: z.string(),
+    prefix: z.string(),
+    credential: z.string().min(1),
+    /** Where the credential came from, for the redacted dump: "inline" or "secret:<ns>/<name>#<key>". */
+    source: z.string(),
+  }),
+  /** Forward the client's credential header (`header`) unchanged. */
+  z.object({ mode: z.literal("passthrough"), header: z.string() }),
+  /** No credential (e.g. a local OpenAI-compatible server without auth). */
+  z.object({ mode: z.literal("none") }),
+]);
+export type UpstreamAuth = z.infer<typeof UpstreamAuth>;
+
+export const ProviderConfig = z.object({
+  /** Name within its priority group ("default" for a single-provider backend). */
+  name: z.string(),
+  kind: ProviderKind,
+  /** When set, overrides/fills the request body's model (openai, azureopenai, anthropic) or the path (gemini). */
+  model: z.string().optional(),
+  host: z.string(),
+  port: z.number().int().min(1).max(65535),
+  tls: z.boolean(),
+  /** Full upstream path override: every request to this provider goes to this path. */
+  path: z.string().optional(),
+  /** azureopenai only. */
+  azure: z.object({ deploymentName: z.string(), apiVersion: z.string() }).optional(),
+  /** gemini only. */
+  gemini: z.object({ apiVersion: z.string() }).optional(),
+  auth: UpstreamAuth,
+});
+export type ProviderConfig = z.infer<typeof ProviderConfig>;
+
+export const BackendConfig = z.object({
+  /** "<namespace>/<name>" of the AgentgatewayBackend. */
+  ref: z.string(),
+  namespace: z.string(),
+  name: z.string(),
+  /** Priority groups, highest first; providers within a group are load balanced. */
+  groups: z.array(z.array(ProviderConfig).min(1)).min(1),
+});
+export type BackendConfig = z.infer<typeof BackendConfig>;
+
+export const RouteMatch = z.object({
+  path: z.object({ type: z.enum(["PathPrefix", "Exact"]), value: z.string() }).optional(),
+  headers: z
+    .array(z.object({ name: z.string(), type: z.enum(["Exact", "RegularExpression"]), value: z.string() }))
+    .optional(),
+  /** Glob on the JSON body's "model" ('*' = any run of characters). */
+  model: z.string().optional(),
+});
+export type RouteMatch = z.infer<typeof RouteMatch>;
+
+export const ClientKey = z.object({
+  /** The Secret entry name: safe to log. */
+  id: z.string(),
+  /** Hex SHA-256 of the key; the proxy hashes the presented key and compares in constant time. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export const ClientAuth = z.object({
+  /** "<namespace>/<name>" of the Secret holding the keys. */
+  secretRef: z.string(),
+  keys: z.array(ClientKey),
+});
+export type ClientAuth = z.infer<typeof ClientAuth>;
+
+export const RouteConfig = z.object({
+  /** Stable id: "<Kind>/<namespace>/<name>/<ruleIndex>". Used in metrics labels and logs. */
+  id: z.string(),
+  kind: z.enum(["AIRoute", "HTTPRoute"]),
+  namespace: z.string(),
+  name: z.string(),
+  rule: z.number().int().min(0),
+  /** Names of the listeners this rule is attached to. */
+  listeners: z.array(z.string()).min(1),
+  /** Effective hostnames (route ∩ listener); empty means any host. */
+  hostnames: z.array(z.string()),
+  /** Any match selects the rule; empty means every request. */
+  matches: z.array(RouteMatch),
+  backends: z.array(z.object({ backend: z.string(), weight: z.number().int().min(0) })).min(1),
+  /** HTTPRoute URLRewrite path filter. */
+  rewrite: z
+    .object({ type: z.enum(["ReplaceFullPath", "ReplacePrefixMatch"]), value: z.string() })
+    .optional(),
+  timeouts: z.object({
+    requestMs: z.number().int().positive().optional(),
+    backendRequestMs: z.number().int().positive().optional(),
+  }),
+  retry: z.object({
+    attempts: z.number().int().min(0),
+    backoffMs: z.number().int().min(0),
+    codes: z.array(z.number().int()),
+  }),
+  /** Gateway keys required on this route (overrides the Gateway's). */
+  clientAuth: ClientAuth.optional(),
+});
+export type RouteConfig = z.infer<typeof RouteConfig>;
+
+/** What the translator produces for one Gateway. Sorted, deterministic, no version. */
+export const GatewayConfig = z.object({
+  schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
+  gateway: z.object({ namespace: z.string(), name: z.string() }),
+  listeners: z.array(ListenerConfig),
+  /** Sorted by route precedence (see docs/routing.md): the proxy takes the first match. */
+  routes: z.array(RouteConfig),
+  backends: z.array(BackendConfig),
+  /** Gateway keys required on every route of this Gateway unless the route has its own. */
+  clientAuth: ClientAuth.optional(),
+});
+export type GatewayConfig = z.infer<typeof GatewayConfig>;
+
+/** What travels on the stream: a GatewayConfig stamped with a version and its hash. */
+export const Snapshot = GatewayConfig.extend({
+  /** Monotonic per Gateway for the life of the operator process. */
+  version: z.number().int().min(1),
+  /** Hex SHA-256 of the canonical JSON of the GatewayConfig. */
+  hash: z.string(),
+});
+export type Snapshot = z.infer<typeof Snapshot>;

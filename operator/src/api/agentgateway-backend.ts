@@ -1,0 +1,164 @@
+// AgentgatewayBackend (agentgateway.dev/v1alpha1): one LLM provider, or priority groups of them,
+// plus how to authenticate to it. Compatible with the upstream agentgateway shape.
+import { z } from "zod";
+import { Condition, ObjectMeta, SecretReference } from "./meta.ts";
+
+export const OpenAIProvider = z
+  .object({
+    model: z
+      .string()
+      .optional()
+      .meta({ description: "Model to use. When set it overrides the model in the request body." }),
+  })
+  .meta({ description: "OpenAI or any OpenAI-compatible API (chat completions, models, embeddings, responses)." });
+
+export const AzureOpenAIProvider = z
+  .object({
+    endpoint: z
+      .string()
+      .min(1)
+      .meta({ description: "Azure OpenAI resource host, e.g. my-resource.openai.azure.com." }),
+    deploymentName: z.string().min(1).meta({ description: "Name of the model deployment." }),
+    apiVersion: z.string().optional().meta({ description: "api-version query parameter. Default 2024-10-21." }),
+  })
+  .meta({ description: "Azure OpenAI: requests go to /openai/deployments/{deploymentName}/... with api-version." });
+
+export const GeminiProvider = z
+  .object({
+    model: z.string().min(1).meta({ description: "Gemini model, e.g. gemini-2.0-flash." }),
+    apiVersion: z.string().optional().meta({ description: "Gemini API version path segment. Default v1beta." }),
+  })
+  .meta({ description: "Google Gemini native API (generateContent / streamGenerateContent)." });
+
+export const AnthropicProvider = z
+  .object({
+    model: z
+      .string()
+      .optional()
+      .meta({ description: "Model to use. When set it overrides the model in the request body." }),
+  })
+  .meta({ description: "Anthropic Messages API (/v1/messages)." });
+
+const providerKinds = ["openai", "azureopenai", "gemini", "anthropic"] as const;
+export type ProviderKind = (typeof providerKinds)[number];
+export const PROVIDER_KINDS: readonly ProviderKind[] = providerKinds;
+
+const exactlyOne = (fields: readonly string[], what: string) => ({
+  rule: `[${fields.map((f) => `has(self.${f})`).join(", ")}].filter(x, x).size() == 1`,
+  message: `exactly one of ${fields.join(", ")} must be set (${what})`,
+});
+
+export const LLMProvider = z
+  .object({
+    openai: OpenAIProvider.optional(),
+    azureopenai: AzureOpenAIProvider.optional(),
+    gemini: GeminiProvider.optional(),
+    anthropic: AnthropicProvider.optional(),
+    host: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: "Override the provider's default host (e.g. a self-hosted or compatible endpoint)." }),
+    port: z.number().int().min(1).max(65535).optional().meta({ description: "Override the provider's port." }),
+    path: z
+      .string()
+      .startsWith("/")
+      .optional()
+      .meta({ description: "Override the full upstream request path for every request to this provider." }),
+    plaintext: z.boolean().optional().meta({
+      description:
+        "Connect to host:port over plain HTTP instead of TLS. For local or in-cluster endpoints (e.g. a simulator or Ollama); never use it across a network you do not trust.",
+    }),
+  })
+  .meta({
+    description: "One LLM provider: exactly one of openai, azureopenai, gemini, anthropic.",
+    "x-kubernetes-validations": [exactlyOne(providerKinds, "provider")],
+  });
+export type LLMProvider = z.infer<typeof LLMProvider>;
+
+export const NamedProvider = LLMProvider.extend({
+  name: z.string().min(1).max(63).meta({ description: "Name of this provider within its group." }),
+}).meta({
+  description: "A named provider in a priority group.",
+  "x-kubernetes-validations": [exactlyOne(providerKinds, "provider")],
+});
+
+export const PriorityGroup = z
+  .object({
+    providers: z.array(NamedProvider).min(1).meta({ description: "Providers of equal priority (load balanced)." }),
+  })
+  .meta({ description: "A priority group. The next group is used when every provider in this one fails." });
+
+export const AIBackend = z
+  .object({
+    provider: LLMProvider.optional(),
+    groups: z
+      .array(PriorityGroup)
+      .min(1)
+      .optional()
+      .meta({ description: "Priority groups, highest priority first, for failover." }),
+  })
+  .meta({
+    description: "An LLM backend: one provider, or priority groups of providers.",
+    "x-kubernetes-validations": [exactlyOne(["provider", "groups"], "ai")],
+  });
+
+export const AuthPolicy = z
+  .object({
+    key: z.string().min(1).optional().meta({
+      description: "Inline API key. Stored in the object itself: prefer secretRef outside of demos.",
+    }),
+    secretRef: SecretReference.extend({
+      key: z.string().optional().meta({
+        description:
+          "Key in the Secret's data. Default: Authorization, then apiKey, api-key, api_key, then the only key. A leading 'Bearer ' is stripped.",
+      }),
+    })
+      .optional()
+      .meta({ description: "Read the API key from a Secret. Rotating the Secret takes effect without restarts." }),
+    passthrough: z
+      .object({})
+      .optional()
+      .meta({ description: "Forward the client's own credential header to the provider unchanged." }),
+    header: z
+      .object({
+        name: z.string().min(1).optional().meta({ description: "Header to carry the key, e.g. api-key." }),
+        prefix: z.string().optional().meta({ description: "Prefix before the key, e.g. 'Bearer '. May be empty." }),
+      })
+      .optional()
+      .meta({ description: "Override the provider's default auth header name and prefix." }),
+  })
+  .meta({
+    description: "How the gateway authenticates to the provider: exactly one of key, secretRef, passthrough.",
+    "x-kubernetes-validations": [exactlyOne(["key", "secretRef", "passthrough"], "auth")],
+  });
+export type AuthPolicy = z.infer<typeof AuthPolicy>;
+
+export const BackendPolicies = z
+  .object({
+    auth: AuthPolicy.optional(),
+  })
+  .meta({ description: "Policies applied to requests sent to this backend." });
+
+export const AgentgatewayBackendSpec = z
+  .object({
+    ai: AIBackend.meta({ description: "LLM provider configuration." }),
+    policies: BackendPolicies.optional(),
+  })
+  .meta({ description: "AgentgatewayBackend spec." });
+export type AgentgatewayBackendSpec = z.infer<typeof AgentgatewayBackendSpec>;
+
+export const AgentgatewayBackendStatus = z
+  .object({
+    conditions: z.array(Condition).optional(),
+  })
+  .meta({ description: "Observed state: Accepted and ResolvedRefs conditions." });
+
+export const AgentgatewayBackend = z.object({
+  apiVersion: z.literal("agentgateway.dev/v1alpha1"),
+  kind: z.literal("AgentgatewayBackend"),
+  metadata: ObjectMeta,
+  spec: AgentgatewayBackendSpec,
+  status: AgentgatewayBackendStatus.optional(),
+});
+export type AgentgatewayBackend = z.infer<typeof AgentgatewayBackend>;

@@ -1,0 +1,102 @@
+// AIRoute (agentgateway.dev/v1alpha1): attaches LLM backends to Gateway listeners. Shaped like
+// HTTPRoute, plus a match on the request body's model.
+import { z } from "zod";
+import { Condition, ObjectMeta, ParentReference, SecretReference } from "./meta.ts";
+
+export const PathMatch = z.object({
+  type: z
+    .enum(["PathPrefix", "Exact"])
+    .optional()
+    .meta({ description: "How to match the path. Default PathPrefix." }),
+  value: z.string().startsWith("/").meta({ description: "The path to match." }),
+});
+
+export const HeaderMatch = z.object({
+  type: z.enum(["Exact", "RegularExpression"]).optional().meta({ description: "Default Exact." }),
+  name: z.string().min(1).meta({ description: "Header name (case-insensitive)." }),
+  value: z.string().meta({ description: "Value to match." }),
+});
+
+export const AIRouteMatch = z
+  .object({
+    path: PathMatch.optional(),
+    headers: z.array(HeaderMatch).optional(),
+    model: z.string().min(1).optional().meta({
+      description: "Glob on the request body's model field ('*' matches any run of characters), e.g. gpt-4o*.",
+    }),
+  })
+  .meta({ description: "All set fields must match." });
+export type AIRouteMatch = z.infer<typeof AIRouteMatch>;
+
+export const AIBackendRef = z.object({
+  group: z.string().optional().meta({ description: "Default agentgateway.dev." }),
+  kind: z.string().optional().meta({ description: "Default AgentgatewayBackend." }),
+  name: z.string().min(1),
+  namespace: z
+    .string()
+    .optional()
+    .meta({ description: "Default: the route's namespace. Another namespace needs a ReferenceGrant." }),
+  weight: z.number().int().min(0).max(1000000).optional().meta({ description: "Relative weight. Default 1." }),
+});
+export type AIBackendRef = z.infer<typeof AIBackendRef>;
+
+export const Duration = z
+  .string()
+  .regex(/^([0-9]{1,5}(h|m|s|ms)){1,4}$/)
+  .meta({ description: "A Gateway API duration, e.g. 30s, 1m, 500ms." });
+
+export const AIRouteRule = z.object({
+  matches: z
+    .array(AIRouteMatch)
+    .max(16)
+    .optional()
+    .meta({ description: "Any match selects the rule. None: every request on the listener." }),
+  backendRefs: z.array(AIBackendRef).min(1).max(16),
+  timeouts: z
+    .object({
+      request: Duration.optional().meta({ description: "Whole-request timeout, including retries." }),
+      backendRequest: Duration.optional().meta({ description: "Timeout of one attempt to a backend." }),
+    })
+    .optional(),
+  retry: z
+    .object({
+      attempts: z.number().int().min(0).max(10).optional().meta({ description: "Retries after the first try." }),
+      backoff: Duration.optional(),
+      codes: z
+        .array(z.number().int().min(400).max(599))
+        .optional()
+        .meta({ description: "Upstream statuses that are retried. Default 429, 500, 502, 503, 504." }),
+    })
+    .optional(),
+});
+export type AIRouteRule = z.infer<typeof AIRouteRule>;
+
+export const AIRouteSpec = z.object({
+  parentRefs: z.array(ParentReference).min(1).max(32),
+  hostnames: z.array(z.string().min(1)).max(16).optional(),
+  rules: z.array(AIRouteRule).min(1).max(64),
+  clientAuth: z
+    .object({
+      secretRef: SecretReference.meta({
+        description: "Secret whose entries are the accepted gateway keys; each entry's name is the key id.",
+      }),
+    })
+    .optional()
+    .meta({ description: "Require clients to send 'Authorization: Bearer <gateway key>'." }),
+});
+export type AIRouteSpec = z.infer<typeof AIRouteSpec>;
+
+export const RouteParentStatus = z.object({
+  parentRef: ParentReference,
+  controllerName: z.string(),
+  conditions: z.array(Condition).optional(),
+});
+
+export const AIRoute = z.object({
+  apiVersion: z.literal("agentgateway.dev/v1alpha1"),
+  kind: z.literal("AIRoute"),
+  metadata: ObjectMeta,
+  spec: AIRouteSpec,
+  status: z.object({ parents: z.array(RouteParentStatus).optional() }).optional(),
+});
+export type AIRoute = z.infer<typeof AIRoute>;

@@ -30,7 +30,12 @@ if (extra.length === 0) {
 const files =
   extra.filter((a) => !a.startsWith("-")).length > 0
     ? []
-    : globSync(["operator/src/**/*.test.ts", "gateway/src/**/*.test.ts", "scripts/**/*.test.ts", "e2e/**/*.test.ts"]).sort();
+    : globSync([
+        "operator/src/**/*.test.ts",
+        "gateway/src/**/*.test.ts",
+        "scripts/**/*.test.ts",
+        "e2e/**/*.test.ts",
+      ]).sort();
 run("tests", "node", [
   "--test",
   "--test-reporter=spec",

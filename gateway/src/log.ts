@@ -1,7 +1,7 @@
 // The one structured JSON logger (pino). Every component takes a child of it with its own
 // `component` field; objects are named by kind and namespace/name. Secret-bearing fields are
 // redacted by path as a second line of defence: code must not log credentials in the first place.
-import { pino, type Logger } from "pino";
+import { type Logger, pino } from "pino";
 
 export type { Logger };
 
@@ -19,7 +19,9 @@ export const REDACT_PATHS = [
   "*.token",
 ];
 
-export function createLogger(opts: { level?: string; component?: string; destination?: pino.DestinationStream } = {}): Logger {
+export function createLogger(
+  opts: { level?: string; component?: string; destination?: pino.DestinationStream } = {},
+): Logger {
   const base = pino(
     {
       level: opts.level ?? process.env.LOG_LEVEL ?? "info",

@@ -11,7 +11,7 @@
 //
 //   401 {"error":{...}} without a valid token on either path. Secrets travel only here.
 import { z } from "zod";
-import { Snapshot } from "./schema.ts";
+import type { Snapshot } from "./schema.ts";
 
 export const PING_INTERVAL_MS = 10_000;
 export const SNAPSHOTS_PATH = "/v1/snapshots";

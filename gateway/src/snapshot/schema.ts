@@ -99,19 +99,23 @@ export const ClientAuth = z.object({
 export type ClientAuth = z.infer<typeof ClientAuth>;
 
 export const RouteConfig = z.object({
-  /** Stable id: "<Kind>/<namespace>/<name>/<ruleIndex>". Used in metrics labels and logs. */
+  /** Stable id of the rule: "<Kind>/<namespace>/<name>/<ruleIndex>". Used in metrics labels and logs. */
   id: z.string(),
   kind: z.enum(["AIRoute", "HTTPRoute"]),
   namespace: z.string(),
   name: z.string(),
   rule: z.number().int().min(0),
+  /** Index of `match` within the rule's matches (0 when the rule has none). */
+  matchIndex: z.number().int().min(0),
   /** Names of the listeners this rule is attached to. */
   listeners: z.array(z.string()).min(1),
   /** Effective hostnames (route ∩ listener); empty means any host. */
   hostnames: z.array(z.string()),
-  /** Any match selects the rule; empty means every request. */
-  matches: z.array(RouteMatch),
-  backends: z.array(z.object({ backend: z.string(), weight: z.number().int().min(0) })).min(1),
+  /** One match of the rule ({} matches every request). A rule with N matches gives N entries,
+   * so entries can be sorted by Gateway API precedence match by match. */
+  match: RouteMatch,
+  /** Resolved backends only. Empty when none resolved: the proxy answers 500 (fail closed). */
+  backends: z.array(z.object({ backend: z.string(), weight: z.number().int().min(0) })),
   /** HTTPRoute URLRewrite path filter. */
   rewrite: z
     .object({ type: z.enum(["ReplaceFullPath", "ReplacePrefixMatch"]), value: z.string() })
@@ -135,7 +139,9 @@ export const GatewayConfig = z.object({
   schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
   gateway: z.object({ namespace: z.string(), name: z.string() }),
   listeners: z.array(ListenerConfig),
-  /** Sorted by route precedence (see docs/routing.md): the proxy takes the first match. */
+  /** Sorted by Gateway API precedence within a hostname (exact path, longest prefix, most header
+   * matches, model match, oldest route, namespace/name, rule, match). The proxy first narrows by
+   * listener and by the most specific matching hostname, then takes the first entry that matches. */
   routes: z.array(RouteConfig),
   backends: z.array(BackendConfig),
   /** Gateway keys required on every route of this Gateway unless the route has its own. */

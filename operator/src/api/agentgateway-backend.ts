@@ -10,7 +10,9 @@ export const OpenAIProvider = z
       .optional()
       .meta({ description: "Model to use. When set it overrides the model in the request body." }),
   })
-  .meta({ description: "OpenAI or any OpenAI-compatible API (chat completions, models, embeddings, responses)." });
+  .meta({
+    description: "OpenAI or any OpenAI-compatible API (chat completions, models, embeddings, responses).",
+  });
 
 export const AzureOpenAIProvider = z
   .object({
@@ -19,14 +21,22 @@ export const AzureOpenAIProvider = z
       .min(1)
       .meta({ description: "Azure OpenAI resource host, e.g. my-resource.openai.azure.com." }),
     deploymentName: z.string().min(1).meta({ description: "Name of the model deployment." }),
-    apiVersion: z.string().optional().meta({ description: "api-version query parameter. Default 2024-10-21." }),
+    apiVersion: z
+      .string()
+      .optional()
+      .meta({ description: "api-version query parameter. Default 2024-10-21." }),
   })
-  .meta({ description: "Azure OpenAI: requests go to /openai/deployments/{deploymentName}/... with api-version." });
+  .meta({
+    description: "Azure OpenAI: requests go to /openai/deployments/{deploymentName}/... with api-version.",
+  });
 
 export const GeminiProvider = z
   .object({
     model: z.string().min(1).meta({ description: "Gemini model, e.g. gemini-2.0-flash." }),
-    apiVersion: z.string().optional().meta({ description: "Gemini API version path segment. Default v1beta." }),
+    apiVersion: z
+      .string()
+      .optional()
+      .meta({ description: "Gemini API version path segment. Default v1beta." }),
   })
   .meta({ description: "Google Gemini native API (generateContent / streamGenerateContent)." });
 
@@ -58,8 +68,16 @@ export const LLMProvider = z
       .string()
       .min(1)
       .optional()
-      .meta({ description: "Override the provider's default host (e.g. a self-hosted or compatible endpoint)." }),
-    port: z.number().int().min(1).max(65535).optional().meta({ description: "Override the provider's port." }),
+      .meta({
+        description: "Override the provider's default host (e.g. a self-hosted or compatible endpoint).",
+      }),
+    port: z
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .optional()
+      .meta({ description: "Override the provider's port." }),
     path: z
       .string()
       .startsWith("/")
@@ -85,7 +103,10 @@ export const NamedProvider = LLMProvider.extend({
 
 export const PriorityGroup = z
   .object({
-    providers: z.array(NamedProvider).min(1).meta({ description: "Providers of equal priority (load balanced)." }),
+    providers: z
+      .array(NamedProvider)
+      .min(1)
+      .meta({ description: "Providers of equal priority (load balanced)." }),
   })
   .meta({ description: "A priority group. The next group is used when every provider in this one fails." });
 
@@ -115,7 +136,9 @@ export const AuthPolicy = z
       }),
     })
       .optional()
-      .meta({ description: "Read the API key from a Secret. Rotating the Secret takes effect without restarts." }),
+      .meta({
+        description: "Read the API key from a Secret. Rotating the Secret takes effect without restarts.",
+      }),
     passthrough: z
       .object({})
       .optional()
@@ -123,7 +146,10 @@ export const AuthPolicy = z
     header: z
       .object({
         name: z.string().min(1).optional().meta({ description: "Header to carry the key, e.g. api-key." }),
-        prefix: z.string().optional().meta({ description: "Prefix before the key, e.g. 'Bearer '. May be empty." }),
+        prefix: z
+          .string()
+          .optional()
+          .meta({ description: "Prefix before the key, e.g. 'Bearer '. May be empty." }),
       })
       .optional()
       .meta({ description: "Override the provider's default auth header name and prefix." }),

@@ -22,7 +22,8 @@ export const AIRouteMatch = z
     path: PathMatch.optional(),
     headers: z.array(HeaderMatch).optional(),
     model: z.string().min(1).optional().meta({
-      description: "Glob on the request body's model field ('*' matches any run of characters), e.g. gpt-4o*.",
+      description:
+        "Glob on the request body's model field ('*' matches any run of characters), e.g. gpt-4o*.",
     }),
   })
   .meta({ description: "All set fields must match." });
@@ -36,7 +37,13 @@ export const AIBackendRef = z.object({
     .string()
     .optional()
     .meta({ description: "Default: the route's namespace. Another namespace needs a ReferenceGrant." }),
-  weight: z.number().int().min(0).max(1000000).optional().meta({ description: "Relative weight. Default 1." }),
+  weight: z
+    .number()
+    .int()
+    .min(0)
+    .max(1000000)
+    .optional()
+    .meta({ description: "Relative weight. Default 1." }),
 });
 export type AIBackendRef = z.infer<typeof AIBackendRef>;
 
@@ -60,7 +67,13 @@ export const AIRouteRule = z.object({
     .optional(),
   retry: z
     .object({
-      attempts: z.number().int().min(0).max(10).optional().meta({ description: "Retries after the first try." }),
+      attempts: z
+        .number()
+        .int()
+        .min(0)
+        .max(10)
+        .optional()
+        .meta({ description: "Retries after the first try." }),
       backoff: Duration.optional(),
       codes: z
         .array(z.number().int().min(400).max(599))

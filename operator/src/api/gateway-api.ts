@@ -1,8 +1,8 @@
 // Lenient subsets of the Gateway API and core kinds we read. Their CRDs are upstream's; we never
 // generate them. Unknown fields pass through so a newer Gateway API release does not break us.
 import { z } from "zod";
+import { Duration, HeaderMatch, PathMatch } from "./airoute.ts";
 import { Condition, ObjectMeta, ParentReference } from "./meta.ts";
-import { PathMatch, HeaderMatch, Duration } from "./airoute.ts";
 
 export const CONTROLLER_NAME = "agentgateway.dev/ai-gateway";
 export const GATEWAY_GROUP = "gateway.networking.k8s.io";
@@ -30,7 +30,9 @@ export const Listener = z.looseObject({
             .looseObject({
               matchLabels: z.record(z.string(), z.string()).optional(),
               matchExpressions: z
-                .array(z.object({ key: z.string(), operator: z.string(), values: z.array(z.string()).optional() }))
+                .array(
+                  z.object({ key: z.string(), operator: z.string(), values: z.array(z.string()).optional() }),
+                )
                 .optional(),
             })
             .optional(),
@@ -101,7 +103,9 @@ export const HTTPRoute = z.looseObject({
             .optional(),
           filters: z.array(HTTPRouteFilter).optional(),
           backendRefs: z.array(HTTPBackendRef).optional(),
-          timeouts: z.looseObject({ request: Duration.optional(), backendRequest: Duration.optional() }).optional(),
+          timeouts: z
+            .looseObject({ request: Duration.optional(), backendRequest: Duration.optional() })
+            .optional(),
         }),
       )
       .optional(),
@@ -142,7 +146,9 @@ export const Service = z.looseObject({
     .looseObject({
       loadBalancer: z
         .looseObject({
-          ingress: z.array(z.looseObject({ ip: z.string().optional(), hostname: z.string().optional() })).optional(),
+          ingress: z
+            .array(z.looseObject({ ip: z.string().optional(), hostname: z.string().optional() }))
+            .optional(),
         })
         .optional(),
     })

@@ -10,6 +10,7 @@ export const ObjectMeta = z.looseObject({
   resourceVersion: z.string().optional(),
   labels: z.record(z.string(), z.string()).optional(),
   annotations: z.record(z.string(), z.string()).optional(),
+  creationTimestamp: z.string().optional(),
   deletionTimestamp: z.string().optional(),
 });
 export type ObjectMeta = z.infer<typeof ObjectMeta>;
@@ -27,9 +28,15 @@ export type Condition = z.infer<typeof Condition>;
 
 /** Gateway API ParentReference (Gateway by default). */
 export const ParentReference = z.object({
-  group: z.string().optional().meta({ description: "Group of the parent. Default gateway.networking.k8s.io." }),
+  group: z
+    .string()
+    .optional()
+    .meta({ description: "Group of the parent. Default gateway.networking.k8s.io." }),
   kind: z.string().optional().meta({ description: "Kind of the parent. Default Gateway." }),
-  namespace: z.string().optional().meta({ description: "Namespace of the parent. Default: the route's namespace." }),
+  namespace: z
+    .string()
+    .optional()
+    .meta({ description: "Namespace of the parent. Default: the route's namespace." }),
   name: z.string().min(1).meta({ description: "Name of the parent Gateway." }),
   sectionName: z.string().optional().meta({ description: "Listener name on the Gateway to attach to." }),
   port: z.number().int().min(1).max(65535).optional().meta({ description: "Listener port to attach to." }),

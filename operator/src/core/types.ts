@@ -1,8 +1,9 @@
 // The translator's inputs and outputs. translate(resourceSet, settings) is PURE: no I/O, no clock,
 // no randomness; equal inputs give deep-equal outputs; every list it returns is sorted.
+
+import type { GatewayConfig, ListenerConfig } from "../../../gateway/src/snapshot/schema.ts";
 import type { AgentgatewayBackend } from "../api/agentgateway-backend.ts";
 import type { AIRoute } from "../api/airoute.ts";
-import type { Condition } from "../api/meta.ts";
 import type {
   Gateway,
   GatewayClass,
@@ -12,7 +13,7 @@ import type {
   Secret,
   Service,
 } from "../api/gateway-api.ts";
-import type { GatewayConfig, ListenerConfig } from "../../../gateway/src/snapshot/schema.ts";
+import type { Condition } from "../api/meta.ts";
 
 /** What the data plane reported for one Gateway; fed back in so `Programmed` is data too. */
 export interface DataPlaneState {
@@ -50,9 +51,21 @@ export interface Settings {
 /** A status to write, keyed by the object it belongs to. `status` replaces OUR part of it:
  * for routes, only the parents[] entries whose controllerName is ours. */
 export type ObjectStatus =
-  | { kind: "GatewayClass"; namespace?: undefined; name: string; generation: number; status: GatewayClassStatus }
+  | {
+      kind: "GatewayClass";
+      namespace?: undefined;
+      name: string;
+      generation: number;
+      status: GatewayClassStatus;
+    }
   | { kind: "Gateway"; namespace: string; name: string; generation: number; status: GatewayStatus }
-  | { kind: "AIRoute" | "HTTPRoute"; namespace: string; name: string; generation: number; status: RouteStatus }
+  | {
+      kind: "AIRoute" | "HTTPRoute";
+      namespace: string;
+      name: string;
+      generation: number;
+      status: RouteStatus;
+    }
   | {
       kind: "AgentgatewayBackend";
       namespace: string;
@@ -76,7 +89,14 @@ export interface GatewayStatus {
   listeners: ListenerStatus[];
 }
 export interface RouteParentStatus {
-  parentRef: { group?: string; kind?: string; namespace?: string; name: string; sectionName?: string; port?: number };
+  parentRef: {
+    group?: string;
+    kind?: string;
+    namespace?: string;
+    name: string;
+    sectionName?: string;
+    port?: number;
+  };
   controllerName: string;
   conditions: Condition[];
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the real control-plane binaries the tests and the local cluster run, from their Go
 # modules (this machine cannot download release binaries), and caches them by version:
-#   etcd, kube-apiserver, helm, and the Gateway API CRDs (from the module cache).
+#   etcd, kube-apiserver, kubectl, helm, and the Gateway API CRDs (from the module cache).
 # Usage: scripts/binaries.sh            build what is missing, print the cache dir
 #        scripts/binaries.sh --print    print the cache dir only
 set -euo pipefail
@@ -79,6 +79,20 @@ EOF
       k8s.io/kubernetes/cmd/kube-apiserver && mv "$out.tmp" "$out")
 }
 
+# kubectl of the same release as the API server (the machine's kubectl is two minors behind).
+build_kubectl() {
+  local out=$bin/kubectl-$KUBERNETES_VERSION
+  [ -x "$out" ] && return 0
+  [ -f "$cache/build/kube-apiserver-$KUBERNETES_VERSION/go.mod" ] || build_kube_apiserver
+  log "building kubectl $KUBERNETES_VERSION"
+  local dir=$cache/build/kube-apiserver-$KUBERNETES_VERSION pkg=k8s.io/component-base/version minor
+  minor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2)
+  (cd "$dir" && go get "k8s.io/kubernetes/cmd/kubectl@$KUBERNETES_VERSION" &&
+    go build -trimpath -o "$out.tmp" \
+      -ldflags "-s -w -X $pkg.gitVersion=$KUBERNETES_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z" \
+      k8s.io/kubernetes/cmd/kubectl && mv "$out.tmp" "$out")
+}
+
 build_helm() {
   local out=$bin/helm-$HELM_VERSION
   [ -x "$out" ] && return 0
@@ -115,12 +129,14 @@ case "$what" in
     build_etcd
     build_helm
     build_kube_apiserver
+    build_kubectl
     ;;
   etcd) build_etcd ;;
   kube-apiserver) build_kube_apiserver ;;
   helm) build_helm ;;
+  kubectl) build_kubectl ;;
   gateway-api) fetch_gateway_api ;;
-  *) echo "usage: $0 [all|etcd|kube-apiserver|helm|gateway-api|--print]" >&2; exit 2 ;;
+  *) echo "usage: $0 [all|etcd|kube-apiserver|kubectl|helm|gateway-api|--print]" >&2; exit 2 ;;
 esac
 log "ready in $(( $(date +%s) - start ))s: $bin"
 echo "$cache"

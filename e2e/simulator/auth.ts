@@ -1,0 +1,41 @@
+// The optional key check: where each provider carries its API key.
+//   OpenAI    Authorization: Bearer K
+//   Azure     api-key: K
+//   Gemini    x-goog-api-key: K, or ?key=K
+//   Anthropic x-api-key: K (also Authorization: Bearer K, which @anthropic-ai/sdk 1.x sends)
+import type { ProviderName } from "./reply.ts";
+
+type Strings = Readonly<Record<string, string>>;
+
+function bearer(headers: Strings): string | undefined {
+  const m = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? "");
+  return m?.[1]?.trim();
+}
+
+/** The keys the request presents where its provider expects them. */
+export function presentedKeys(provider: ProviderName, headers: Strings, query: Strings): string[] {
+  const found = (() => {
+    switch (provider) {
+      case "openai":
+        return [bearer(headers)];
+      case "azure":
+        return [headers["api-key"]];
+      case "gemini":
+        return [headers["x-goog-api-key"], query.key];
+      case "anthropic":
+        return [headers["x-api-key"], bearer(headers)];
+    }
+  })();
+  return found.filter((k): k is string => k !== undefined && k !== "");
+}
+
+/** True when no key is required, or a presented one is among the required ones. */
+export function keyAccepted(
+  required: ReadonlySet<string> | undefined,
+  provider: ProviderName,
+  headers: Strings,
+  query: Strings,
+): boolean {
+  if (required === undefined) return true;
+  return presentedKeys(provider, headers, query).some((k) => required.has(k));
+}

@@ -1,0 +1,45 @@
+// zod schemas for everything that enters the simulator from outside: start options, the control
+// API bodies and the CLI flags all go through these.
+import { z } from "zod";
+
+const millis = z.number().int().nonnegative();
+const keys = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+export const FaultSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("status"),
+    status: z.number().int().min(400).max(599),
+    retryAfter: z.number().int().nonnegative().optional(),
+  }),
+  z.object({ kind: z.literal("hang") }),
+  z.object({ kind: z.literal("cut"), afterChunks: z.number().int().nonnegative() }),
+  z.object({ kind: z.literal("reset") }),
+]);
+
+export const FaultOptionsSchema = z.object({
+  count: z.number().int().positive().optional(),
+  pathPrefix: z.string().startsWith("/").optional(),
+});
+
+export const FaultRequestSchema = FaultOptionsSchema.extend({ fault: FaultSchema });
+
+export const LatencySchema = z.object({ ttftMs: millis.optional(), interTokenMs: millis.optional() });
+
+export const ChunksSchema = z.number().int().positive().max(1_000_000);
+
+export const SimulatorOptionsSchema = z.object({
+  port: z.number().int().min(0).max(65535).optional(),
+  host: z.string().min(1).optional(),
+  ttftMs: millis.optional(),
+  interTokenMs: millis.optional(),
+  chunks: ChunksSchema.optional(),
+  requireKey: keys.optional(),
+  maxRecorded: z.number().int().positive().optional(),
+});
+
+/** `POST /_sim/key`: `{key}` (also accepted: `keys`, `requireKey`); null or absent turns the check off. */
+export const KeyRequestSchema = z
+  .object({ key: keys.nullish(), keys: keys.nullish(), requireKey: keys.nullish() })
+  .transform((b) => b.key ?? b.keys ?? b.requireKey ?? undefined);
+
+export const ChunksRequestSchema = z.object({ chunks: ChunksSchema });

@@ -1,0 +1,67 @@
+// The simulator's public contract. Proxy e2e tests, `npm start`, the operator e2e and the
+// benchmarks code against these shapes: add fields, never rename them.
+
+export interface SimulatorOptions {
+  /** Port to listen on; 0 (default) picks a free one. */
+  port?: number;
+  /** Address to bind; default 127.0.0.1. */
+  host?: string;
+  /** Delay before the first byte of a successful answer (stream or not). */
+  ttftMs?: number;
+  /** Delay between two content chunks of a stream. */
+  interTokenMs?: number;
+  /** Content tokens (words) per answer; default 5. Output tokens equal this number. */
+  chunks?: number;
+  /** When set, requests must carry one of these keys in the provider's auth header, else 401. */
+  requireKey?: string | string[];
+  /** Recorded requests kept (oldest dropped first); default 10000. */
+  maxRecorded?: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** Lower-cased names; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  /** Parsed JSON, or the raw text when it is not JSON, or undefined when empty. */
+  body: unknown;
+  /** True when the client went away before the answer was complete. */
+  aborted: boolean;
+}
+
+export type Fault =
+  | { kind: "status"; status: number; retryAfter?: number }
+  | { kind: "hang" }
+  | { kind: "cut"; afterChunks: number }
+  | { kind: "reset" };
+
+export interface FaultOptions {
+  /** How many matching requests get the fault; default 1, or unlimited when pathPrefix is set. */
+  count?: number;
+  /** Only requests whose path starts with this prefix get the fault. */
+  pathPrefix?: string;
+}
+
+export interface Latency {
+  ttftMs?: number;
+  interTokenMs?: number;
+}
+
+export interface Simulator {
+  /** Base URL without a trailing slash, e.g. http://127.0.0.1:40123 */
+  url: string;
+  port: number;
+  /** Every provider request, oldest first (control calls under /_sim/ are not recorded). */
+  requests: RecordedRequest[];
+  lastRequest(): RecordedRequest | undefined;
+  /** Clears recorded requests and armed faults (latency, chunks and keys stay). */
+  reset(): void;
+  injectFault(fault: Fault, opts?: FaultOptions): void;
+  setLatency(l: Latency): void;
+  setRequiredKey(k: string | string[] | undefined): void;
+  /** Content tokens per answer from now on. */
+  setChunks(n: number): void;
+  /** Closes the listener and destroys open sockets (hanging and streaming answers included). */
+  close(): Promise<void>;
+}

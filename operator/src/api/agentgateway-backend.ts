@@ -64,13 +64,9 @@ export const LLMProvider = z
     azureopenai: AzureOpenAIProvider.optional(),
     gemini: GeminiProvider.optional(),
     anthropic: AnthropicProvider.optional(),
-    host: z
-      .string()
-      .min(1)
-      .optional()
-      .meta({
-        description: "Override the provider's default host (e.g. a self-hosted or compatible endpoint).",
-      }),
+    host: z.string().min(1).optional().meta({
+      description: "Override the provider's default host (e.g. a self-hosted or compatible endpoint).",
+    }),
     port: z
       .number()
       .int()
@@ -106,7 +102,8 @@ export const PriorityGroup = z
     providers: z
       .array(NamedProvider)
       .min(1)
-      .meta({ description: "Providers of equal priority (load balanced)." }),
+      .max(16)
+      .meta({ description: "Providers of equal priority (load balanced). At most 16." }),
   })
   .meta({ description: "A priority group. The next group is used when every provider in this one fails." });
 
@@ -116,8 +113,9 @@ export const AIBackend = z
     groups: z
       .array(PriorityGroup)
       .min(1)
+      .max(16)
       .optional()
-      .meta({ description: "Priority groups, highest priority first, for failover." }),
+      .meta({ description: "Priority groups, highest priority first, for failover. At most 16." }),
   })
   .meta({
     description: "An LLM backend: one provider, or priority groups of providers.",
@@ -176,7 +174,7 @@ export type AgentgatewayBackendSpec = z.infer<typeof AgentgatewayBackendSpec>;
 
 export const AgentgatewayBackendStatus = z
   .object({
-    conditions: z.array(Condition).optional(),
+    conditions: z.array(Condition).max(8).optional().meta({ description: "Accepted and ResolvedRefs." }),
   })
   .meta({ description: "Observed state: Accepted and ResolvedRefs conditions." });
 

@@ -19,8 +19,12 @@ export const HeaderMatch = z.object({
 
 export const AIRouteMatch = z
   .object({
-    path: PathMatch.optional(),
-    headers: z.array(HeaderMatch).optional(),
+    path: PathMatch.optional().meta({ description: "Match on the request path." }),
+    headers: z
+      .array(HeaderMatch)
+      .max(16)
+      .optional()
+      .meta({ description: "Match on request headers; all must match." }),
     model: z.string().min(1).optional().meta({
       description:
         "Glob on the request body's model field ('*' matches any run of characters), e.g. gpt-4o*.",
@@ -32,7 +36,7 @@ export type AIRouteMatch = z.infer<typeof AIRouteMatch>;
 export const AIBackendRef = z.object({
   group: z.string().optional().meta({ description: "Default agentgateway.dev." }),
   kind: z.string().optional().meta({ description: "Default AgentgatewayBackend." }),
-  name: z.string().min(1),
+  name: z.string().min(1).meta({ description: "Name of the AgentgatewayBackend." }),
   namespace: z
     .string()
     .optional()
@@ -58,13 +62,18 @@ export const AIRouteRule = z.object({
     .max(16)
     .optional()
     .meta({ description: "Any match selects the rule. None: every request on the listener." }),
-  backendRefs: z.array(AIBackendRef).min(1).max(16),
+  backendRefs: z
+    .array(AIBackendRef)
+    .min(1)
+    .max(16)
+    .meta({ description: "Backends that serve the rule, load balanced by weight." }),
   timeouts: z
     .object({
       request: Duration.optional().meta({ description: "Whole-request timeout, including retries." }),
       backendRequest: Duration.optional().meta({ description: "Timeout of one attempt to a backend." }),
     })
-    .optional(),
+    .optional()
+    .meta({ description: "Request timeouts." }),
   retry: z
     .object({
       attempts: z
@@ -77,17 +86,33 @@ export const AIRouteRule = z.object({
       backoff: Duration.optional(),
       codes: z
         .array(z.number().int().min(400).max(599))
+        .max(16)
         .optional()
         .meta({ description: "Upstream statuses that are retried. Default 429, 500, 502, 503, 504." }),
     })
-    .optional(),
+    .optional()
+    .meta({
+      description: "Retries of failed attempts (AIRoute default: 2 retries on 429 and 5xx, 100ms backoff).",
+    }),
 });
 export type AIRouteRule = z.infer<typeof AIRouteRule>;
 
 export const AIRouteSpec = z.object({
-  parentRefs: z.array(ParentReference).min(1).max(32),
-  hostnames: z.array(z.string().min(1)).max(16).optional(),
-  rules: z.array(AIRouteRule).min(1).max(64),
+  parentRefs: z
+    .array(ParentReference)
+    .min(1)
+    .max(32)
+    .meta({ description: "Gateways (and optionally listeners) this route attaches to." }),
+  hostnames: z
+    .array(z.string().min(1))
+    .max(16)
+    .optional()
+    .meta({ description: "Hostnames this route serves (intersected with the listener's). None: any." }),
+  rules: z
+    .array(AIRouteRule)
+    .min(1)
+    .max(64)
+    .meta({ description: "Rules, each matching requests to backends." }),
   clientAuth: z
     .object({
       secretRef: SecretReference.meta({
@@ -109,7 +134,12 @@ export const AIRoute = z.object({
   apiVersion: z.literal("agentgateway.dev/v1alpha1"),
   kind: z.literal("AIRoute"),
   metadata: ObjectMeta,
-  spec: AIRouteSpec,
-  status: z.object({ parents: z.array(RouteParentStatus).optional() }).optional(),
+  spec: AIRouteSpec.meta({ description: "Which requests on which Gateway listeners go to which backends." }),
+  status: z
+    .object({ parents: z.array(RouteParentStatus).max(32).optional() })
+    .optional()
+    .meta({
+      description: "Per parent Gateway: Accepted and ResolvedRefs conditions, written by the controller.",
+    }),
 });
 export type AIRoute = z.infer<typeof AIRoute>;

@@ -17,12 +17,16 @@ export type ObjectMeta = z.infer<typeof ObjectMeta>;
 
 /** metav1.Condition */
 export const Condition = z.object({
-  type: z.string(),
-  status: z.enum(["True", "False", "Unknown"]),
-  reason: z.string(),
-  message: z.string(),
-  observedGeneration: z.number().int().optional(),
-  lastTransitionTime: z.string().optional(),
+  type: z.string().meta({ description: "Condition type, e.g. Accepted, ResolvedRefs." }),
+  status: z.enum(["True", "False", "Unknown"]).meta({ description: "True, False or Unknown." }),
+  reason: z.string().meta({ description: "CamelCase reason for the condition's last transition." }),
+  message: z.string().meta({ description: "Human-readable detail. Never contains secret values." }),
+  observedGeneration: z
+    .number()
+    .int()
+    .optional()
+    .meta({ description: "metadata.generation the condition was computed from." }),
+  lastTransitionTime: z.string().optional().meta({ description: "When the status last changed." }),
 });
 export type Condition = z.infer<typeof Condition>;
 

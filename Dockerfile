@@ -1,0 +1,29 @@
+# syntax=docker/dockerfile:1
+# ai-gateway: one image for the operator and the proxy (`ai-gateway operator|proxy|standalone`).
+# The product is TypeScript run directly by Node 24's type stripping: there is no build step, the
+# runtime is the base image's Node 24, and only the production dependencies are installed (the
+# `node` package in devDependencies is the developer toolchain, never shipped).
+ARG NODE_IMAGE=node:24-slim
+
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+FROM ${NODE_IMAGE} AS runtime
+LABEL org.opencontainers.image.title="ai-gateway" \
+      org.opencontainers.image.description="Kubernetes-native LLM gateway: operator and proxy" \
+      org.opencontainers.image.licenses="Apache-2.0"
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY operator/src ./operator/src
+COPY gateway/src ./gateway/src
+# Fail the build if the base image's Node cannot run the product (type stripping needs 24+).
+RUN node -e 'const m = Number(process.versions.node.split(".")[0]); if (m < 24) { console.error(`Node ${process.versions.node} < 24`); process.exit(1); }'
+# Distroless-style nonroot uid/gid; the chart also sets runAsNonRoot and a read-only root FS.
+USER 65532:65532
+EXPOSE 15000 15010 15020
+ENTRYPOINT ["node", "operator/src/cli.ts"]

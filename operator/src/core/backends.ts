@@ -1,0 +1,163 @@
+// AgentgatewayBackend → BackendConfig (providers in priority groups with resolved credentials) or
+// the Problem that keeps it out of every snapshot. Statuses: Accepted and ResolvedRefs.
+
+import type { BackendConfig, ProviderConfig } from "../../../gateway/src/snapshot/schema.ts";
+import type { AgentgatewayBackend, LLMProvider } from "../api/agentgateway-backend.ts";
+import type { Condition } from "../api/meta.ts";
+import { condition, failed } from "./conditions.ts";
+import { type AuthSource, type CredentialContext, resolveBackendAuth, upstreamAuth } from "./credentials.ts";
+import { generationOf, keyOf, type NamespacedName, refOf } from "./object-ref.ts";
+import type { Endpoint } from "./provider-override.ts";
+import {
+  AZURE_DEFAULT_API_VERSION,
+  GEMINI_DEFAULT_API_VERSION,
+  providerEndpoint,
+  providerKind,
+} from "./providers.ts";
+import { ConditionType, type Problem, Reason } from "./reasons.ts";
+import { sortBy } from "./sorting.ts";
+
+export interface BackendContext extends CredentialContext {
+  /** settings.providerOverride, parsed. */
+  override: Endpoint | Problem | undefined;
+}
+
+export interface BackendOutcome {
+  ref: NamespacedName;
+  generation: number;
+  /** Present when the backend is usable. */
+  config?: BackendConfig;
+  problem?: Problem;
+}
+
+interface NamedProvider {
+  name: string;
+  provider: LLMProvider;
+  path: string;
+}
+
+/** Name used for the provider of a single-provider backend. */
+export const SINGLE_PROVIDER_NAME = "default";
+
+function duplicateName(providers: readonly { name: string }[]): string | undefined {
+  const seen = new Set<string>();
+  for (const p of providers) {
+    if (seen.has(p.name)) return p.name;
+    seen.add(p.name);
+  }
+  return undefined;
+}
+
+function priorityGroups(b: AgentgatewayBackend): NamedProvider[][] | Problem {
+  const { provider, groups } = b.spec.ai;
+  if ((provider === undefined) === (groups === undefined)) {
+    return { reason: Reason.InvalidConfig, message: "spec.ai: exactly one of provider, groups must be set" };
+  }
+  if (provider) return [[{ name: SINGLE_PROVIDER_NAME, provider, path: "spec.ai.provider" }]];
+  const out: NamedProvider[][] = [];
+  for (const [gi, group] of (groups ?? []).entries()) {
+    const dup = duplicateName(group.providers);
+    if (dup !== undefined) {
+      return {
+        reason: Reason.InvalidConfig,
+        message: `spec.ai.groups[${gi}].providers: name "${dup}" is used more than once`,
+      };
+    }
+    out.push(
+      group.providers.map((p, pi) => ({
+        name: p.name,
+        provider: p,
+        path: `spec.ai.groups[${gi}].providers[${pi}]`,
+      })),
+    );
+  }
+  return out;
+}
+
+function endpointFor(
+  np: NamedProvider,
+  kind: ProviderConfig["kind"],
+  ctx: BackendContext,
+): Endpoint | Problem {
+  const override = ctx.override;
+  if (override && "reason" in override && np.provider.host === undefined) return override;
+  const usable = override && !("reason" in override) ? override : undefined;
+  return providerEndpoint(np.provider, kind, np.path, usable);
+}
+
+function providerConfig(np: NamedProvider, auth: AuthSource, ctx: BackendContext): ProviderConfig | Problem {
+  const p = np.provider;
+  const kind = providerKind(p, np.path);
+  if (typeof kind !== "string") return kind;
+  const endpoint = endpointFor(np, kind, ctx);
+  if ("reason" in endpoint) return endpoint;
+  const model = p.openai?.model ?? p.anthropic?.model ?? p.gemini?.model;
+  return {
+    name: np.name,
+    kind,
+    ...(model !== undefined ? { model } : {}),
+    host: endpoint.host,
+    port: endpoint.port,
+    tls: endpoint.tls,
+    ...(p.path !== undefined ? { path: p.path } : {}),
+    ...(p.azureopenai
+      ? {
+          azure: {
+            deploymentName: p.azureopenai.deploymentName,
+            apiVersion: p.azureopenai.apiVersion ?? AZURE_DEFAULT_API_VERSION,
+          },
+        }
+      : {}),
+    ...(p.gemini ? { gemini: { apiVersion: p.gemini.apiVersion ?? GEMINI_DEFAULT_API_VERSION } } : {}),
+    auth: upstreamAuth(auth, kind),
+  };
+}
+
+function buildGroups(
+  groups: NamedProvider[][],
+  auth: AuthSource,
+  ctx: BackendContext,
+): ProviderConfig[][] | Problem {
+  const out: ProviderConfig[][] = [];
+  for (const group of groups) {
+    const configs: ProviderConfig[] = [];
+    for (const np of group) {
+      const c = providerConfig(np, auth, ctx);
+      if ("reason" in c) return c;
+      configs.push(c);
+    }
+    out.push(sortBy(configs, (c) => [c.name]));
+  }
+  return out;
+}
+
+/** Evaluate one backend: configuration first, then its credential. */
+export function evaluateBackend(b: AgentgatewayBackend, ctx: BackendContext): BackendOutcome {
+  const ref = refOf(b.metadata);
+  const generation = generationOf(b.metadata);
+  const named = priorityGroups(b);
+  if ("reason" in named) return { ref, generation, problem: named };
+  const auth = resolveBackendAuth(b, ctx);
+  if ("reason" in auth) return { ref, generation, problem: auth };
+  const groups = buildGroups(named, auth, ctx);
+  if ("reason" in groups) return { ref, generation, problem: groups };
+  return { ref, generation, config: { ref: keyOf(ref), namespace: ref.namespace, name: ref.name, groups } };
+}
+
+/** An invalid (schema-failing) backend as an outcome. */
+export function invalidBackend(ref: NamespacedName, generation: number, problem: Problem): BackendOutcome {
+  return { ref, generation, problem };
+}
+
+export function backendConditions(o: BackendOutcome): Condition[] {
+  if (o.problem) {
+    return [
+      failed(ConditionType.Accepted, o.problem, o.generation),
+      failed(ConditionType.ResolvedRefs, o.problem, o.generation),
+    ];
+  }
+  return [
+    condition(ConditionType.Accepted, true, Reason.Accepted, "backend is valid", o.generation),
+    condition(ConditionType.ResolvedRefs, true, Reason.ResolvedRefs, "all references resolved", o.generation),
+  ];
+}

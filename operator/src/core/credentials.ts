@@ -1,0 +1,126 @@
+// Backend credentials (policies.auth): inline key, Secret reference, passthrough, or none; then
+// per provider the header and prefix they travel in. Problems name Secrets and keys, never values.
+
+import type { UpstreamAuth } from "../../../gateway/src/snapshot/schema.ts";
+import type { AgentgatewayBackend, AuthPolicy, ProviderKind } from "../api/agentgateway-backend.ts";
+import { AGENTGATEWAY_GROUP, type ReferenceGrant, type Secret } from "../api/gateway-api.ts";
+import { keyOf, type NamespacedName, namespaceOf } from "./object-ref.ts";
+import { PROVIDER_DEFAULTS } from "./providers.ts";
+import { type Problem, Reason } from "./reasons.ts";
+import { CORE_GROUP, refPermitted } from "./reference-grants.ts";
+import { findSecret, headerSafe, normalizeCredential } from "./secret-data.ts";
+import { resolveSecretKey } from "./secret-key.ts";
+
+/** The credential of a backend before it is fitted to each provider's header. */
+export type AuthSource =
+  | { mode: "inject"; credential: string; source: string; header?: string; prefix?: string }
+  | { mode: "passthrough"; header?: string }
+  | { mode: "none" };
+
+export interface CredentialContext {
+  secrets: readonly Secret[];
+  referenceGrants: readonly ReferenceGrant[];
+}
+
+const AUTH_MODES = ["key", "secretRef", "passthrough"] as const;
+
+function exactlyOneMode(auth: AuthPolicy): Problem | undefined {
+  const set = AUTH_MODES.filter((m) => auth[m] !== undefined);
+  if (set.length === 1) return undefined;
+  return {
+    reason: Reason.InvalidConfig,
+    message: `spec.policies.auth: exactly one of ${AUTH_MODES.join(", ")} must be set (found ${set.length === 0 ? "none" : set.join(", ")})`,
+  };
+}
+
+function inlineKey(key: string, auth: AuthPolicy): AuthSource | Problem {
+  const credential = normalizeCredential(key);
+  if (credential === "" || !headerSafe(credential)) {
+    return {
+      reason: Reason.InvalidConfig,
+      message: "spec.policies.auth.key: empty or contains characters not allowed in an HTTP header",
+    };
+  }
+  return {
+    mode: "inject",
+    credential,
+    source: "inline",
+    header: auth.header?.name,
+    prefix: auth.header?.prefix,
+  };
+}
+
+function secretRefKey(
+  backend: AgentgatewayBackend,
+  ref: NonNullable<AuthPolicy["secretRef"]>,
+  auth: AuthPolicy,
+  ctx: CredentialContext,
+): AuthSource | Problem {
+  const from = namespaceOf(backend.metadata);
+  const target: NamespacedName = { namespace: ref.namespace ?? from, name: ref.name };
+  const allowed = refPermitted(
+    ctx.referenceGrants,
+    { group: AGENTGATEWAY_GROUP, kind: "AgentgatewayBackend", namespace: from },
+    { group: CORE_GROUP, kind: "Secret", ...target },
+  );
+  if (!allowed) {
+    return {
+      reason: Reason.RefNotPermitted,
+      message: `Secret ${keyOf(target)} is in another namespace and no ReferenceGrant there allows AgentgatewayBackends from namespace ${from}`,
+    };
+  }
+  const secret = findSecret(ctx.secrets, target);
+  if (!secret) return { reason: Reason.SecretNotFound, message: `Secret ${keyOf(target)} not found` };
+  const resolved = resolveSecretKey(secret, target, ref.key);
+  if ("reason" in resolved) return resolved;
+  return {
+    mode: "inject",
+    credential: resolved.credential,
+    source: `secret:${keyOf(target)}#${resolved.key}`,
+    header: auth.header?.name,
+    prefix: auth.header?.prefix,
+  };
+}
+
+/** Resolve a backend's policies.auth. */
+export function resolveBackendAuth(
+  backend: AgentgatewayBackend,
+  ctx: CredentialContext,
+): AuthSource | Problem {
+  const auth = backend.spec.policies?.auth;
+  if (!auth) return { mode: "none" };
+  const bad = exactlyOneMode(auth);
+  if (bad) return bad;
+  if (auth.key !== undefined) return inlineKey(auth.key, auth);
+  if (auth.secretRef) return secretRefKey(backend, auth.secretRef, auth, ctx);
+  return { mode: "passthrough", header: auth.header?.name };
+}
+
+/**
+ * The prefix when only the header name is overridden: the provider's prefix belongs to the
+ * provider's header ("Bearer " with Authorization), so another header gets no prefix.
+ */
+function defaultPrefix(header: string | undefined, kind: ProviderKind): string {
+  const defaults = PROVIDER_DEFAULTS[kind];
+  if (header === undefined || header.toLowerCase() === defaults.header.toLowerCase()) return defaults.prefix;
+  return "";
+}
+
+/** The credential fitted to one provider: its default header/prefix unless overridden. */
+export function upstreamAuth(source: AuthSource, kind: ProviderKind): UpstreamAuth {
+  const defaults = PROVIDER_DEFAULTS[kind];
+  switch (source.mode) {
+    case "inject":
+      return {
+        mode: "inject",
+        header: source.header ?? defaults.header,
+        prefix: source.prefix ?? defaultPrefix(source.header, kind),
+        credential: source.credential,
+        source: source.source,
+      };
+    case "passthrough":
+      return { mode: "passthrough", header: source.header ?? defaults.header };
+    case "none":
+      return { mode: "none" };
+  }
+}

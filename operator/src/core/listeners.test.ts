@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { Listener } from "../api/gateway-api.ts";
+import { evaluateListeners } from "./listeners.ts";
+
+const l = (name: string, port: number, protocol = "HTTP", hostname?: string): Listener => ({
+  name,
+  port,
+  protocol,
+  ...(hostname ? { hostname } : {}),
+});
+
+const reasons = (ls: Listener[]) =>
+  Object.fromEntries(
+    evaluateListeners(ls).map((m) => [m.name, m.conflict?.reason ?? (m.config ? "served" : "not served")]),
+  );
+
+test("distinct hostnames on one port do not conflict", () => {
+  assert.deepEqual(
+    reasons([l("a", 80, "HTTP", "a.example.com"), l("b", 80, "HTTP", "b.example.com"), l("c", 80)]),
+    {
+      a: "served",
+      b: "served",
+      c: "served",
+    },
+  );
+});
+
+test("same port and hostname conflict (hostnames compared case-insensitively)", () => {
+  assert.deepEqual(
+    reasons([l("a", 80, "HTTP", "A.example.com"), l("b", 80, "HTTP", "a.example.com"), l("c", 81)]),
+    {
+      a: "HostnameConflict",
+      b: "HostnameConflict",
+      c: "served",
+    },
+  );
+});
+
+test("same port with another protocol is a protocol conflict, which wins over hostname", () => {
+  assert.deepEqual(reasons([l("a", 80), l("b", 80), l("t", 80, "TCP")]), {
+    a: "ProtocolConflict",
+    b: "ProtocolConflict",
+    t: "ProtocolConflict",
+  });
+});
+
+test("listeners come out sorted by name, with lowercased hostnames in the config", () => {
+  const ms = evaluateListeners([l("z", 80, "HTTP", "Z.example.com"), l("a", 81)]);
+  assert.deepEqual(
+    ms.map((m) => m.config),
+    [
+      { name: "a", port: 81, protocol: "HTTP" },
+      { name: "z", port: 80, protocol: "HTTP", hostname: "z.example.com" },
+    ],
+  );
+});

@@ -1,0 +1,94 @@
+// Provider defaults and where a provider's requests go (host, port, TLS). A provider is data:
+// default host, auth header and prefix, API version. Overrides: `host`/`port`/`path` on the
+// provider, `plaintext` for local endpoints, and the dev-only settings.providerOverride.
+import type { LLMProvider, ProviderKind } from "../api/agentgateway-backend.ts";
+import { PROVIDER_KINDS } from "../api/agentgateway-backend.ts";
+import type { Endpoint } from "./provider-override.ts";
+import { type Problem, Reason } from "./reasons.ts";
+
+export interface ProviderDefaults {
+  /** Default host; azureopenai has none (its `endpoint` is the host). */
+  host?: string;
+  /** Header that carries the credential, and the text before it. */
+  header: string;
+  prefix: string;
+}
+
+export const PROVIDER_DEFAULTS: Record<ProviderKind, ProviderDefaults> = {
+  openai: { host: "api.openai.com", header: "Authorization", prefix: "Bearer " },
+  azureopenai: { header: "api-key", prefix: "" },
+  gemini: { host: "generativelanguage.googleapis.com", header: "x-goog-api-key", prefix: "" },
+  anthropic: { host: "api.anthropic.com", header: "x-api-key", prefix: "" },
+};
+
+export const DEFAULT_TLS_PORT = 443;
+export const DEFAULT_PLAINTEXT_PORT = 80;
+/** api-version query parameter used when an azureopenai provider sets none. */
+export const AZURE_DEFAULT_API_VERSION = "2024-10-21";
+/** Gemini API version path segment used when a gemini provider sets none. */
+export const GEMINI_DEFAULT_API_VERSION = "v1beta";
+
+/** A DNS name or an IP address (IPv6 in brackets); no scheme, port or path. */
+const HOST = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$/;
+
+/** The one provider kind set on `p`, or a problem naming the path. */
+export function providerKind(p: LLMProvider, path: string): ProviderKind | Problem {
+  const set = PROVIDER_KINDS.filter((k) => p[k] !== undefined);
+  const only = set.length === 1 ? set[0] : undefined;
+  if (only) return only;
+  return {
+    reason: Reason.InvalidConfig,
+    message: `${path}: exactly one of ${PROVIDER_KINDS.join(", ")} must be set (found ${set.length === 0 ? "none" : set.join(", ")})`,
+  };
+}
+
+/** Azure `endpoint` as a host: accepts "name.openai.azure.com" or "https://name.openai.azure.com/". */
+function azureHost(endpoint: string): string {
+  return endpoint.replace(/^https:\/\//i, "").replace(/\/+$/, "");
+}
+
+function checkHost(host: string, path: string): Problem | undefined {
+  if (HOST.test(host)) return undefined;
+  return {
+    reason: Reason.InvalidConfig,
+    message: `${path}: "${host}" is not a hostname (no scheme, port or path: use port and plaintext)`,
+  };
+}
+
+/** Host configured by the user: `host`, else the azure endpoint. */
+function explicitHost(p: LLMProvider, kind: ProviderKind, path: string): { host?: string } | Problem {
+  if (p.host !== undefined) return checkHost(p.host, `${path}.host`) ?? { host: p.host };
+  if (kind === "azureopenai" && p.azureopenai) {
+    const host = azureHost(p.azureopenai.endpoint);
+    return checkHost(host, `${path}.azureopenai.endpoint`) ?? { host };
+  }
+  return {};
+}
+
+/**
+ * Where requests to this provider go. A `host` override wins; otherwise the dev-only
+ * providerOverride (when set) replaces the provider's default endpoint; otherwise the default.
+ * `plaintext` needs a host override: credentials never go to a public provider over plain HTTP.
+ */
+export function providerEndpoint(
+  p: LLMProvider,
+  kind: ProviderKind,
+  path: string,
+  override: Endpoint | undefined,
+): Endpoint | Problem {
+  if (p.host !== undefined) {
+    const bad = checkHost(p.host, `${path}.host`);
+    if (bad) return bad;
+    const tls = p.plaintext !== true;
+    return { host: p.host, port: p.port ?? (tls ? DEFAULT_TLS_PORT : DEFAULT_PLAINTEXT_PORT), tls };
+  }
+  if (override) return override;
+  if (p.plaintext === true) {
+    return { reason: Reason.InvalidConfig, message: `${path}.plaintext: requires ${path}.host` };
+  }
+  const explicit = explicitHost(p, kind, path);
+  if ("reason" in explicit) return explicit;
+  const host = explicit.host ?? PROVIDER_DEFAULTS[kind].host;
+  if (host === undefined) return { reason: Reason.InvalidConfig, message: `${path}: no host` };
+  return { host, port: p.port ?? DEFAULT_TLS_PORT, tls: true };
+}

@@ -1,0 +1,51 @@
+// Every condition type and reason the translator writes, in one place. Gateway API reasons keep
+// their upstream spelling; the ones we add (SecretNotFound, InvalidConfig, ...) follow the same
+// CamelCase habit so `kubectl get -o yaml` reads the same for every kind.
+
+/** Condition types. */
+export const ConditionType = {
+  Accepted: "Accepted",
+  Programmed: "Programmed",
+  ResolvedRefs: "ResolvedRefs",
+  Conflicted: "Conflicted",
+} as const;
+export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
+
+/** Condition reasons. */
+export const Reason = {
+  // Positive outcomes.
+  Accepted: "Accepted",
+  Programmed: "Programmed",
+  ResolvedRefs: "ResolvedRefs",
+  NoConflicts: "NoConflicts",
+  // Gateway / listener.
+  ListenersNotValid: "ListenersNotValid",
+  Pending: "Pending",
+  Invalid: "Invalid",
+  UnsupportedProtocol: "UnsupportedProtocol",
+  HostnameConflict: "HostnameConflict",
+  ProtocolConflict: "ProtocolConflict",
+  InvalidRouteKinds: "InvalidRouteKinds",
+  // Route attachment.
+  NoMatchingParent: "NoMatchingParent",
+  NotAllowedByListeners: "NotAllowedByListeners",
+  NoMatchingListenerHostname: "NoMatchingListenerHostname",
+  UnsupportedValue: "UnsupportedValue",
+  // References.
+  BackendNotFound: "BackendNotFound",
+  BackendNotReady: "BackendNotReady",
+  RefNotPermitted: "RefNotPermitted",
+  InvalidKind: "InvalidKind",
+  // Secrets and our own kinds.
+  SecretNotFound: "SecretNotFound",
+  SecretKeyNotFound: "SecretKeyNotFound",
+  InvalidSecret: "InvalidSecret",
+  InvalidConfig: "InvalidConfig",
+} as const;
+export type Reason = (typeof Reason)[keyof typeof Reason];
+
+/** A failure with its reason and a human message (names only, never secret values). */
+export interface Problem {
+  reason: Reason;
+  message: string;
+}

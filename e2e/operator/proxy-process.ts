@@ -1,0 +1,97 @@
+// A proxy for the operator e2e: the REAL proxy process (`ai-gateway proxy`) when it exists in the
+// tree, else a minimal subscriber that acks every snapshot (same protocol, no traffic).
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { eventually } from "../harness/eventually.ts";
+import { freePort, LOOPBACK } from "../harness/free-port.ts";
+import { CLI, REPO_ROOT } from "./operator-process.ts";
+import { type StreamClient, subscribe } from "./stream-client.ts";
+
+export const REAL_PROXY_AVAILABLE = existsSync(join(REPO_ROOT, "gateway/src/main.ts"));
+
+export interface TestProxy {
+  kind: "real" | "subscriber";
+  /** Local port serving listener port 80 (real proxy only). */
+  httpPort?: number;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function startTestProxy(opts: {
+  snapshotUrl: string;
+  gateway: string;
+  token: string;
+  tokenFile: string;
+}): Promise<TestProxy> {
+  if (!REAL_PROXY_AVAILABLE) {
+    const client: StreamClient = await subscribe({
+      baseUrl: opts.snapshotUrl,
+      gateway: opts.gateway,
+      token: opts.token,
+      proxyId: `test-subscriber-${process.pid}`,
+      ack: true,
+    });
+    return { kind: "subscriber", output: () => "", stop: async () => client.close() };
+  }
+  const dir = mkdtempSync(join(tmpdir(), "aigw-proxy-"));
+  const tokenFile = join(dir, "token");
+  writeFileSync(tokenFile, `${opts.token}\n`, { mode: 0o600 });
+  const httpPort = await freePort();
+  const adminPort = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      CLI,
+      "proxy",
+      "--gateway",
+      opts.gateway,
+      "--control-plane",
+      opts.snapshotUrl,
+      "--token-file",
+      tokenFile,
+      "--port-map",
+      `80=${httpPort}`,
+      "--admin-port",
+      String(adminPort),
+      "--bind",
+      LOOPBACK,
+    ],
+    { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let out = "";
+  child.stdout?.on("data", (c: Buffer) => {
+    out += c.toString("utf8");
+  });
+  child.stderr?.on("data", (c: Buffer) => {
+    out += c.toString("utf8");
+  });
+  const exited = new Promise<void>((r) => child.on("exit", () => r()));
+  const onParentExit = () => child.kill("SIGKILL");
+  process.on("exit", onParentExit);
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const t = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(t);
+    }
+    process.off("exit", onParentExit);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await eventually(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`proxy exited:\n${out.slice(-3000)}`);
+        const res = await fetch(`http://${LOOPBACK}:${adminPort}/ready`);
+        if (res.status !== 200) throw new Error(`proxy not ready (${res.status}):\n${out.slice(-3000)}`);
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { kind: "real", httpPort, output: () => out, stop };
+}

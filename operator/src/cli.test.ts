@@ -1,0 +1,93 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { ConfigError } from "./edges/errors.ts";
+import { OPERATOR_USAGE, parseOperatorArgs } from "./main.ts";
+
+const CLI = join(import.meta.dirname, "cli.ts");
+const dir = mkdtempSync(join(tmpdir(), "aigw-cli-"));
+const tokenFile = join(dir, "token");
+writeFileSync(tokenFile, "t0ken-value\n");
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: {} });
+
+describe("parseOperatorArgs", () => {
+  it("applies the documented defaults", () => {
+    const o = parseOperatorArgs(["--token-file", tokenFile], {});
+    assert.ok(o !== "help");
+    assert.equal(o.snapshotPort, 15010);
+    assert.equal(o.adminPort, 15020);
+    assert.equal(o.token, "t0ken-value");
+    assert.equal(o.controllerName, "agentgateway.dev/ai-gateway");
+    assert.equal(o.provision, true);
+    assert.equal(o.leaderElect, true);
+    assert.equal(o.namespace, "ai-gateway-system");
+    assert.equal(o.controlPlaneUrl, "http://ai-gateway-operator.ai-gateway-system.svc:15010");
+    assert.match(o.proxyImage, /^ghcr\.io\/ai-gateway\/ai-gateway:/);
+    assert.deepEqual([o.leaseDurationMs, o.renewDeadlineMs, o.retryPeriodMs], [15_000, 10_000, 2_000]);
+  });
+
+  it("reads env defaults and negated booleans", () => {
+    const o = parseOperatorArgs(["--no-provision", "--no-leader-elect"], {
+      AI_GATEWAY_TOKEN: "from-env",
+      POD_NAMESPACE: "ops",
+    });
+    assert.ok(o !== "help");
+    assert.deepEqual([o.token, o.namespace, o.provision, o.leaderElect], ["from-env", "ops", false, false]);
+  });
+
+  it("refuses bad input with a clear message", () => {
+    assert.throws(() => parseOperatorArgs(["--bogus"], { AI_GATEWAY_TOKEN: "x" }), ConfigError);
+    assert.throws(() => parseOperatorArgs([], {}), /no stream token/);
+    assert.throws(() => parseOperatorArgs(["--admin-port", "http"], { AI_GATEWAY_TOKEN: "x" }), /not a port/);
+    assert.throws(
+      () => parseOperatorArgs(["--provider-override", "ftp://x"], { AI_GATEWAY_TOKEN: "x" }),
+      /URL/,
+    );
+    assert.throws(
+      () => parseOperatorArgs(["--renew-deadline", "20s"], { AI_GATEWAY_TOKEN: "x" }),
+      /shorter than --lease-duration/,
+    );
+  });
+
+  it("--help lists every flag of docs/cli.md", () => {
+    for (const flag of [
+      "--snapshot-port",
+      "--admin-port",
+      "--token-file",
+      "--controller-name",
+      "--no-provision",
+      "--proxy-image",
+      "--no-leader-elect",
+      "--namespace",
+      "--provider-override",
+    ]) {
+      assert.ok(OPERATOR_USAGE.includes(flag), flag);
+    }
+  });
+});
+
+describe("ai-gateway CLI", () => {
+  it("prints usage with the subcommands, and the version", () => {
+    const help = run("--help");
+    assert.equal(help.status, 0);
+    for (const cmd of ["operator", "proxy", "standalone"])
+      assert.match(help.stdout, new RegExp(`\\n  ${cmd} `));
+    const version = run("--version");
+    assert.equal(version.status, 0);
+    assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+  });
+
+  it("exits non-zero with a message on an unknown command or flag", () => {
+    const cmd = run("frobnicate");
+    assert.equal(cmd.status, 2);
+    assert.match(cmd.stderr, /unknown command 'frobnicate'/);
+    const flag = run("operator", "--nope");
+    assert.equal(flag.status, 2);
+    assert.match(flag.stderr, /Unknown option '--nope'/);
+  });
+});

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// The one binary: `ai-gateway <operator|proxy|standalone> [flags]`.
+import { ConfigError } from "./edges/errors.ts";
+import { runOperator, VERSION } from "./main.ts";
+
+export const USAGE = `Usage: ai-gateway <command> [flags]
+
+Commands:
+  operator     control plane: watch the cluster, stream snapshots to proxies, write status
+  proxy        data plane for one Gateway: serve its listeners from the operator's snapshots
+  standalone   proxy configured from local YAML manifests, no Kubernetes
+
+Run 'ai-gateway <command> --help' for the flags of a command.
+
+Flags:
+  -h, --help      show this help
+  -v, --version   print the version
+`;
+
+type Entry = (argv: string[]) => Promise<void>;
+
+/** Import a subcommand's module lazily (the proxy does not load the operator's code and vice versa). */
+async function load(specifier: string, exportName: string): Promise<Entry> {
+  const mod: unknown = await import(specifier);
+  const fn =
+    typeof mod === "object" && mod !== null ? (mod as Record<string, unknown>)[exportName] : undefined;
+  if (typeof fn !== "function") throw new Error(`${specifier} does not export ${exportName}()`);
+  return fn as Entry;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case "-h":
+    case "--help":
+    case "help":
+      process.stdout.write(USAGE);
+      return 0;
+    case "-v":
+    case "--version":
+    case "version":
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
+    case "operator":
+      await runOperator(rest);
+      return 0;
+    case "proxy":
+      await (await load("../../gateway/src/main.ts", "runProxy"))(rest);
+      return 0;
+    case "standalone":
+      await (await load("./standalone.ts", "runStandalone"))(rest);
+      return 0;
+    default:
+      process.stderr.write(`ai-gateway: unknown command '${command}'\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+if (import.meta.main) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      if (err instanceof ConfigError) {
+        process.stderr.write(`ai-gateway: ${err.message}\nRun with --help for usage.\n`);
+        process.exit(2);
+      }
+      process.stderr.write(`ai-gateway: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

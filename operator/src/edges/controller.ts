@@ -1,0 +1,145 @@
+// The reconcile loop: level-triggered, one global translation per coalesced burst of changes.
+// Every change (watch event, proxy connect/ack, leadership change) only marks the world dirty;
+// a run reads the whole cache, builds the ResourceSet, and when it (or the proxies' rejections)
+// differs from the last run: translate → publish snapshots → (leader only) write statuses and
+// provision proxies. Failed writes are retried with a capped backoff even if nothing changes.
+import type { Logger } from "../../../gateway/src/log.ts";
+import { resourceSetFromObjects } from "../core/resource-set.ts";
+import { translate } from "../core/translate.ts";
+import type { Settings, TranslateResult } from "../core/types.ts";
+import type { OperatorMetrics } from "../metrics.ts";
+import { Backoff } from "../sources/backoff.ts";
+import { Coalescer } from "../sources/coalescer.ts";
+import type { ClusterCache } from "../sources/kubernetes/cluster-cache.ts";
+import { isRecord } from "../sources/kubernetes/object-meta.ts";
+import { canonicalHash } from "./canonical-hash.ts";
+import { describeError } from "./errors.ts";
+import type { Provisioner } from "./provisioner.ts";
+import type { GatewayInfo } from "./proxy-manifests.ts";
+import { overlayRejections } from "./rejection-overlay.ts";
+import type { SnapshotServer } from "./snapshot-server.ts";
+import type { StatusWriter } from "./status-writer.ts";
+
+export interface ControllerOptions {
+  cache: ClusterCache;
+  snapshots: SnapshotServer;
+  statusWriter: StatusWriter;
+  provisioner?: Provisioner;
+  settings: Settings;
+  log: Logger;
+  metrics: OperatorMetrics;
+  isLeader: () => boolean;
+  debounceMs?: number;
+  maxDelayMs?: number;
+}
+
+export class Controller {
+  readonly #opts: ControllerOptions;
+  readonly #coalescer: Coalescer;
+  readonly #retry = new Backoff({ baseMs: 500, capMs: 30_000 });
+  #retryTimer: NodeJS.Timeout | undefined;
+  #lastInput = "";
+  #lastResult: TranslateResult | undefined;
+  #leaderWorkDone = false;
+
+  constructor(opts: ControllerOptions) {
+    this.#opts = opts;
+    this.#coalescer = new Coalescer({
+      debounceMs: opts.debounceMs ?? 75,
+      maxDelayMs: opts.maxDelayMs ?? 1_000,
+      run: () => this.#reconcile(),
+      onError: (err) => opts.log.error({ err: describeError(err) }, "reconcile crashed"),
+    });
+  }
+
+  /** Something changed: schedule one (coalesced) reconcile. */
+  trigger(): void {
+    this.#coalescer.trigger();
+  }
+
+  /** Leadership changed: the leader's writes must be redone from the live objects. */
+  leadershipChanged(): void {
+    this.#leaderWorkDone = false;
+    this.#opts.statusWriter.reset();
+    this.#opts.provisioner?.reset();
+    this.trigger();
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.#retryTimer);
+    await this.#coalescer.close();
+  }
+
+  async #reconcile(): Promise<void> {
+    const { cache, snapshots, metrics, log } = this.#opts;
+    if (!cache.synced) return;
+    const rs = resourceSetFromObjects(cache.translationObjects(), snapshots.store.dataPlane());
+    const rejections = snapshots.store.rejections();
+    const input = canonicalHash({ rs, rejections });
+    const leader = this.#opts.isLeader();
+    if (input === this.#lastInput && (!leader || this.#leaderWorkDone)) return;
+    const end = metrics.reconcileDuration.startTimer();
+    let ok = true;
+    try {
+      let result = this.#lastResult;
+      if (input !== this.#lastInput || !result) {
+        result = translate(rs, this.#opts.settings);
+        this.#lastResult = result;
+        this.#lastInput = input;
+        this.#leaderWorkDone = false;
+        snapshots.publish(result.snapshots);
+      }
+      if (leader) ok = await this.#leaderWork(result, rejections);
+    } catch (err) {
+      ok = false;
+      log.error({ err: describeError(err) }, "reconcile failed");
+    } finally {
+      end();
+    }
+    metrics.reconciles.inc({ result: ok ? "ok" : "error" });
+    this.#scheduleRetry(ok);
+  }
+
+  async #leaderWork(
+    result: TranslateResult,
+    rejections: ReturnType<SnapshotServer["store"]["rejections"]>,
+  ): Promise<boolean> {
+    const statuses = overlayRejections(result.statuses, rejections);
+    const written = await this.#opts.statusWriter.sync(statuses);
+    let failed = written.failed;
+    if (this.#opts.provisioner) {
+      failed += await this.#opts.provisioner.sync(this.#gatewayInfos(Object.keys(result.snapshots)));
+    }
+    this.#leaderWorkDone = failed === 0;
+    return failed === 0;
+  }
+
+  #scheduleRetry(ok: boolean): void {
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    if (ok) {
+      this.#retry.reset();
+      return;
+    }
+    const delay = this.#retry.next();
+    this.#opts.log.info({ retryInMs: delay }, "reconcile will be retried");
+    this.#retryTimer = setTimeout(() => this.trigger(), delay);
+  }
+
+  #gatewayInfos(keys: readonly string[]): GatewayInfo[] {
+    const out: GatewayInfo[] = [];
+    for (const key of keys) {
+      const [namespace = "", name = ""] = key.split("/");
+      const gw = this.#opts.cache.get("Gateway", namespace, name);
+      if (!isRecord(gw) || !isRecord(gw.metadata) || typeof gw.metadata.uid !== "string") continue;
+      const spec = isRecord(gw.spec) ? gw.spec : {};
+      const listeners = (Array.isArray(spec.listeners) ? spec.listeners : []).filter(isRecord).map((l) => ({
+        name: String(l.name ?? ""),
+        port: typeof l.port === "number" ? l.port : 0,
+        protocol: String(l.protocol ?? ""),
+      }));
+      out.push({ namespace, name, uid: gw.metadata.uid, listeners });
+    }
+    return out;
+  }
+}

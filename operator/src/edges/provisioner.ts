@@ -1,0 +1,105 @@
+// Keeps a proxy Deployment, Service, ServiceAccount and token Secret per Gateway of our class
+// (leader only, --provision). Server-side apply with our field manager makes every write
+// idempotent; an object is re-applied only when its desired manifest changed since the last
+// successful apply (or after leadership was regained). Deleting a Gateway needs nothing here:
+// the controller ownerReferences let garbage collection remove what was made for it.
+import type { Logger } from "../../../gateway/src/log.ts";
+import type { KubeClient } from "../sources/kubernetes/client.ts";
+import { canonicalHash } from "./canonical-hash.ts";
+import { describeError } from "./errors.ts";
+import {
+  type GatewayInfo,
+  type Manifest,
+  type ProvisionSettings,
+  proxyManifests,
+} from "./proxy-manifests.ts";
+
+export const FIELD_MANAGER = "ai-gateway-operator";
+
+export interface ProvisionerOptions {
+  client: KubeClient;
+  log: Logger;
+  settings: ProvisionSettings;
+}
+
+const COLLECTIONS: Record<string, string> = {
+  ServiceAccount: "/api/v1/namespaces/{ns}/serviceaccounts",
+  Secret: "/api/v1/namespaces/{ns}/secrets",
+  Service: "/api/v1/namespaces/{ns}/services",
+  Deployment: "/apis/apps/v1/namespaces/{ns}/deployments",
+};
+
+export function manifestPath(m: Manifest): string {
+  const collection = COLLECTIONS[m.kind];
+  if (!collection) throw new Error(`provisioner: unknown kind ${m.kind}`);
+  const ns = encodeURIComponent(m.metadata.namespace);
+  return `${collection.replace("{ns}", ns)}/${encodeURIComponent(m.metadata.name)}`;
+}
+
+export class Provisioner {
+  readonly #opts: ProvisionerOptions;
+  /** "<kind>/<ns>/<name>" → hash of the manifest last applied successfully. */
+  readonly #applied = new Map<string, string>();
+
+  constructor(opts: ProvisionerOptions) {
+    this.#opts = opts;
+  }
+
+  reset(): void {
+    this.#applied.clear();
+  }
+
+  /** Apply what changed; returns the number of failed objects (retried on the next sync). */
+  async sync(gateways: readonly GatewayInfo[]): Promise<number> {
+    let failed = 0;
+    const live = new Set<string>();
+    for (const gw of gateways) {
+      for (const manifest of proxyManifests(gw, this.#opts.settings)) {
+        const id = `${manifest.kind}/${manifest.metadata.namespace}/${manifest.metadata.name}`;
+        live.add(id);
+        const hash = canonicalHash(manifest);
+        if (this.#applied.get(id) === hash) continue;
+        if (await this.#apply(manifest)) this.#applied.set(id, hash);
+        else failed += 1;
+      }
+      const serviceId = `Service/${gw.namespace}/${gw.name}`;
+      if (!live.has(serviceId) && this.#applied.has(serviceId)) {
+        if (await this.#deleteService(gw)) this.#applied.delete(serviceId);
+        else failed += 1;
+      }
+    }
+    for (const id of this.#applied.keys()) if (!live.has(id)) this.#applied.delete(id);
+    return failed;
+  }
+
+  async #apply(manifest: Manifest): Promise<boolean> {
+    const log = { kind: manifest.kind, object: `${manifest.metadata.namespace}/${manifest.metadata.name}` };
+    try {
+      await this.#opts.client.call("PATCH", manifestPath(manifest), {
+        query: { fieldManager: FIELD_MANAGER, force: "true" },
+        contentType: "application/apply-patch+yaml",
+        body: manifest,
+      });
+      this.#opts.log.info(log, "applied");
+      return true;
+    } catch (err) {
+      this.#opts.log.warn({ ...log, err: describeError(err) }, "apply failed");
+      return false;
+    }
+  }
+
+  /** A Gateway without HTTP listeners has no Service (a Service needs a port). */
+  async #deleteService(gw: GatewayInfo): Promise<boolean> {
+    const path = `/api/v1/namespaces/${encodeURIComponent(gw.namespace)}/services/${encodeURIComponent(gw.name)}`;
+    try {
+      const res = await this.#opts.client.request("DELETE", path);
+      return res.status === 404 || (res.status >= 200 && res.status < 300);
+    } catch (err) {
+      this.#opts.log.warn(
+        { kind: "Service", object: `${gw.namespace}/${gw.name}`, err: describeError(err) },
+        "delete failed",
+      );
+      return false;
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { type GatewayInfo, proxyManifests, servicePorts, tokenSecretName } from "./proxy-manifests.ts";
+
+const gw: GatewayInfo = {
+  namespace: "ns",
+  name: "llm",
+  uid: "uid-1",
+  listeners: [
+    { name: "http", port: 80, protocol: "HTTP" },
+    { name: "alt", port: 8081, protocol: "HTTP" },
+    { name: "dup", port: 80, protocol: "HTTP" },
+    { name: "udp", port: 53, protocol: "UDP" },
+  ],
+};
+const settings = { image: "img:1", controlPlaneUrl: "http://op.ns.svc:15010", token: "s3cr3t-token" };
+
+describe("proxyManifests", () => {
+  it("maps privileged ports to port+8000 and one Service port per distinct HTTP port", () => {
+    assert.deepEqual(servicePorts(gw), [
+      { name: "http", port: 80, targetPort: 8080 },
+      { name: "alt", port: 8081, targetPort: 8081 },
+    ]);
+  });
+
+  it("makes SA, token Secret, Service, Deployment, all controller-owned by the Gateway", () => {
+    const ms = proxyManifests(gw, settings);
+    assert.deepEqual(
+      ms.map((m) => m.kind),
+      ["ServiceAccount", "Secret", "Service", "Deployment"],
+    );
+    for (const m of ms) {
+      const owners = m.metadata.ownerReferences as { uid: string; controller: boolean; kind: string }[];
+      assert.deepEqual(
+        owners.map((o) => [o.kind, o.uid, o.controller]),
+        [["Gateway", "uid-1", true]],
+      );
+      assert.equal(m.metadata.namespace, "ns");
+    }
+    const secret = ms[1];
+    assert.equal(secret?.metadata.name, tokenSecretName("llm"));
+    assert.equal(JSON.stringify(ms.filter((m) => m.kind !== "Secret")).includes("s3cr3t-token"), false);
+  });
+
+  it("runs the proxy non-root, read-only, without privilege escalation, with resources and --port-map", () => {
+    const dep = proxyManifests(gw, settings)[3] as unknown as {
+      spec: {
+        template: {
+          spec: { securityContext: { runAsNonRoot: boolean }; containers: Record<string, unknown>[] };
+        };
+      };
+    };
+    const pod = dep.spec.template.spec;
+    assert.equal(pod.securityContext.runAsNonRoot, true);
+    const c = pod.containers[0] as {
+      args: string[];
+      securityContext: Record<string, unknown>;
+      resources: { requests: unknown; limits: unknown };
+    };
+    assert.equal(c.securityContext.readOnlyRootFilesystem, true);
+    assert.equal(c.securityContext.allowPrivilegeEscalation, false);
+    assert.ok(c.resources.requests && c.resources.limits);
+    const args = c.args.join(" ");
+    assert.match(
+      args,
+      /^proxy --gateway ns\/llm --control-plane http:\/\/op\.ns\.svc:15010 --token-file \/var\/run\/ai-gateway\/token/,
+    );
+    assert.match(args, /--port-map 80=8080$/);
+  });
+});

@@ -1,0 +1,198 @@
+// The objects the provisioner keeps for one Gateway of our class: a ServiceAccount, a copy of the
+// stream token Secret, a Service named like the Gateway (one port per listener port) and the
+// proxy Deployment. Every object has a controller ownerReference to the Gateway, so garbage
+// collection removes them with it (no finalizers). Pure: the provisioner applies the result.
+//
+// Listener ports below 1024 are served on port + 8000 inside the pod (the proxy runs as non-root,
+// with --port-map), so the Service maps e.g. port 80 → targetPort 8080.
+
+export const PROXY_ADMIN_PORT = 15000;
+export const TOKEN_MOUNT_DIR = "/var/run/ai-gateway";
+export const PROXY_COMPONENT = "ai-gateway-proxy";
+const GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
+
+export interface GatewayInfo {
+  namespace: string;
+  name: string;
+  uid: string;
+  listeners: { name: string; port: number; protocol: string }[];
+}
+
+export interface ProvisionSettings {
+  image: string;
+  controlPlaneUrl: string;
+  token: string;
+}
+
+export type Manifest = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace: string } & Record<string, unknown>;
+} & Record<string, unknown>;
+
+export function targetPort(port: number): number {
+  return port < 1024 ? port + 8000 : port;
+}
+
+export function tokenSecretName(gatewayName: string): string {
+  return `${gatewayName}-stream-token`;
+}
+
+export function proxyManifests(gw: GatewayInfo, settings: ProvisionSettings): Manifest[] {
+  const ports = servicePorts(gw);
+  return [
+    serviceAccount(gw),
+    tokenSecret(gw, settings.token),
+    ...(ports.length > 0 ? [service(gw, ports)] : []),
+    deployment(gw, ports, settings),
+  ];
+}
+
+/** One Service port per distinct HTTP listener port, named after its first listener. */
+export function servicePorts(gw: GatewayInfo): { name: string; port: number; targetPort: number }[] {
+  const out: { name: string; port: number; targetPort: number }[] = [];
+  for (const l of gw.listeners) {
+    if (l.protocol !== "HTTP" || l.port < 1 || l.port > 65535 || out.some((p) => p.port === l.port)) continue;
+    const name = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(l.name) ? l.name : `port-${l.port}`;
+    out.push({ name, port: l.port, targetPort: targetPort(l.port) });
+  }
+  return out;
+}
+
+function labels(gw: GatewayInfo): Record<string, string> {
+  return {
+    "app.kubernetes.io/name": PROXY_COMPONENT,
+    "app.kubernetes.io/instance": gw.name,
+    "app.kubernetes.io/managed-by": "ai-gateway-operator",
+    [GATEWAY_NAME_LABEL]: gw.name,
+  };
+}
+
+function selector(gw: GatewayInfo): Record<string, string> {
+  return { "app.kubernetes.io/name": PROXY_COMPONENT, [GATEWAY_NAME_LABEL]: gw.name };
+}
+
+function metadata(gw: GatewayInfo, name: string) {
+  return {
+    name,
+    namespace: gw.namespace,
+    labels: labels(gw),
+    ownerReferences: [
+      {
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "Gateway",
+        name: gw.name,
+        uid: gw.uid,
+        controller: true,
+        blockOwnerDeletion: true,
+      },
+    ],
+  };
+}
+
+function serviceAccount(gw: GatewayInfo): Manifest {
+  return {
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: metadata(gw, gw.name),
+    automountServiceAccountToken: false,
+  };
+}
+
+function tokenSecret(gw: GatewayInfo, token: string): Manifest {
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: metadata(gw, tokenSecretName(gw.name)),
+    type: "Opaque",
+    data: { token: Buffer.from(token, "utf8").toString("base64") },
+  };
+}
+
+function service(gw: GatewayInfo, ports: ReturnType<typeof servicePorts>): Manifest {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: metadata(gw, gw.name),
+    spec: {
+      type: "LoadBalancer",
+      selector: selector(gw),
+      ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: "TCP" })),
+    },
+  };
+}
+
+function proxyArgs(gw: GatewayInfo, ports: ReturnType<typeof servicePorts>, settings: ProvisionSettings) {
+  const args = [
+    "proxy",
+    "--gateway",
+    `${gw.namespace}/${gw.name}`,
+    "--control-plane",
+    settings.controlPlaneUrl,
+    "--token-file",
+    `${TOKEN_MOUNT_DIR}/token`,
+    "--admin-port",
+    String(PROXY_ADMIN_PORT),
+  ];
+  const mapped = ports.filter((p) => p.port !== p.targetPort).map((p) => `${p.port}=${p.targetPort}`);
+  if (mapped.length > 0) args.push("--port-map", mapped.join(","));
+  return args;
+}
+
+function deployment(gw: GatewayInfo, ports: ReturnType<typeof servicePorts>, settings: ProvisionSettings) {
+  const probe = (path: string) => ({
+    httpGet: { path, port: PROXY_ADMIN_PORT },
+    periodSeconds: 5,
+    timeoutSeconds: 2,
+  });
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: metadata(gw, gw.name),
+    spec: {
+      selector: { matchLabels: selector(gw) },
+      template: {
+        metadata: { labels: labels(gw) },
+        spec: {
+          serviceAccountName: gw.name,
+          automountServiceAccountToken: false,
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: 65532,
+            runAsGroup: 65532,
+            fsGroup: 65532,
+            seccompProfile: { type: "RuntimeDefault" },
+          },
+          containers: [
+            {
+              name: "proxy",
+              image: settings.image,
+              args: proxyArgs(gw, ports, settings),
+              ports: [
+                ...ports.map((p) => ({ containerPort: p.targetPort, protocol: "TCP" })),
+                { name: "admin", containerPort: PROXY_ADMIN_PORT, protocol: "TCP" },
+              ],
+              readinessProbe: probe("/ready"),
+              livenessProbe: { ...probe("/health"), failureThreshold: 6 },
+              resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                runAsNonRoot: true,
+                capabilities: { drop: ["ALL"] },
+              },
+              volumeMounts: [
+                { name: "stream-token", mountPath: TOKEN_MOUNT_DIR, readOnly: true },
+                { name: "tmp", mountPath: "/tmp" },
+              ],
+            },
+          ],
+          volumes: [
+            { name: "stream-token", secret: { secretName: tokenSecretName(gw.name), defaultMode: 0o440 } },
+            { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+          ],
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { GatewayConfig } from "../../../gateway/src/snapshot/schema.ts";
+import { canonicalHash } from "./canonical-hash.ts";
+import { SnapshotStore } from "./snapshot-store.ts";
+
+const config = (port: number): GatewayConfig => ({
+  schemaVersion: 1,
+  gateway: { namespace: "ns", name: "gw" },
+  listeners: [{ name: "http", port, protocol: "HTTP" }],
+  routes: [],
+  backends: [],
+});
+
+describe("SnapshotStore", () => {
+  it("mints a version only when the canonical hash changes", () => {
+    const s = new SnapshotStore();
+    assert.equal(s.publish({ "ns/gw": config(80) }).length, 1);
+    assert.equal(s.publish({ "ns/gw": config(80) }).length, 0);
+    const [snap] = s.publish({ "ns/gw": config(81) });
+    assert.equal(snap?.version, 2);
+    assert.equal(snap?.hash, canonicalHash(config(81)));
+  });
+
+  it("publishes an empty config once for a Gateway that disappeared, and versions keep growing", () => {
+    const s = new SnapshotStore();
+    s.publish({ "ns/gw": config(80) });
+    const [gone] = s.publish({});
+    assert.equal(gone?.version, 2);
+    assert.deepEqual(gone?.listeners, []);
+    assert.equal(s.publish({}).length, 0);
+    assert.equal(s.publish({ "ns/gw": config(80) })[0]?.version, 3);
+  });
+
+  it("reports connected proxies and the listeners of the newest accepted version", () => {
+    const s = new SnapshotStore();
+    const v1 = s.publish({ "ns/gw": config(80) })[0];
+    const v2 = s.publish({ "ns/gw": config(81) })[0];
+    assert.ok(v1 && v2);
+    assert.deepEqual(s.dataPlane()["ns/gw"], { connectedProxies: 0 });
+    s.connect("ns/gw", "p1");
+    s.connect("ns/gw", "p2");
+    const ack = (proxyId: string, v: typeof v1, accepted: boolean) =>
+      s.recordAck({ gateway: "ns/gw", proxyId, version: v.version, hash: v.hash, accepted, reason: "bad" });
+    assert.equal(ack("p1", v1, true), "recorded");
+    assert.deepEqual(s.dataPlane()["ns/gw"]?.ackedListeners, v1.listeners);
+    assert.equal(ack("p2", v2, false), "recorded");
+    assert.deepEqual(s.rejections()["ns/gw"], [{ proxyId: "p2", version: 2, reason: "bad" }]);
+    assert.equal(
+      s.recordAck({ gateway: "ns/gw", proxyId: "p1", version: 2, hash: "x", accepted: true }),
+      "unknown_version",
+    );
+    assert.equal(ack("p3", v2, true), "not_connected");
+    assert.equal(s.disconnect("ns/gw", "p2"), true);
+    assert.equal(s.rejections()["ns/gw"], undefined);
+    s.disconnect("ns/gw", "p1");
+    assert.deepEqual(s.dataPlane()["ns/gw"], { connectedProxies: 0 });
+  });
+
+  it("counts a proxy with two streams once until both close", () => {
+    const s = new SnapshotStore();
+    s.connect("ns/gw", "p1");
+    s.connect("ns/gw", "p1");
+    assert.equal(s.connectedProxies("ns/gw"), 1);
+    assert.equal(s.disconnect("ns/gw", "p1"), false);
+    assert.equal(s.connectedProxies("ns/gw"), 1);
+    assert.equal(s.disconnect("ns/gw", "p1"), true);
+    assert.equal(s.connectedProxies("ns/gw"), 0);
+  });
+});

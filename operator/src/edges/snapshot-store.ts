@@ -1,0 +1,180 @@
+// The versioned snapshots of every Gateway and what proxies reported about them. No I/O: the
+// snapshot server (HTTP) drives it, the reconcile loop reads the data-plane state from it.
+//
+// Versions are per Gateway, start at 1 and only grow for the life of the process; a new version
+// is minted only when the canonical hash of the GatewayConfig changes. A Gateway that disappears
+// gets an EMPTY config (no listeners, routes or backends) as its next version, so proxies still
+// subscribed stop serving it (fail closed) instead of keeping stale routes.
+
+import type { Ack } from "../../../gateway/src/snapshot/protocol.ts";
+import type { ListenerConfig } from "../../../gateway/src/snapshot/schema.ts";
+import {
+  type GatewayConfig,
+  SNAPSHOT_SCHEMA_VERSION,
+  type Snapshot,
+} from "../../../gateway/src/snapshot/schema.ts";
+import type { DataPlaneState } from "../core/types.ts";
+import { canonicalHash } from "./canonical-hash.ts";
+
+const HISTORY = 64;
+
+export interface AckRecord {
+  version: number;
+  hash: string;
+  accepted: boolean;
+  reason?: string;
+}
+
+export interface Rejection {
+  proxyId: string;
+  version: number;
+  reason: string;
+}
+
+interface GatewayEntry {
+  current?: Snapshot;
+  lastVersion: number;
+  /** version → listeners, for the newest versions (acks name a version). */
+  history: Map<number, { hash: string; listeners: ListenerConfig[] }>;
+  /** proxyId → open stream count and latest ack. */
+  proxies: Map<string, { streams: number; ack?: AckRecord }>;
+}
+
+export type AckOutcome = "recorded" | "unknown_version" | "not_connected";
+
+export class SnapshotStore {
+  readonly #gateways = new Map<string, GatewayEntry>();
+
+  /** Replace the set of Gateway configs; returns the Gateways whose snapshot changed. */
+  publish(configs: Record<string, GatewayConfig>): Snapshot[] {
+    const changed: Snapshot[] = [];
+    for (const [key, config] of Object.entries(configs)) {
+      const snap = this.#set(key, config);
+      if (snap) changed.push(snap);
+    }
+    for (const [key, entry] of this.#gateways) {
+      if (
+        key in configs ||
+        !entry.current ||
+        entry.current.listeners.length + entry.current.routes.length === 0
+      )
+        continue;
+      const snap = this.#set(key, emptyConfig(key));
+      if (snap) changed.push(snap);
+    }
+    return changed;
+  }
+
+  current(gateway: string): Snapshot | undefined {
+    return this.#gateways.get(gateway)?.current;
+  }
+
+  gateways(): string[] {
+    return [...this.#gateways.keys()].sort();
+  }
+
+  connect(gateway: string, proxyId: string): void {
+    const entry = this.#entry(gateway);
+    const proxy = entry.proxies.get(proxyId) ?? { streams: 0 };
+    proxy.streams += 1;
+    entry.proxies.set(proxyId, proxy);
+  }
+
+  /** Returns true when this was the proxy's last open stream. */
+  disconnect(gateway: string, proxyId: string): boolean {
+    const entry = this.#gateways.get(gateway);
+    const proxy = entry?.proxies.get(proxyId);
+    if (!entry || !proxy) return false;
+    proxy.streams -= 1;
+    if (proxy.streams > 0) return false;
+    entry.proxies.delete(proxyId);
+    return true;
+  }
+
+  connectedProxies(gateway: string): number {
+    return this.#gateways.get(gateway)?.proxies.size ?? 0;
+  }
+
+  recordAck(ack: Ack): AckOutcome {
+    const entry = this.#gateways.get(ack.gateway);
+    const proxy = entry?.proxies.get(ack.proxyId);
+    if (!entry || !proxy) return "not_connected";
+    const known = entry.history.get(ack.version);
+    if (!known || known.hash !== ack.hash) return "unknown_version";
+    proxy.ack = {
+      version: ack.version,
+      hash: ack.hash,
+      accepted: ack.accepted,
+      ...(ack.reason === undefined ? {} : { reason: ack.reason }),
+    };
+    return "recorded";
+  }
+
+  /** Per Gateway: connected proxies and the listeners of the newest snapshot one of them accepted. */
+  dataPlane(): Record<string, DataPlaneState> {
+    const out: Record<string, DataPlaneState> = {};
+    for (const [key, entry] of [...this.#gateways].sort(([a], [b]) => a.localeCompare(b))) {
+      let newest: number | undefined;
+      for (const { ack } of entry.proxies.values()) {
+        if (ack?.accepted && (newest === undefined || ack.version > newest)) newest = ack.version;
+      }
+      const listeners = newest === undefined ? undefined : entry.history.get(newest)?.listeners;
+      out[key] = {
+        connectedProxies: entry.proxies.size,
+        ...(listeners ? { ackedListeners: listeners } : {}),
+      };
+    }
+    return out;
+  }
+
+  /** Connected proxies that rejected the CURRENT snapshot of each Gateway. */
+  rejections(): Record<string, Rejection[]> {
+    const out: Record<string, Rejection[]> = {};
+    for (const [key, entry] of this.#gateways) {
+      const version = entry.current?.version;
+      const list: Rejection[] = [];
+      for (const [proxyId, { ack }] of entry.proxies) {
+        if (ack && !ack.accepted && ack.version === version) {
+          list.push({ proxyId, version: ack.version, reason: ack.reason ?? "" });
+        }
+      }
+      if (list.length > 0) out[key] = list.sort((a, b) => a.proxyId.localeCompare(b.proxyId));
+    }
+    return out;
+  }
+
+  #set(key: string, config: GatewayConfig): Snapshot | undefined {
+    const entry = this.#entry(key);
+    const hash = canonicalHash(config);
+    if (entry.current?.hash === hash) return undefined;
+    entry.lastVersion += 1;
+    const snapshot: Snapshot = { ...config, version: entry.lastVersion, hash };
+    entry.current = snapshot;
+    entry.history.set(snapshot.version, { hash, listeners: config.listeners });
+    if (entry.history.size > HISTORY) {
+      const oldest = entry.history.keys().next().value;
+      if (oldest !== undefined) entry.history.delete(oldest);
+    }
+    return snapshot;
+  }
+
+  #entry(key: string): GatewayEntry {
+    let entry = this.#gateways.get(key);
+    if (!entry) {
+      entry = { lastVersion: 0, history: new Map(), proxies: new Map() };
+      this.#gateways.set(key, entry);
+    }
+    return entry;
+  }
+}
+
+export function emptyConfig(key: string): GatewayConfig {
+  const i = key.indexOf("/");
+  return {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    gateway: { namespace: key.slice(0, i), name: key.slice(i + 1) },
+    listeners: [],
+    routes: [],
+    backends: [],
+  };
+}

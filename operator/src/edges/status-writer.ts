@@ -1,0 +1,187 @@
+// Writes the translator's statuses to the status subresource (leader only). JSON merge patch
+// carrying the resourceVersion it was computed from, so a concurrent writer makes it fail with
+// 409 instead of being overwritten; on 409 the object is read again and the merge recomputed.
+// No-op writes are skipped: the live status is compared ignoring lastTransitionTime. Objects
+// deleted meanwhile (404) are ignored. Routes that no longer attach to our Gateways lose only
+// OUR parents[] entries.
+import type { Logger } from "../../../gateway/src/log.ts";
+import type { ObjectStatus } from "../core/types.ts";
+import type { OperatorMetrics } from "../metrics.ts";
+import type { KubeClient } from "../sources/kubernetes/client.ts";
+import {
+  AI_ROUTE,
+  BACKEND,
+  GATEWAY,
+  GATEWAY_CLASS,
+  HTTP_ROUTE,
+  type KindSpec,
+  objectPath,
+} from "../sources/kubernetes/kinds.ts";
+import { isRecord, keyOf, refOf } from "../sources/kubernetes/object-meta.ts";
+import { canonicalJson } from "./canonical-hash.ts";
+import { describeError } from "./errors.ts";
+import { desiredStatus, statusEquivalent, statusPatch, withoutOurParents } from "./status-merge.ts";
+
+const MAX_ATTEMPTS = 5;
+const CONCURRENCY = 8;
+
+const SPECS: Record<ObjectStatus["kind"], KindSpec> = {
+  GatewayClass: GATEWAY_CLASS,
+  Gateway: GATEWAY,
+  AIRoute: AI_ROUTE,
+  HTTPRoute: HTTP_ROUTE,
+  AgentgatewayBackend: BACKEND,
+};
+
+export interface StatusCache {
+  get(kind: string, namespace: string | undefined, name: string): unknown;
+  list(kind: string): unknown[];
+  upsert(kind: string, obj: unknown): void;
+}
+
+export interface StatusWriterOptions {
+  client: KubeClient;
+  cache: StatusCache;
+  controllerName: string;
+  log: Logger;
+  metrics: OperatorMetrics;
+  now?: () => Date;
+}
+
+export interface SyncResult {
+  written: number;
+  failed: number;
+}
+
+type Compute = (liveStatus: unknown, now: string) => Record<string, unknown> | undefined;
+
+interface Job {
+  kind: ObjectStatus["kind"];
+  namespace: string | undefined;
+  name: string;
+  compute: Compute;
+}
+
+export class StatusWriter {
+  readonly #opts: StatusWriterOptions;
+  /** What we last wrote per object and the resourceVersion it produced (defaulting-proof skip). */
+  readonly #lastWritten = new Map<string, { resourceVersion: string; status: string }>();
+
+  constructor(opts: StatusWriterOptions) {
+    this.#opts = opts;
+  }
+
+  /** Forget what was written (e.g. after regaining leadership): compare with live objects only. */
+  reset(): void {
+    this.#lastWritten.clear();
+  }
+
+  async sync(statuses: readonly ObjectStatus[]): Promise<SyncResult> {
+    const jobs = [...statuses.map((s) => this.#job(s)), ...this.#staleRouteJobs(statuses)];
+    const result: SyncResult = { written: 0, failed: 0 };
+    let next = 0;
+    const worker = async () => {
+      while (next < jobs.length) {
+        const job = jobs[next++];
+        if (!job) break;
+        const outcome = await this.#apply(job);
+        if (outcome === "written") result.written += 1;
+        if (outcome === "failed") result.failed += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, jobs.length) }, worker));
+    return result;
+  }
+
+  #job(target: ObjectStatus): Job {
+    const { controllerName } = this.#opts;
+    return {
+      kind: target.kind,
+      namespace: target.namespace,
+      name: target.name,
+      compute: (live, now) => desiredStatus(target, live, controllerName, now),
+    };
+  }
+
+  /** Routes with our parents[] entries that the translator no longer gives a status for. */
+  #staleRouteJobs(statuses: readonly ObjectStatus[]): Job[] {
+    const wanted = new Set(statuses.map((s) => `${s.kind}/${keyOf(s.namespace, s.name)}`));
+    const jobs: Job[] = [];
+    for (const kind of ["AIRoute", "HTTPRoute"] as const) {
+      for (const obj of this.#opts.cache.list(kind)) {
+        const ref = refOf(obj);
+        if (!ref || wanted.has(`${kind}/${keyOf(ref.namespace, ref.name)}`)) continue;
+        const status = isRecord(obj) ? obj.status : undefined;
+        if (!withoutOurParents(status, this.#opts.controllerName)) continue;
+        jobs.push({
+          kind,
+          namespace: ref.namespace,
+          name: ref.name,
+          compute: (live) => withoutOurParents(live, this.#opts.controllerName),
+        });
+      }
+    }
+    return jobs;
+  }
+
+  async #apply(job: Job): Promise<"written" | "skipped" | "failed"> {
+    const { cache, client, log, metrics } = this.#opts;
+    const spec = SPECS[job.kind];
+    const id = `${job.kind}/${keyOf(job.namespace, job.name)}`;
+    const objLog = { kind: job.kind, object: keyOf(job.namespace, job.name) };
+    let live = cache.get(job.kind, job.namespace, job.name);
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      if (!isRecord(live)) return "skipped";
+      const rv = refOf(live)?.resourceVersion ?? "";
+      // metav1.Time: RFC 3339 with second precision, as every Kubernetes controller writes it.
+      const now = (this.#opts.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, "Z");
+      const desired = job.compute(live.status, now);
+      if (!desired || this.#unchanged(id, rv, live.status, desired)) return "skipped";
+      const path = `${objectPath(spec, job.namespace, job.name)}/status`;
+      try {
+        const res = await client.request("PATCH", path, {
+          contentType: "application/merge-patch+json",
+          body: { metadata: { resourceVersion: rv }, status: statusPatch(job.kind, live.status, desired) },
+        });
+        if (res.status === 404) return "skipped";
+        if (res.status === 409) {
+          metrics.statusWrites.inc({ kind: job.kind, result: "conflict" });
+          log.debug({ ...objLog, attempt }, "status conflict; re-reading");
+          const fresh = await client.request("GET", objectPath(spec, job.namespace, job.name));
+          if (fresh.status === 404) return "skipped";
+          live = fresh.body;
+          continue;
+        }
+        if (res.status < 200 || res.status > 299) throw new Error(`PATCH ${path}: HTTP ${res.status}`);
+        const written = refOf(res.body)?.resourceVersion ?? "";
+        this.#lastWritten.set(id, { resourceVersion: written, status: canonicalJson(stripTimes(desired)) });
+        cache.upsert(job.kind, res.body);
+        metrics.statusWrites.inc({ kind: job.kind, result: "ok" });
+        log.info(objLog, "status written");
+        return "written";
+      } catch (err) {
+        metrics.statusWrites.inc({ kind: job.kind, result: "error" });
+        log.warn({ ...objLog, err: describeError(err) }, "status write failed");
+        return "failed";
+      }
+    }
+    log.warn(objLog, "status write gave up after repeated conflicts");
+    return "failed";
+  }
+
+  #unchanged(id: string, rv: string, live: unknown, desired: Record<string, unknown>): boolean {
+    if (statusEquivalent(live, desired)) return true;
+    const last = this.#lastWritten.get(id);
+    return (
+      last !== undefined && last.resourceVersion === rv && last.status === canonicalJson(stripTimes(desired))
+    );
+  }
+}
+
+function stripTimes(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripTimes);
+  if (!isRecord(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (k !== "lastTransitionTime") out[k] = stripTimes(v);
+  return out;
+}

@@ -45,8 +45,10 @@ export class Controller {
   constructor(opts: ControllerOptions) {
     this.#opts = opts;
     this.#coalescer = new Coalescer({
-      debounceMs: opts.debounceMs ?? 75,
-      maxDelayMs: opts.maxDelayMs ?? 1_000,
+      // Short: a deleted route (the kill switch) must reach the proxies at once. Bursts still
+      // coalesce, because runs never overlap and a run reads the whole current state.
+      debounceMs: opts.debounceMs ?? 10,
+      maxDelayMs: opts.maxDelayMs ?? 250,
       run: () => this.#reconcile(),
       onError: (err) => opts.log.error({ err: describeError(err) }, "reconcile crashed"),
     });

@@ -60,7 +60,8 @@ export async function main(argv: string[]): Promise<number> {
 if (import.meta.main) {
   main(process.argv.slice(2)).then(
     (code) => {
-      process.exitCode = code;
+      // A subcommand may already have set a non-zero exit code (e.g. a usage error): keep it.
+      if (code !== 0 || process.exitCode === undefined) process.exitCode = code;
     },
     (err: unknown) => {
       if (err instanceof ConfigError) {

@@ -1,0 +1,56 @@
+// The admin endpoints: /health (liveness), /ready (a snapshot is applied), /metrics (this process's
+// registry) and /config_dump (the served snapshot, every credential and key hash redacted).
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Registry } from "prom-client";
+import { errorBody } from "./errors.ts";
+import { redactSnapshot } from "./snapshot/redact.ts";
+import type { SnapshotStore } from "./snapshot/store.ts";
+
+export interface AdminDeps {
+  store: SnapshotStore;
+  registry: Registry;
+  /** True while shutting down: /ready answers 503 so endpoints drop this proxy. */
+  draining?: () => boolean;
+}
+
+function json(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+  res.end(body);
+}
+
+export function createAdminHandler(deps: AdminDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const path = new URL(req.url ?? "/", "http://admin.invalid").pathname;
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      json(res, 405, { error: { message: "Method not allowed", type: "invalid_request_error" } });
+      return;
+    }
+    switch (path) {
+      case "/health":
+        return json(res, 200, { status: "ok" });
+      case "/ready": {
+        const version = deps.store.version;
+        if (deps.draining?.()) return json(res, 503, { ready: false, reason: "shutting down" });
+        if (version === undefined) return json(res, 503, { ready: false, reason: "no snapshot applied yet" });
+        return json(res, 200, { ready: true, version });
+      }
+      case "/metrics":
+        deps.registry.metrics().then(
+          (text) => {
+            res.writeHead(200, { "content-type": deps.registry.contentType });
+            res.end(text);
+          },
+          () => json(res, 500, errorBody("internal_error")),
+        );
+        return;
+      case "/config_dump": {
+        const current = deps.store.current;
+        if (!current) return json(res, 503, errorBody("no_snapshot"));
+        return json(res, 200, redactSnapshot(current.snapshot));
+      }
+      default:
+        return json(res, 404, { error: { message: "Not found", type: "not_found_error" } });
+    }
+  };
+}

@@ -1,0 +1,86 @@
+// The ONE catalogue of errors the gateway itself produces. Every error body a client receives is
+// built here, OpenAI-style: {"error":{"message","type","code"}}. The code doubles as the `reason`
+// label of ai_gateway_requests_total. Messages are fixed strings (or a provider message scrubbed by
+// the caller): no request data, no credential ever reaches an error body.
+
+export interface CatalogueEntry {
+  /** HTTP status; 0 means "the upstream's status" (provider_error). */
+  status: number;
+  type: string;
+  message: string;
+}
+
+export const ERRORS = {
+  invalid_json: { status: 400, type: "invalid_request_error", message: "Request body is not valid JSON" },
+  request_too_large: {
+    status: 400,
+    type: "invalid_request_error",
+    message: "Request body is larger than the gateway accepts",
+  },
+  invalid_request: { status: 400, type: "invalid_request_error", message: "Invalid request" },
+  authentication_error: { status: 401, type: "authentication_error", message: "Invalid authentication" },
+  route_not_found: { status: 404, type: "not_found_error", message: "No route matches this request" },
+  route_killed: {
+    status: 404,
+    type: "not_found_error",
+    message: "The route serving this request was removed",
+  },
+  rate_limited: { status: 429, type: "rate_limit_error", message: "The provider is rate limiting requests" },
+  no_backend: { status: 500, type: "server_error", message: "The route has no usable backend" },
+  internal_error: { status: 500, type: "server_error", message: "Internal gateway error" },
+  upstream_unreachable: { status: 502, type: "upstream_error", message: "The provider could not be reached" },
+  upstream_interrupted: {
+    status: 502,
+    type: "upstream_error",
+    message: "The provider closed the response before it was complete",
+  },
+  no_snapshot: { status: 503, type: "server_error", message: "The gateway has no configuration yet" },
+  upstream_timeout: { status: 504, type: "timeout_error", message: "The provider did not answer in time" },
+  client_disconnected: { status: 499, type: "client_error", message: "The client closed the request" },
+  provider_error: { status: 0, type: "provider_error", message: "The provider rejected the request" },
+} as const satisfies Record<string, CatalogueEntry>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** Reason label of a successful request. */
+export const REASON_OK = "ok";
+
+export interface ErrorBody {
+  error: { message: string; type: string; code: ErrorCode };
+}
+
+/** A gateway-made error travelling through the pipeline until it is written to the client. */
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  /** Extra response headers (e.g. Retry-After on rate_limited). Never carry secrets. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Overrides the catalogue message (already scrubbed by the caller). */
+  readonly publicMessage: string;
+
+  constructor(
+    code: ErrorCode,
+    opts: { status?: number; message?: string; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    const entry: CatalogueEntry = ERRORS[code];
+    super(opts.message ?? entry.message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = "GatewayError";
+    this.code = code;
+    this.status = opts.status ?? (entry.status || 502);
+    this.headers = opts.headers ?? {};
+    this.publicMessage = opts.message ?? entry.message;
+  }
+
+  body(): ErrorBody {
+    return errorBody(this.code, this.publicMessage);
+  }
+}
+
+export function errorBody(code: ErrorCode, message?: string): ErrorBody {
+  const entry: CatalogueEntry = ERRORS[code];
+  return { error: { message: message ?? entry.message, type: entry.type, code } };
+}
+
+export function isGatewayError(e: unknown): e is GatewayError {
+  return e instanceof GatewayError;
+}

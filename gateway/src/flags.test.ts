@@ -1,0 +1,96 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { PROXY_HELP, parsePortMap, parseProxyArgs, UsageError } from "./flags.ts";
+
+const base = ["--gateway", "ai/gw", "--control-plane", "http://127.0.0.1:15010"];
+
+test("defaults follow docs/cli.md", () => {
+  const p = parseProxyArgs(base, { AI_GATEWAY_TOKEN: "t0k" });
+  assert.ok(!p.help);
+  assert.deepEqual(p.flags.gateway, { namespace: "ai", name: "gw" });
+  assert.equal(p.flags.token, "t0k");
+  assert.equal(p.flags.adminPort, 15000);
+  assert.equal(p.flags.bind, "0.0.0.0");
+  assert.equal(p.flags.maxBodyBytes, 10485760);
+  assert.equal(p.flags.drainKilled, false);
+  assert.equal(p.flags.killGraceMs, 1000);
+  assert.equal(p.flags.portMap.size, 0);
+});
+
+test("every flag parses; the token file wins over the environment", () => {
+  const dir = mkdtempSync(join(tmpdir(), "proxy-flags-"));
+  try {
+    const file = join(dir, "token");
+    writeFileSync(file, "from-file\n");
+    const p = parseProxyArgs(
+      [
+        ...base,
+        "--token-file",
+        file,
+        "--admin-port",
+        "15001",
+        "--port-map",
+        "80=8080,443=8443",
+        "--bind",
+        "127.0.0.1",
+        "--max-body-bytes",
+        "100",
+        "--drain-killed",
+        "--kill-grace-ms",
+        "0",
+      ],
+      { AI_GATEWAY_TOKEN: "from-env" },
+    );
+    assert.ok(!p.help);
+    assert.equal(p.flags.token, "from-file");
+    assert.deepEqual(
+      [...p.flags.portMap],
+      [
+        [80, 8080],
+        [443, 8443],
+      ],
+    );
+    assert.equal(p.flags.adminPort, 15001);
+    assert.equal(p.flags.bind, "127.0.0.1");
+    assert.equal(p.flags.maxBodyBytes, 100);
+    assert.equal(p.flags.drainKilled, true);
+    assert.equal(p.flags.killGraceMs, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("usage errors are specific", () => {
+  assert.throws(
+    () => parseProxyArgs(["--control-plane", "http://x"], { AI_GATEWAY_TOKEN: "t" }),
+    /--gateway is required/,
+  );
+  assert.throws(
+    () => parseProxyArgs(["--gateway", "gw", "--control-plane", "http://x"], { AI_GATEWAY_TOKEN: "t" }),
+    /namespace/,
+  );
+  assert.throws(() => parseProxyArgs(base, {}), /token is required/);
+  assert.throws(() => parseProxyArgs([...base, "--admin-port", "x"], { AI_GATEWAY_TOKEN: "t" }), UsageError);
+  assert.throws(() => parseProxyArgs([...base, "--bogus"], { AI_GATEWAY_TOKEN: "t" }), UsageError);
+  assert.throws(() => parsePortMap("80:8080"), /gatewayPort/);
+});
+
+test("--help lists every flag of docs/cli.md", () => {
+  assert.deepEqual(parseProxyArgs(["--help"]), { help: true });
+  for (const flag of [
+    "--gateway",
+    "--control-plane",
+    "--token-file",
+    "--admin-port",
+    "--port-map",
+    "--bind",
+    "--max-body-bytes",
+    "--drain-killed",
+    "--kill-grace-ms",
+  ]) {
+    assert.ok(PROXY_HELP.includes(flag), flag);
+  }
+});

@@ -1,0 +1,135 @@
+// `ai-gateway proxy` flags (docs/cli.md). Parsing is pure: it returns options or a usage error.
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+
+export const DEFAULT_ADMIN_PORT = 15000;
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_KILL_GRACE_MS = 1000;
+export const TOKEN_ENV = "AI_GATEWAY_TOKEN";
+
+export const PROXY_HELP = `Usage: ai-gateway proxy --gateway <namespace>/<name> --control-plane <url> [flags]
+
+Serve one Gateway's listeners with the snapshots streamed by the operator.
+
+Flags:
+  --gateway <ns>/<name>     Gateway to serve (required)
+  --control-plane <url>     base URL of the operator's snapshot server, e.g. http://127.0.0.1:15010 (required)
+  --token-file <path>       file holding the stream's bearer token (default: env ${TOKEN_ENV})
+  --admin-port <port>       /health, /ready, /metrics, /config_dump (default ${DEFAULT_ADMIN_PORT})
+  --port-map <list>         serve Gateway listener ports on local ports, e.g. 80=8080,443=8443
+  --bind <address>          address the listeners bind to (default 0.0.0.0)
+  --max-body-bytes <n>      larger request bodies get 400 request_too_large (default ${DEFAULT_MAX_BODY_BYTES})
+  --drain-killed            let in-flight requests of a deleted route finish instead of aborting them
+  --kill-grace-ms <ms>      time in-flight requests of a deleted route get before they are aborted (default ${DEFAULT_KILL_GRACE_MS})
+  -h, --help                show this help
+`;
+
+export interface ProxyFlags {
+  gateway: { namespace: string; name: string };
+  controlPlane: string;
+  token: string;
+  adminPort: number;
+  portMap: Map<number, number>;
+  bind: string;
+  maxBodyBytes: number;
+  drainKilled: boolean;
+  killGraceMs: number;
+}
+
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+const OPTIONS = {
+  gateway: { type: "string" },
+  "control-plane": { type: "string" },
+  "token-file": { type: "string" },
+  "admin-port": { type: "string" },
+  "port-map": { type: "string" },
+  bind: { type: "string" },
+  "max-body-bytes": { type: "string" },
+  "drain-killed": { type: "boolean" },
+  "kill-grace-ms": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export function parseGatewayRef(value: string): { namespace: string; name: string } {
+  const parts = value.split("/");
+  if (parts.length !== 2 || !parts[0] || !parts[1])
+    throw new UsageError(`--gateway must be <namespace>/<name>, got "${value}"`);
+  return { namespace: parts[0], name: parts[1] };
+}
+
+function intFlag(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be an integer in [${min}, ${max}]`);
+  return n;
+}
+
+/** "80=8080,443=8443" → Map{80→8080, 443→8443}; a local port of 0 picks any free port. */
+export function parsePortMap(value: string | undefined): Map<number, number> {
+  const map = new Map<number, number>();
+  if (!value) return map;
+  for (const pair of value.split(",")) {
+    const m = /^\s*(\d+)\s*=\s*(\d+)\s*$/.exec(pair);
+    const from = Number(m?.[1]);
+    const to = Number(m?.[2]);
+    if (!m || from < 1 || from > 65535 || to > 65535) {
+      throw new UsageError(`--port-map entries are <gatewayPort>=<localPort>, got "${pair}"`);
+    }
+    map.set(from, to);
+  }
+  return map;
+}
+
+export type ParsedProxyArgs = { help: true } | { help: false; flags: ProxyFlags };
+
+export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ParsedProxyArgs {
+  let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; args: string[] }>>["values"];
+  try {
+    values = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  if (values.help) return { help: true };
+  if (!values.gateway) throw new UsageError("--gateway is required");
+  if (!values["control-plane"]) throw new UsageError("--control-plane is required");
+  let controlPlane: URL;
+  try {
+    controlPlane = new URL(values["control-plane"]);
+  } catch {
+    throw new UsageError("--control-plane must be a URL, e.g. http://127.0.0.1:15010");
+  }
+  const tokenFile = values["token-file"];
+  let token = env[TOKEN_ENV];
+  if (tokenFile) {
+    try {
+      token = readFileSync(tokenFile, "utf8").trim();
+    } catch {
+      throw new UsageError(`--token-file ${tokenFile} cannot be read`);
+    }
+  }
+  if (!token) throw new UsageError(`a stream token is required: --token-file or env ${TOKEN_ENV}`);
+  return {
+    help: false,
+    flags: {
+      gateway: parseGatewayRef(values.gateway),
+      controlPlane: controlPlane.toString(),
+      token,
+      adminPort: intFlag("admin-port", values["admin-port"], DEFAULT_ADMIN_PORT, 0, 65535),
+      portMap: parsePortMap(values["port-map"]),
+      bind: values.bind ?? "0.0.0.0",
+      maxBodyBytes: intFlag("max-body-bytes", values["max-body-bytes"], DEFAULT_MAX_BODY_BYTES, 1, 2 ** 31),
+      drainKilled: values["drain-killed"] === true,
+      killGraceMs: intFlag("kill-grace-ms", values["kill-grace-ms"], DEFAULT_KILL_GRACE_MS, 0, 3_600_000),
+    },
+  };
+}

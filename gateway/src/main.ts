@@ -1,0 +1,221 @@
+// Wiring only. startProxy() builds the data plane (store, route tables, pipeline, listeners, admin,
+// metrics) and, when a control plane is given, the snapshot stream client. Without one, snapshots
+// are fed through handle.apply() — the standalone mode reuses everything but the stream.
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type { Registry } from "prom-client";
+import { createAdminHandler } from "./admin.ts";
+import {
+  DEFAULT_KILL_GRACE_MS,
+  DEFAULT_MAX_BODY_BYTES,
+  PROXY_HELP,
+  parseProxyArgs,
+  UsageError,
+} from "./flags.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { ModelLabels } from "./metrics/model-labels.ts";
+import { createProxyMetrics, type ProxyMetrics } from "./metrics/registry.ts";
+import { AgentPool } from "./pipeline/agents.ts";
+import { Forwarder } from "./pipeline/forward.ts";
+import { createListenerHandler } from "./pipeline/handler.ts";
+import { InFlightRegistry } from "./pipeline/inflight.ts";
+import { ListenerSet, startAdminServer } from "./server.ts";
+import type { BackoffOptions } from "./snapshot/backoff.ts";
+import { SnapshotClient } from "./snapshot/client.ts";
+import { type ApplyResult, SnapshotStore } from "./snapshot/store.ts";
+
+/** On SIGTERM, in-flight requests get this long to finish (within Kubernetes' default 30 s grace). */
+const SHUTDOWN_GRACE_MS = 20_000;
+
+export interface ProxyOptions {
+  /** "<namespace>/<name>" (or parts). Required with a control plane; else snapshots of any Gateway are served. */
+  gateway?: string | { namespace: string; name: string };
+  /** Base URL of the operator's snapshot server. Absent: feed snapshots with handle.apply(). */
+  controlPlane?: string;
+  token?: string;
+  proxyId?: string;
+  /** Default 15000; 0 picks a free port (see handle.adminPort). */
+  adminPort?: number;
+  /** Default 0.0.0.0 (listeners and admin). */
+  bind?: string;
+  /** Gateway listener port → local port; 0 picks a free port (see handle.listenerPort). */
+  portMap?: ReadonlyMap<number, number> | Record<number, number>;
+  maxBodyBytes?: number;
+  drainKilled?: boolean;
+  killGraceMs?: number;
+  registry?: Registry;
+  log?: Logger;
+  /** Stream tuning (tests): ping interval and reconnect backoff. */
+  stream?: { pingIntervalMs?: number; backoff?: BackoffOptions };
+}
+
+export interface ProxyApplyResult extends ApplyResult {
+  /** Settles when the listeners of the served snapshot are open (or failed to open, logged). */
+  listening: Promise<void>;
+}
+
+export interface ProxyHandle {
+  adminPort: number;
+  /** Local port serving a listener, by listener name or Gateway port; undefined until open. */
+  listenerPort(listener: string | number): number | undefined;
+  /** Validate, compile and serve a snapshot (any unknown value; rejected ones keep the last good). */
+  apply(snapshot: unknown): ProxyApplyResult;
+  /** Version of the snapshot being served. */
+  version(): number | undefined;
+  metrics: ProxyMetrics;
+  /** Stop serving. In-flight requests get `graceMs` (default 0) to finish; /ready turns 503 at once. */
+  close(opts?: { graceMs?: number }): Promise<void>;
+}
+
+function gatewayKey(g: ProxyOptions["gateway"]): string | undefined {
+  if (g === undefined) return undefined;
+  return typeof g === "string" ? g : `${g.namespace}/${g.name}`;
+}
+
+function toMap(m: ProxyOptions["portMap"]): ReadonlyMap<number, number> {
+  if (m === undefined) return new Map();
+  if (m instanceof Map) return m;
+  return new Map(Object.entries(m).map(([k, v]) => [Number(k), Number(v)]));
+}
+
+export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> {
+  const log = opts.log ?? createLogger({ component: "proxy" });
+  const metrics = createProxyMetrics(opts.registry);
+  const gateway = gatewayKey(opts.gateway);
+  const store = new SnapshotStore({ gateway, metrics, log: log.child({ subsystem: "snapshot" }) });
+  const killGraceMs = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  const models = new ModelLabels();
+  const agents = new AgentPool();
+  const inflight = new InFlightRegistry({
+    graceMs: killGraceMs,
+    drain: opts.drainKilled === true,
+    onKilled: (route) => metrics.killedRequests.inc({ gateway: store.gateway, route }),
+  });
+  const handlerLog = log.child({ subsystem: "pipeline" });
+  const handler = createListenerHandler({
+    store,
+    inflight,
+    forwarder: new Forwarder(agents),
+    metrics,
+    gateway: () => store.gateway,
+    maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    log: handlerLog,
+    metering: { metrics, models, gateway: () => store.gateway, log: handlerLog },
+  });
+  const bind = opts.bind ?? "0.0.0.0";
+  const listeners = new ListenerSet({
+    bind,
+    portMap: toMap(opts.portMap),
+    handler,
+    log: log.child({ subsystem: "listeners" }),
+    closeGraceMs: killGraceMs,
+  });
+  let listening: Promise<void> = Promise.resolve();
+  store.onSwap((next) => {
+    models.setKnown(next.models);
+    inflight.onRoutes(next.table.routeIds);
+    agents.retain(next.upstreams);
+    listening = listeners.sync(next.table.ports());
+  });
+  let draining = false;
+  let closing: Promise<void> | undefined;
+  const admin = await startAdminServer(
+    opts.adminPort ?? 15000,
+    bind,
+    createAdminHandler({ store, registry: metrics.registry, draining: () => draining }),
+  );
+
+  let client: SnapshotClient | undefined;
+  if (opts.controlPlane !== undefined) {
+    const g =
+      typeof opts.gateway === "string"
+        ? opts.gateway.split("/")
+        : [opts.gateway?.namespace, opts.gateway?.name];
+    if (!g[0] || !g[1] || g.length !== 2)
+      throw new UsageError("a gateway <namespace>/<name> is required with a control plane");
+    client = new SnapshotClient({
+      baseUrl: opts.controlPlane,
+      gateway: { namespace: g[0], name: g[1] },
+      token: opts.token ?? "",
+      proxyId: opts.proxyId ?? `${hostname()}-${randomUUID()}`,
+      apply: (raw) => store.apply(raw),
+      log: log.child({ subsystem: "stream" }),
+      pingIntervalMs: opts.stream?.pingIntervalMs,
+      backoff: opts.stream?.backoff,
+    });
+    client.start();
+  }
+
+  return {
+    adminPort: admin.port,
+    listenerPort(listener) {
+      const port =
+        typeof listener === "number"
+          ? listener
+          : store.current?.snapshot.listeners.find((l) => l.name === listener)?.port;
+      return port === undefined ? undefined : listeners.localPort(port);
+    },
+    apply(snapshot) {
+      const result = store.apply(snapshot);
+      return { ...result, listening };
+    },
+    version: () => store.version,
+    metrics,
+    close(closeOpts = {}) {
+      closing ??= (async () => {
+        draining = true;
+        await client?.close();
+        await listeners.close(closeOpts.graceMs ?? 0);
+        inflight.close();
+        await admin.close();
+        agents.destroy();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** `ai-gateway proxy …`: parse flags, run until SIGTERM/SIGINT. */
+export async function runProxy(argv: string[]): Promise<void> {
+  let parsed: ReturnType<typeof parseProxyArgs>;
+  try {
+    parsed = parseProxyArgs(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`ai-gateway proxy: ${err.message}\n\n${PROXY_HELP}`);
+      process.exit(2); // usage error; stderr to a pipe or file is written synchronously
+    }
+    throw err;
+  }
+  if (parsed.help) {
+    process.stdout.write(PROXY_HELP);
+    return;
+  }
+  const f = parsed.flags;
+  const log = createLogger({ component: "proxy" });
+  const handle = await startProxy({
+    gateway: f.gateway,
+    controlPlane: f.controlPlane,
+    token: f.token,
+    adminPort: f.adminPort,
+    bind: f.bind,
+    portMap: f.portMap,
+    maxBodyBytes: f.maxBodyBytes,
+    drainKilled: f.drainKilled,
+    killGraceMs: f.killGraceMs,
+    log,
+  });
+  log.info(
+    { gateway: `${f.gateway.namespace}/${f.gateway.name}`, adminPort: handle.adminPort },
+    "proxy started",
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string): void => {
+      log.info({ signal }, "shutting down");
+      resolve();
+    };
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.once("SIGINT", () => stop("SIGINT"));
+  });
+  await handle.close({ graceMs: SHUTDOWN_GRACE_MS });
+}

@@ -1,0 +1,120 @@
+// The proxy's metrics, exactly as docs/metrics.md lists them. One prom-client Registry per process,
+// passed in (never the global one). Label values are bounded: route ids, backend refs and listener
+// names come from the snapshot; models go through ModelLabels; reasons come from errors.ts.
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import {
+  REQUEST_DURATION_BUCKETS,
+  TIME_PER_OUTPUT_TOKEN_BUCKETS,
+  TIME_TO_FIRST_TOKEN_BUCKETS,
+  TOKEN_USAGE_BUCKETS,
+} from "./buckets.ts";
+
+const HTTP_DURATION_BUCKETS = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120,
+];
+
+const GENAI_LABELS = [
+  "gen_ai_operation_name",
+  "gen_ai_provider_name",
+  "gen_ai_request_model",
+  "gen_ai_response_model",
+  "route",
+] as const;
+
+export interface ProxyMetrics {
+  registry: Registry;
+  requests: Counter<"gateway" | "listener" | "route" | "backend" | "status" | "reason">;
+  requestDuration: Histogram<"gateway" | "listener" | "route" | "backend" | "status">;
+  tokenUsage: Histogram<"gen_ai_token_type" | (typeof GENAI_LABELS)[number]>;
+  genAiDuration: Histogram<(typeof GENAI_LABELS)[number] | "error_type">;
+  timeToFirstToken: Histogram<
+    "gen_ai_operation_name" | "gen_ai_provider_name" | "gen_ai_request_model" | "route"
+  >;
+  timePerOutputToken: Histogram<
+    "gen_ai_operation_name" | "gen_ai_provider_name" | "gen_ai_request_model" | "route"
+  >;
+  snapshotVersion: Gauge<"gateway">;
+  snapshotReloads: Counter<"gateway" | "result">;
+  killedRequests: Counter<"gateway" | "route">;
+  upstreamErrors: Counter<"gateway" | "backend" | "provider" | "reason">;
+  activeRequests: Gauge<"gateway">;
+}
+
+export function createProxyMetrics(registry: Registry = new Registry()): ProxyMetrics {
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    requests: new Counter({
+      name: "ai_gateway_requests_total",
+      help: "Requests handled by the proxy, by outcome.",
+      labelNames: ["gateway", "listener", "route", "backend", "status", "reason"],
+      registers,
+    }),
+    requestDuration: new Histogram({
+      name: "ai_gateway_request_duration_seconds",
+      help: "Time from request received to response complete.",
+      labelNames: ["gateway", "listener", "route", "backend", "status"],
+      buckets: HTTP_DURATION_BUCKETS,
+      registers,
+    }),
+    tokenUsage: new Histogram({
+      name: "gen_ai_client_token_usage",
+      help: "Tokens used per request, as reported by the provider.",
+      labelNames: ["gen_ai_token_type", ...GENAI_LABELS],
+      buckets: TOKEN_USAGE_BUCKETS,
+      registers,
+    }),
+    genAiDuration: new Histogram({
+      name: "gen_ai_server_request_duration_seconds",
+      help: "Duration of GenAI requests to the provider.",
+      labelNames: [...GENAI_LABELS, "error_type"],
+      buckets: REQUEST_DURATION_BUCKETS,
+      registers,
+    }),
+    timeToFirstToken: new Histogram({
+      name: "gen_ai_server_time_to_first_token_seconds",
+      help: "Time from request received to the first streamed content chunk.",
+      labelNames: ["gen_ai_operation_name", "gen_ai_provider_name", "gen_ai_request_model", "route"],
+      buckets: TIME_TO_FIRST_TOKEN_BUCKETS,
+      registers,
+    }),
+    timePerOutputToken: new Histogram({
+      name: "gen_ai_server_time_per_output_token_seconds",
+      help: "Time per output token after the first one, for streamed answers.",
+      labelNames: ["gen_ai_operation_name", "gen_ai_provider_name", "gen_ai_request_model", "route"],
+      buckets: TIME_PER_OUTPUT_TOKEN_BUCKETS,
+      registers,
+    }),
+    snapshotVersion: new Gauge({
+      name: "ai_gateway_snapshot_version",
+      help: "Version of the snapshot the proxy serves.",
+      labelNames: ["gateway"],
+      registers,
+    }),
+    snapshotReloads: new Counter({
+      name: "ai_gateway_snapshot_reloads_total",
+      help: "Snapshots received, by result.",
+      labelNames: ["gateway", "result"],
+      registers,
+    }),
+    killedRequests: new Counter({
+      name: "ai_gateway_killed_requests_total",
+      help: "In-flight requests aborted because their route was removed.",
+      labelNames: ["gateway", "route"],
+      registers,
+    }),
+    upstreamErrors: new Counter({
+      name: "ai_gateway_upstream_errors_total",
+      help: "Failed attempts to a provider (connect errors, timeouts, 5xx, 429, cut streams).",
+      labelNames: ["gateway", "backend", "provider", "reason"],
+      registers,
+    }),
+    activeRequests: new Gauge({
+      name: "ai_gateway_active_requests",
+      help: "Requests in flight.",
+      labelNames: ["gateway"],
+      registers,
+    }),
+  };
+}

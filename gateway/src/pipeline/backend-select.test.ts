@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { adapterFor } from "../providers/index.ts";
+import type { CompiledBackend, CompiledProvider, CompiledRoute } from "../snapshot/compile.ts";
+import type { ProviderConfig } from "../snapshot/schema.ts";
+import { failoverOrder, pickBackend } from "./backend-select.ts";
+
+function prov(name: string): CompiledProvider {
+  const config: ProviderConfig = {
+    name,
+    kind: "openai",
+    host: "h",
+    port: 1,
+    tls: false,
+    auth: { mode: "none" },
+  };
+  return { config, adapter: adapterFor("openai"), label: `b/${name}` };
+}
+
+function backend(ref: string, groups: string[][]): CompiledBackend {
+  return { ref, groups: groups.map((g) => g.map(prov)) };
+}
+
+function routeWith(backends: { backend: CompiledBackend; weight: number }[]): CompiledRoute {
+  return { config: {} as CompiledRoute["config"], backends, clientAuth: undefined };
+}
+
+test("weights split traffic; weight 0 gets none; all-zero has no backend", () => {
+  const a = backend("a", [["p"]]);
+  const b = backend("b", [["p"]]);
+  const r = routeWith([
+    { backend: a, weight: 1 },
+    { backend: b, weight: 3 },
+  ]);
+  assert.equal(pickBackend(r, () => 0)?.ref, "a");
+  assert.equal(pickBackend(r, () => 0.24)?.ref, "a");
+  assert.equal(pickBackend(r, () => 0.26)?.ref, "b");
+  assert.equal(pickBackend(r, () => 0.9999)?.ref, "b");
+  const zero = routeWith([
+    { backend: a, weight: 0 },
+    { backend: b, weight: 1 },
+  ]);
+  assert.equal(pickBackend(zero, () => 0)?.ref, "b");
+  assert.equal(
+    pickBackend(routeWith([{ backend: a, weight: 0 }]), () => 0),
+    undefined,
+  );
+  assert.equal(
+    pickBackend(routeWith([]), () => 0),
+    undefined,
+  );
+});
+
+test("failover order: groups by priority, rotation within a group", () => {
+  const b = backend("b", [["p1", "p2", "p3"], ["s1"]]);
+  assert.deepEqual(
+    failoverOrder(b, () => 0).map((p) => p.config.name),
+    ["p1", "p2", "p3", "s1"],
+  );
+  assert.deepEqual(
+    failoverOrder(b, () => 0.5).map((p) => p.config.name),
+    ["p2", "p3", "p1", "s1"],
+  );
+});

@@ -1,0 +1,29 @@
+// Backend selection: one backend of the route by weight, then that backend's providers in failover
+// order: priority groups first to last, providers within a group load balanced (random rotation).
+import type { CompiledBackend, CompiledProvider, CompiledRoute } from "../snapshot/compile.ts";
+
+export type Random = () => number;
+
+export function pickBackend(route: CompiledRoute, random: Random = Math.random): CompiledBackend | undefined {
+  let total = 0;
+  for (const b of route.backends) total += b.weight;
+  if (total <= 0) return undefined;
+  let point = random() * total;
+  for (const b of route.backends) {
+    if (b.weight <= 0) continue;
+    if (point < b.weight) return b.backend;
+    point -= b.weight;
+  }
+  // floating point edge: the last backend with weight
+  return [...route.backends].reverse().find((b) => b.weight > 0)?.backend;
+}
+
+/** Providers in the order they are tried: groups in priority order, each group rotated randomly. */
+export function failoverOrder(backend: CompiledBackend, random: Random = Math.random): CompiledProvider[] {
+  const out: CompiledProvider[] = [];
+  for (const group of backend.groups) {
+    const start = Math.floor(random() * group.length) % group.length;
+    for (let i = 0; i < group.length; i++) out.push(group[(start + i) % group.length] as CompiledProvider);
+  }
+  return out;
+}

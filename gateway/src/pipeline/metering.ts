@@ -1,0 +1,73 @@
+// Response metering: records one finished exchange in the HTTP and GenAI metrics (usage only when the
+// provider reported it) and writes the access log line. Model labels are bounded by ModelLabels.
+
+import { REASON_OK } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import type { ModelLabels } from "../metrics/model-labels.ts";
+import type { ProxyMetrics } from "../metrics/registry.ts";
+import type { Exchange, ExchangeOutcome } from "./exchange.ts";
+
+export interface MeteringDeps {
+  metrics: ProxyMetrics;
+  models: ModelLabels;
+  gateway: () => string;
+  log: Logger;
+}
+
+export function recordExchange(deps: MeteringDeps, ex: Exchange, outcome: ExchangeOutcome): void {
+  const { metrics, models } = deps;
+  const gateway = deps.gateway();
+  const status = String(outcome.status);
+  const http = { gateway, listener: ex.listener, route: ex.routeId, backend: ex.backend, status };
+  metrics.requests.inc({ ...http, reason: outcome.reason });
+  metrics.requestDuration.observe(http, outcome.durationS);
+  metrics.activeRequests.dec({ gateway });
+
+  const plan = ex.plan;
+  const provider = ex.provider;
+  if (plan?.operation !== undefined && provider !== undefined) {
+    models.noteReturned(ex.usage.responseModel);
+    const base = {
+      gen_ai_operation_name: plan.operation,
+      gen_ai_provider_name: provider.adapter.otelName,
+      gen_ai_request_model: models.label(plan.requestModel),
+      route: ex.routeId,
+    };
+    const withResponse = { ...base, gen_ai_response_model: models.label(ex.usage.responseModel) };
+    const failed = outcome.reason !== REASON_OK;
+    metrics.genAiDuration.observe(
+      failed ? { ...withResponse, error_type: outcome.reason } : withResponse,
+      outcome.durationS,
+    );
+    if (ex.usage.inputTokens !== undefined) {
+      metrics.tokenUsage.observe({ ...withResponse, gen_ai_token_type: "input" }, ex.usage.inputTokens);
+    }
+    if (ex.usage.outputTokens !== undefined) {
+      metrics.tokenUsage.observe({ ...withResponse, gen_ai_token_type: "output" }, ex.usage.outputTokens);
+    }
+    if (ex.streamed && ex.firstTokenAt !== undefined) {
+      metrics.timeToFirstToken.observe(base, (ex.firstTokenAt - ex.startedAt) / 1000);
+      const out = ex.usage.outputTokens;
+      if (!failed && out !== undefined && out > 1) {
+        const end = ex.startedAt + outcome.durationS * 1000;
+        metrics.timePerOutputToken.observe(base, (end - ex.firstTokenAt) / 1000 / (out - 1));
+      }
+    }
+  }
+  if (deps.log.isLevelEnabled("debug") || outcome.reason !== REASON_OK) {
+    const line = {
+      method: ex.req.method,
+      listener: ex.listener,
+      route: ex.routeId,
+      backend: ex.backend,
+      provider: provider?.label,
+      status: outcome.status,
+      reason: outcome.reason,
+      durationMs: Math.round(outcome.durationS * 1000),
+      inputTokens: ex.usage.inputTokens,
+      outputTokens: ex.usage.outputTokens,
+    };
+    if (outcome.reason === REASON_OK) deps.log.debug(line, "request");
+    else deps.log.info(line, "request failed");
+  }
+}

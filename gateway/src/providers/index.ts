@@ -1,0 +1,13 @@
+// The provider registry: one adapter per ProviderKind.
+import type { ProviderKind } from "../snapshot/schema.ts";
+import { anthropic } from "./anthropic.ts";
+import { azureopenai } from "./azureopenai.ts";
+import { gemini } from "./gemini.ts";
+import { openai } from "./openai.ts";
+import type { ProviderAdapter } from "./types.ts";
+
+const ADAPTERS: Record<ProviderKind, ProviderAdapter> = { openai, azureopenai, gemini, anthropic };
+
+export function adapterFor(kind: ProviderKind): ProviderAdapter {
+  return ADAPTERS[kind];
+}

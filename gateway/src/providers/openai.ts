@@ -1,0 +1,64 @@
+// OpenAI (and OpenAI-compatible servers). Known endpoints pass through; any other path (a route on
+// "/openai", say) goes to /v1/chat/completions. The backend's model overrides or fills the body's.
+import { commonErrorMessage, isObject, str } from "./json.ts";
+import {
+  injectIncludeUsage,
+  isOpenAiUsageOnlyChunk,
+  openAiErrorEvent,
+  openAiOperation,
+  openAiStreamEvent,
+  openAiUsageFromJson,
+} from "./openai-format.ts";
+import type { AdapterInput, ProviderAdapter, UpstreamPlan } from "./types.ts";
+
+const ENDPOINTS = ["/v1/chat/completions", "/v1/models", "/v1/embeddings", "/v1/responses"];
+const CHAT = "/v1/chat/completions";
+
+function isKnown(path: string): boolean {
+  return ENDPOINTS.some((e) => path === e || path.startsWith(`${e}/`));
+}
+
+/** Client path → OpenAI path ("/team/v1/embeddings" keeps its endpoint, "/openai" → chat). */
+export function openAiPath(path: string): string {
+  if (isKnown(path)) return path;
+  const v1 = path.lastIndexOf("/v1/");
+  if (v1 > 0 && isKnown(path.slice(v1))) return path.slice(v1);
+  return CHAT;
+}
+
+function plan(input: AdapterInput): UpstreamPlan {
+  const path = input.provider.path ?? openAiPath(input.path);
+  const body = isObject(input.body) ? input.body : undefined;
+  let changed = false;
+  if (body && input.provider.model !== undefined && body.model !== input.provider.model) {
+    body.model = input.provider.model;
+    changed = true;
+  }
+  const streaming = body?.stream === true;
+  let strip = false;
+  if (body && streaming && path.endsWith("/chat/completions")) {
+    strip = injectIncludeUsage(body);
+    changed ||= strip;
+  }
+  const qs = input.query.toString();
+  return {
+    path: qs ? `${path}?${qs}` : path,
+    body: changed ? body : undefined,
+    streaming,
+    operation: openAiOperation(path),
+    requestModel: str(body, "model") ?? input.provider.model,
+    headers: {},
+    stripUsageChunk: strip,
+  };
+}
+
+export const openai: ProviderAdapter = {
+  kind: "openai",
+  otelName: "openai",
+  plan,
+  usageFromJson: openAiUsageFromJson,
+  onStreamEvent: openAiStreamEvent,
+  isInjectedUsageEvent: isOpenAiUsageOnlyChunk,
+  streamErrorEvent: openAiErrorEvent,
+  errorMessage: commonErrorMessage,
+};

@@ -1,0 +1,227 @@
+// The snapshot stream client (protocol.ts): subscribe to one Gateway's snapshots, hand each to the
+// store, and ack every version — accepted, or rejected with the reason. Reconnects with capped
+// exponential backoff and jitter; a stream silent for 3 ping intervals is considered dead. While
+// disconnected the store keeps serving the last good snapshot.
+import http from "node:http";
+import https from "node:https";
+import type { Logger } from "../log.ts";
+import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "./backoff.ts";
+import { LineSplitter } from "./ndjson.ts";
+import {
+  ACKS_PATH,
+  type Ack,
+  PING_INTERVAL_MS,
+  PROXY_ID_HEADER,
+  SNAPSHOTS_PATH,
+  StreamMessage,
+} from "./protocol.ts";
+import type { ApplyResult } from "./store.ts";
+
+const MISSED_PINGS = 3;
+const ACK_TIMEOUT_MS = 10_000;
+
+export interface SnapshotClientOptions {
+  /** Base URL of the operator's snapshot server, e.g. http://127.0.0.1:15010 */
+  baseUrl: string;
+  gateway: { namespace: string; name: string };
+  token: string;
+  proxyId: string;
+  apply: (raw: unknown) => ApplyResult;
+  log: Logger;
+  pingIntervalMs?: number;
+  backoff?: BackoffOptions;
+  random?: () => number;
+}
+
+export class SnapshotClient {
+  readonly #opts: SnapshotClientOptions;
+  readonly #base: URL;
+  #closed = false;
+  #req: http.ClientRequest | undefined;
+  #wake: (() => void) | undefined;
+  #loop: Promise<void> | undefined;
+  #connected = false;
+
+  constructor(opts: SnapshotClientOptions) {
+    this.#opts = opts;
+    this.#base = new URL(opts.baseUrl);
+  }
+
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  start(): void {
+    this.#loop ??= this.#run();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#req?.destroy();
+    this.#wake?.();
+    await this.#loop;
+  }
+
+  async #run(): Promise<void> {
+    let attempt = 0;
+    while (!this.#closed) {
+      try {
+        await this.#subscribeOnce(() => {
+          attempt = 0;
+        });
+        if (!this.#closed) this.#opts.log.warn("snapshot stream ended; reconnecting");
+      } catch (err) {
+        if (!this.#closed) {
+          this.#opts.log.warn(
+            { err: err instanceof Error ? err.message : String(err) },
+            "snapshot stream failed",
+          );
+        }
+      }
+      this.#connected = false;
+      if (this.#closed) break;
+      await this.#sleep(backoffDelay(attempt++, this.#opts.backoff ?? DEFAULT_BACKOFF, this.#opts.random));
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.#wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  }
+
+  #url(path: string): URL {
+    const base = this.#base.pathname.replace(/\/$/, "");
+    const url = new URL(this.#base);
+    url.pathname = `${base}${path}`;
+    return url;
+  }
+
+  #request(url: URL, opts: http.RequestOptions): http.ClientRequest {
+    return (url.protocol === "https:" ? https : http).request(url, opts);
+  }
+
+  /** One subscription; resolves when the stream ends, rejects on a failure. */
+  #subscribeOnce(onConnected: () => void): Promise<void> {
+    const { gateway } = this.#opts;
+    const url = this.#url(
+      `${SNAPSHOTS_PATH}/${encodeURIComponent(gateway.namespace)}/${encodeURIComponent(gateway.name)}`,
+    );
+    const pingMs = this.#opts.pingIntervalMs ?? PING_INTERVAL_MS;
+    return new Promise((resolve, reject) => {
+      const req = this.#request(url, {
+        method: "GET",
+        headers: {
+          authorization: `Bearer ${this.#opts.token}`,
+          [PROXY_ID_HEADER]: this.#opts.proxyId,
+          accept: "application/x-ndjson",
+        },
+      });
+      this.#req = req;
+      let watchdog: NodeJS.Timeout | undefined;
+      const arm = (): void => {
+        clearTimeout(watchdog);
+        watchdog = setTimeout(
+          () => req.destroy(new Error(`no message for ${MISSED_PINGS} ping intervals`)),
+          pingMs * MISSED_PINGS,
+        );
+      };
+      const done = (err?: Error): void => {
+        clearTimeout(watchdog);
+        if (err) reject(err);
+        else resolve();
+      };
+      req.on("error", done);
+      req.on("response", (res) => {
+        if (res.statusCode !== 200) {
+          res.resume();
+          req.destroy();
+          done(new Error(`snapshot server answered ${res.statusCode}`));
+          return;
+        }
+        this.#connected = true;
+        onConnected();
+        this.#opts.log.info(
+          { url: url.origin, gateway: `${gateway.namespace}/${gateway.name}` },
+          "snapshot stream connected",
+        );
+        arm();
+        const lines = new LineSplitter();
+        res.on("data", (chunk: Buffer) => {
+          arm();
+          try {
+            for (const line of lines.push(chunk)) this.#onLine(line);
+          } catch (err) {
+            req.destroy(err instanceof Error ? err : new Error(String(err)));
+          }
+        });
+        res.on("end", () => done());
+        res.on("error", (err) => done(err));
+        res.on("close", () => done(new Error("snapshot stream closed")));
+      });
+      req.end();
+    });
+  }
+
+  #onLine(line: string): void {
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      this.#opts.log.warn("snapshot stream: a line is not JSON; ignored");
+      return;
+    }
+    const msg = StreamMessage.safeParse(json);
+    if (!msg.success) {
+      this.#opts.log.warn("snapshot stream: unknown message; ignored");
+      return;
+    }
+    if (msg.data.type === "ping") return;
+    const result = this.#opts.apply(msg.data.snapshot);
+    void this.#ack(result);
+  }
+
+  async #ack(result: ApplyResult): Promise<void> {
+    const { gateway } = this.#opts;
+    const ack: Ack = {
+      gateway: `${gateway.namespace}/${gateway.name}`,
+      proxyId: this.#opts.proxyId,
+      version: result.version,
+      hash: result.hash,
+      accepted: result.accepted,
+      ...(result.reason === undefined ? {} : { reason: result.reason }),
+    };
+    const body = JSON.stringify(ack);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const req = this.#request(this.#url(ACKS_PATH), {
+          method: "POST",
+          timeout: ACK_TIMEOUT_MS,
+          headers: {
+            authorization: `Bearer ${this.#opts.token}`,
+            [PROXY_ID_HEADER]: this.#opts.proxyId,
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(body),
+          },
+        });
+        req.on("timeout", () => req.destroy(new Error("ack timed out")));
+        req.on("error", reject);
+        req.on("response", (res) => {
+          res.resume();
+          if (res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300) resolve();
+          else reject(new Error(`ack answered ${res.statusCode}`));
+        });
+        req.end(body);
+      });
+    } catch (err) {
+      this.#opts.log.warn(
+        { version: ack.version, err: err instanceof Error ? err.message : String(err) },
+        "snapshot ack failed",
+      );
+    }
+  }
+}

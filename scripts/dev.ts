@@ -166,6 +166,10 @@ spec:
         env,
       );
       proxies.set(g.key, { child, portMap: g.portMap });
+      // A proxy that exits (e.g. its local port is taken) is started again on the next sync.
+      child.once("exit", () => {
+        if (proxies.get(g.key)?.child === child) proxies.delete(g.key);
+      });
       console.log(`dev: proxy for Gateway ${g.key} serving ${g.portMap || "no listeners"}`);
     }
   };

@@ -13,18 +13,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { z } from "zod";
 import { ListenerConfig } from "../../../gateway/src/snapshot/schema.ts";
-import { AgentgatewayBackend } from "../api/agentgateway-backend.ts";
-import { AIRoute } from "../api/airoute.ts";
-import {
-  CONTROLLER_NAME,
-  Gateway,
-  GatewayClass,
-  HTTPRoute,
-  Namespace,
-  ReferenceGrant,
-  Secret,
-  Service,
-} from "../api/gateway-api.ts";
+import { CONTROLLER_NAME } from "../api/gateway-api.ts";
+import { SCHEMAS_BY_KIND } from "../api/kinds.ts";
 import { resourceSetFromObjects } from "./resource-set.ts";
 import { translate } from "./translate.ts";
 import type { Settings, TranslateResult } from "./types.ts";
@@ -59,17 +49,7 @@ export interface GoldenCase {
   settings: Settings;
 }
 
-const SCHEMAS: Record<string, z.ZodType> = {
-  AgentgatewayBackend,
-  AIRoute,
-  Gateway,
-  GatewayClass,
-  HTTPRoute,
-  Namespace,
-  ReferenceGrant,
-  Secret,
-  Service,
-};
+const SCHEMAS = SCHEMAS_BY_KIND;
 
 const Manifest = z.looseObject({
   kind: z.string(),

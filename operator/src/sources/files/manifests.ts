@@ -4,31 +4,10 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { parseAllDocuments } from "yaml";
-import type { z } from "zod";
-import { AgentgatewayBackend } from "../../api/agentgateway-backend.ts";
-import { AIRoute } from "../../api/airoute.ts";
-import {
-  Gateway,
-  GatewayClass,
-  HTTPRoute,
-  Namespace,
-  ReferenceGrant,
-  Secret,
-  Service,
-} from "../../api/gateway-api.ts";
+import { SCHEMAS_BY_KIND } from "../../api/kinds.ts";
 
 /** Kinds the standalone mode understands, with the schema each document must satisfy. */
-const SCHEMAS: Record<string, z.ZodType> = {
-  AgentgatewayBackend,
-  AIRoute,
-  Gateway,
-  GatewayClass,
-  HTTPRoute,
-  Namespace,
-  ReferenceGrant,
-  Secret,
-  Service,
-};
+const SCHEMAS = SCHEMAS_BY_KIND;
 
 export interface ManifestProblem {
   file: string;

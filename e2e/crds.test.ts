@@ -10,44 +10,13 @@ import { AgentgatewayBackend } from "../operator/src/api/agentgateway-backend.ts
 import { AIRoute } from "../operator/src/api/airoute.ts";
 import { CRD_KINDS } from "../operator/src/api/crd/kinds.ts";
 import { repoRoot } from "../scripts/lib/versions.ts";
+import { SEED_003 } from "./fixtures/seed-003.ts";
 import { type ControlPlane, startControlPlane } from "./harness/control-plane.ts";
 import { eventually } from "./harness/eventually.ts";
 
 const NS = "agentgateway-system";
 const API = "agentgateway.dev/v1alpha1";
 const INLINE_KEY = "sk-e2e-inline-key-never-echoed";
-
-// Seed 003, verbatim.
-const SEED_BACKEND = `apiVersion: agentgateway.dev/v1alpha1
-kind: AgentgatewayBackend
-metadata:
-  name: openai
-  namespace: agentgateway-system
-spec:
-  ai:
-    provider:
-      openai:
-        model: gpt-4o-mini
-  policies:
-    auth:
-      secretRef:
-        name: openai-api-key
-        namespace: agentgateway-system
-`;
-const SEED_ROUTE = `apiVersion: agentgateway.dev/v1alpha1
-kind: AIRoute
-metadata:
-  name: openai-route
-  namespace: agentgateway-system
-spec:
-  parentRefs:
-  - name: llm-gateway
-    namespace: agentgateway-system
-  rules:
-  - backendRefs:
-    - name: openai
-      namespace: agentgateway-system
-`;
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace: string }; spec: unknown };
 
@@ -272,7 +241,7 @@ describe("CRDs on a real API server", () => {
   };
   /** Each test that reads objects applies them itself (idempotent), so it can run alone. */
   const seed = async (...names: string[]) => {
-    await ok(["apply", "-f", "-"], `${SEED_BACKEND}---\n${SEED_ROUTE}`);
+    await ok(["apply", "-f", "-"], `${SEED_003.backend}---\n${SEED_003.route}`);
     for (const obj of VALID.filter((o) => names.includes(o.metadata.name))) {
       await ok(["apply", "-f", "-"], JSON.stringify(obj));
     }
@@ -297,8 +266,8 @@ describe("CRDs on a real API server", () => {
   });
 
   it("admits seed 003's AgentgatewayBackend and AIRoute verbatim", async () => {
-    await ok(["apply", "-f", "-"], SEED_BACKEND);
-    await ok(["apply", "-f", "-"], SEED_ROUTE);
+    await ok(["apply", "-f", "-"], SEED_003.backend);
+    await ok(["apply", "-f", "-"], SEED_003.route);
     const r = await ok(["get", "aiRoute", "openai-route", "-n", NS, "-o", "yaml"]);
     assert.match(r.stdout, /name: llm-gateway/);
     const stored = JSON.parse((await ok(["get", "agbe", "openai", "-n", NS, "-o", "json"])).stdout);

@@ -3,6 +3,7 @@
 // snapshots (metrics + Gateway status), and secrets absent from logs, status, events, metrics.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { SEED_003 } from "../fixtures/seed-003.ts";
 import { type ControlPlane, startControlPlane } from "../harness/control-plane.ts";
 import { eventually } from "../harness/eventually.ts";
 import { type Simulator, startSimulator } from "../simulator/index.ts";
@@ -16,50 +17,6 @@ const GW = `${NS}/llm-gateway`;
 const TOKEN = `stream-token-${process.pid}-e2e-0123456789`;
 const KEY_1 = "sk-seed003-first-key-DO-NOT-LEAK-1111";
 const KEY_2 = "sk-seed003-rotated-key-DO-NOT-LEAK-2222";
-
-const BACKEND_YAML = `apiVersion: agentgateway.dev/v1alpha1
-kind: AgentgatewayBackend
-metadata:
-  name: openai
-  namespace: agentgateway-system
-spec:
-  ai:
-    provider:
-      openai:
-        model: gpt-4o-mini
-  policies:
-    auth:
-      secretRef:
-        name: openai-api-key
-        namespace: agentgateway-system
-`;
-
-const GATEWAY_AND_ROUTE_YAML = `apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata:
-  name: llm-gateway
-  namespace: agentgateway-system
-spec:
-  gatewayClassName: agentgateway
-  listeners:
-  - name: http
-    port: 80
-    protocol: HTTP
----
-apiVersion: agentgateway.dev/v1alpha1
-kind: AIRoute
-metadata:
-  name: openai-route
-  namespace: agentgateway-system
-spec:
-  parentRefs:
-  - name: llm-gateway
-    namespace: agentgateway-system
-  rules:
-  - backendRefs:
-    - name: openai
-      namespace: agentgateway-system
-`;
 
 function credentialOf(
   snapshot: StreamClient["snapshots"][number]["snapshot"] | undefined,
@@ -117,8 +74,8 @@ describe("operator e2e: seed 003", { timeout: 300_000 }, () => {
       const r = await cp.kubectl(args);
       assert.equal(r.code, 0, r.stderr);
     }
-    await cp.apply(BACKEND_YAML);
-    await cp.apply(GATEWAY_AND_ROUTE_YAML);
+    await cp.apply(SEED_003.backend);
+    await cp.apply(SEED_003.gatewayAndRoute);
 
     // No proxy yet: Programmed is not True.
     await eventually(async () => {

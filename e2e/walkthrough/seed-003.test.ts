@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { SEED_003 } from "../fixtures/seed-003.ts";
 import { type ControlPlane, startControlPlane } from "../harness/control-plane.ts";
 import { GATEWAY_CLASS_YAML } from "../operator/k8s.ts";
 import { type OperatorProcess, startOperatorProcess } from "../operator/operator-process.ts";
@@ -19,51 +20,6 @@ const TOKEN = `walkthrough-stream-token-${process.pid}-abcdef0123456789`;
 const FIRST_KEY = "sk-walkthrough-first-key-0123456789";
 const NEW_KEY = "sk-walkthrough-rotated-key-9876543210";
 const POLL_LIMIT_MS = 30_000;
-
-// The seed's manifests, as the user pastes them into `kubectl apply -f -`.
-const BACKEND = `apiVersion: agentgateway.dev/v1alpha1
-kind: AgentgatewayBackend
-metadata:
-  name: openai
-  namespace: agentgateway-system
-spec:
-  ai:
-    provider:
-      openai:
-        model: gpt-4o-mini
-  policies:
-    auth:
-      secretRef:
-        name: openai-api-key
-        namespace: agentgateway-system
-`;
-
-const GATEWAY_AND_ROUTE = `apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata:
-  name: llm-gateway
-  namespace: agentgateway-system
-spec:
-  gatewayClassName: agentgateway
-  listeners:
-  - name: http
-    port: 80
-    protocol: HTTP
----
-apiVersion: agentgateway.dev/v1alpha1
-kind: AIRoute
-metadata:
-  name: openai-route
-  namespace: agentgateway-system
-spec:
-  parentRefs:
-  - name: llm-gateway
-    namespace: agentgateway-system
-  rules:
-  - backendRefs:
-    - name: openai
-      namespace: agentgateway-system
-`;
 
 const CHAT = {
   model: "gpt-4o-mini",
@@ -164,8 +120,8 @@ describe("walkthrough: seed 003 with kubectl and curl", { timeout: 300_000 }, ()
 
   it("steps 2-3: applies the backend, Gateway and AIRoute; saves the route; the Gateway becomes Programmed", async () => {
     const w = world();
-    await kubectl(["apply", "-f", "-"], BACKEND);
-    await kubectl(["apply", "-f", "-"], GATEWAY_AND_ROUTE);
+    await kubectl(["apply", "-f", "-"], SEED_003.backend);
+    await kubectl(["apply", "-f", "-"], SEED_003.gatewayAndRoute);
     const saved = await kubectl(["get", "aiRoute", "openai-route", "-n", NS, "-o", "yaml"]);
     await writeFile(join(w.dir, "openai-route.yaml"), saved);
     // The Gateway's proxy, as `npm run dev` or the provisioner would run it: port 80 on a local port.

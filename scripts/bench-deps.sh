@@ -3,7 +3,7 @@
 # installs only what is missing, and a part that fails is reported and skipped, so the bench can
 # say which peer is unavailable and why, and go on with the others.
 #   Debian: nginx (fast mock upstream + nginx proxy peer), wrk (closed-loop max throughput)
-#   npm into $cache/bench/npm: @portkey-ai/gateway (peer), autocannon (fixed-rate open loop)
+#   npm into $cache/bench/npm: @portkey-ai/gateway (peer)
 #   PyPI into the venv $cache/bench/litellm-venv: litellm[proxy] (peer)
 # Prints one line per part on stdout: "bench-deps: <part> ok|FAILED <why>". Exit code 0 always
 # unless the cache dir cannot be created.
@@ -14,7 +14,6 @@ log=$cache/deps.log
 : >"$log"
 
 PORTKEY_VERSION=1.15.2
-AUTOCANNON_VERSION=9.0.0
 LITELLM_SPEC='litellm[proxy]'
 
 report() { printf 'bench-deps: %s\n' "$*"; }
@@ -45,15 +44,15 @@ npm_tools() {
   local dir=$cache/npm
   mkdir -p "$dir"
   [ -f "$dir/package.json" ] || echo '{"name":"ai-gateway-bench-peers","private":true}' >"$dir/package.json"
-  if [ -f "$dir/node_modules/@portkey-ai/gateway/package.json" ] && [ -f "$dir/node_modules/autocannon/package.json" ]; then
+  if [ -f "$dir/node_modules/@portkey-ai/gateway/package.json" ]; then
     report "npm ok (cached)"
     return
   fi
   if (cd "$dir" && npm install --no-audit --no-fund --save-exact \
-    "@portkey-ai/gateway@$PORTKEY_VERSION" "autocannon@$AUTOCANNON_VERSION") >>"$log" 2>&1; then
+    "@portkey-ai/gateway@$PORTKEY_VERSION") >>"$log" 2>&1; then
     report "npm ok"
   else
-    report "npm FAILED npm install @portkey-ai/gateway autocannon (see $log)"
+    report "npm FAILED npm install @portkey-ai/gateway@$PORTKEY_VERSION (see $log)"
   fi
 }
 

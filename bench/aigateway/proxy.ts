@@ -1,0 +1,101 @@
+// ai-gateway's proxy as its own process (`ai-gateway proxy`, docs/cli.md), fed by the bench's
+// stream server, so its RSS and CPU are its own. Ready = the first snapshot is acked as accepted
+// and the mapped listener port accepts connections.
+import { randomBytes } from "node:crypto";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { GatewayConfig } from "../../gateway/src/snapshot/schema.ts";
+import { type Running, Unavailable } from "../contenders/types.ts";
+import { CHAT_PATH } from "../lib/fixtures.ts";
+import { freePort, HOST, waitForPort } from "../lib/net.ts";
+import { NODE, REPO } from "../lib/paths.ts";
+import { Proc } from "../lib/proc.ts";
+import { registerSecret } from "../lib/redact.ts";
+import { GATEWAY, LISTENER_PORT, stamp } from "./snapshot.ts";
+import { StreamServer } from "./stream-server.ts";
+
+export const CLI = join(REPO, "operator/src/cli.ts");
+
+export type ProxyOptions = {
+  dir: string;
+  cpu?: string | undefined;
+  config: GatewayConfig;
+  /** Extra Node flags, e.g. --cpu-prof. */
+  nodeFlags?: string[];
+};
+
+export type ProxyProcess = {
+  proc: Proc;
+  port: number;
+  adminPort: number;
+  stream: StreamServer;
+  /** Wire size of the first snapshot line, bytes. */
+  snapshotBytes: number;
+  /** Ms from process start until the first snapshot was acked and the listener was open. */
+  readyMs: number;
+  stop(): Promise<void>;
+};
+
+export async function startProxyProcess(o: ProxyOptions): Promise<ProxyProcess> {
+  if (!existsSync(CLI)) throw new Unavailable("operator/src/cli.ts does not exist yet");
+  const token = registerSecret(`bench-${randomBytes(16).toString("hex")}`);
+  const tokenFile = join(o.dir, "token");
+  writeFileSync(tokenFile, token, { mode: 0o600 });
+  const stream = new StreamServer(token);
+  const controlPlane = await stream.listen();
+  const snapshotBytes = stream.push(stamp(o.config, 1));
+  const [port, adminPort] = [await freePort(), await freePort()];
+  const args = [
+    ...(o.nodeFlags ?? []),
+    CLI,
+    "proxy",
+    "--gateway",
+    `${GATEWAY.namespace}/${GATEWAY.name}`,
+    "--control-plane",
+    controlPlane,
+    "--token-file",
+    tokenFile,
+    "--admin-port",
+    String(adminPort),
+    "--port-map",
+    `${LISTENER_PORT}=${port}`,
+    "--bind",
+    HOST,
+  ];
+  const started = performance.now();
+  const proc = new Proc("ai-gateway", NODE, args, {
+    cpu: o.cpu,
+    cwd: o.dir,
+    env: { ...process.env, LOG_LEVEL: "warn" },
+  });
+  const stop = async () => {
+    await proc.stop();
+    await stream.close();
+  };
+  try {
+    await Promise.race([
+      stream.waitForAck(1, 60_000),
+      proc.exited.then((c) => Promise.reject(new Error(`exited (${c})`))),
+    ]);
+    await waitForPort(port, 10_000, () => proc.running);
+  } catch (err) {
+    await stop();
+    throw new Unavailable(`proxy did not start: ${(err as Error).message}: ${proc.tail(400)}`);
+  }
+  return { proc, port, adminPort, stream, snapshotBytes, readyMs: performance.now() - started, stop };
+}
+
+/** The Running view of a proxy process for the contender runner. */
+export function proxyRunning(
+  p: ProxyProcess,
+  path = CHAT_PATH,
+  headers: Record<string, string> = {},
+): Running {
+  return {
+    url: `http://${HOST}:${p.port}${path}`,
+    headers,
+    pid: p.proc.pid,
+    note: "snapshot backend tls:false, key injected",
+    stop: p.stop,
+  };
+}

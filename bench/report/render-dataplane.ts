@@ -1,0 +1,131 @@
+// Text of the data-plane sections: contenders vs direct, streaming, route scaling.
+import type { ContenderResult, StreamContenderResult } from "../dataplane.ts";
+import type { Outcome } from "../lib/outcome.ts";
+import type { ScaleResult } from "../scaling.ts";
+import { dash, delta, kib, mdTable, mib, ms, num, ratio } from "./table.ts";
+
+function why(o: Outcome): string {
+  return o.status === "ok" ? "" : `${o.status}: ${o.reason.replace(/\s+/g, " ").slice(0, 160)}`;
+}
+
+export function renderContenders(rows: ContenderResult[], rate: number): string {
+  const d = rows.find((r) => r.name === "direct" && r.outcome.status === "ok");
+  const dRps = d?.throughput?.okRps;
+  const dP50 = d?.fixedRate?.latency.p50;
+  const dP99 = d?.fixedRate?.latency.p99;
+  const table = mdTable(
+    [
+      "contender",
+      "max req/s",
+      "× direct",
+      `p50 ms @${rate}/s`,
+      `p99 ms @${rate}/s`,
+      "p50 × direct",
+      "p99 × direct",
+      "added p50 ms",
+      "added p99 ms",
+      "errors",
+      "RSS MiB idle → after",
+    ],
+    rows.map((r) => {
+      if (r.outcome.status !== "ok")
+        return [r.name, dash, dash, dash, dash, dash, dash, dash, dash, dash, dash];
+      const t = r.throughput;
+      const f = r.fixedRate;
+      const errors = (t?.errors ?? 0) + (f ? f.errors + f.timeouts : 0);
+      return [
+        r.name,
+        num(t?.okRps),
+        ratio(t?.okRps, dRps),
+        ms(f?.latency.p50),
+        ms(f?.latency.p99),
+        ratio(f?.latency.p50, dP50),
+        ratio(f?.latency.p99, dP99),
+        r.name === "direct" ? dash : delta(f?.latency.p50, dP50),
+        r.name === "direct" ? dash : delta(f?.latency.p99, dP99),
+        num(errors),
+        `${mib(r.rssIdleBytes)} → ${mib(r.rssBytes)}`,
+      ];
+    }),
+  );
+  return `${table}${notes(rows)}`;
+}
+
+function notes(rows: Array<{ name: string; note?: string; outcome: Outcome }>): string {
+  const lines = rows
+    .map((r) =>
+      r.outcome.status !== "ok" ? `- ${r.name}: ${why(r.outcome)}` : r.note ? `- ${r.name}: ${r.note}` : "",
+    )
+    .filter(Boolean);
+  return lines.length ? `\n\n${lines.join("\n")}` : "";
+}
+
+export function renderStreaming(rows: StreamContenderResult[]): string {
+  const d = rows.find((r) => r.name === "direct" && r.outcome.status === "ok")?.stream;
+  const table = mdTable(
+    [
+      "contender",
+      "TTFB p50 ms",
+      "TTFB p99 ms",
+      "added TTFB p50",
+      "total p50 ms",
+      "total p99 ms",
+      "added total p50",
+      "ok/n",
+    ],
+    rows.map((r) => {
+      const s = r.stream;
+      if (r.outcome.status !== "ok" || !s) return [r.name, dash, dash, dash, dash, dash, dash, dash];
+      return [
+        r.name,
+        ms(s.ttfb.p50),
+        ms(s.ttfb.p99),
+        r.name === "direct" ? dash : delta(s.ttfb.p50, d?.ttfb.p50),
+        ms(s.total.p50),
+        ms(s.total.p99),
+        r.name === "direct" ? dash : delta(s.total.p50, d?.total.p50),
+        `${s.ok}/${s.ok + s.failed}`,
+      ];
+    }),
+  );
+  return `${table}${notes(rows)}`;
+}
+
+export function renderScaling(rows: ScaleResult[], rate: number): string {
+  const table = mdTable(
+    [
+      "routes differ by",
+      "routes",
+      "max req/s",
+      "× smallest",
+      `p50 ms @${rate}/s`,
+      `p99 ms @${rate}/s`,
+      "errors",
+      "RSS MiB idle → after",
+      "snapshot KiB",
+      "ready ms",
+    ],
+    rows.map((r) => {
+      const base = rows.find((x) => x.variant === r.variant && x.outcome.status === "ok")?.throughput?.okRps;
+      if (r.outcome.status !== "ok")
+        return [r.variant, num(r.routes), dash, dash, dash, dash, dash, dash, dash, dash];
+      const f = r.fixedRate;
+      return [
+        r.variant,
+        num(r.routes),
+        num(r.throughput?.okRps),
+        ratio(r.throughput?.okRps, base),
+        ms(f?.latency.p50),
+        ms(f?.latency.p99),
+        num((r.throughput?.errors ?? 0) + (f ? f.errors + f.timeouts : 0)),
+        `${mib(r.rssIdleBytes)} → ${mib(r.rssBytes)}`,
+        kib(r.snapshotBytes),
+        num(r.readyMs),
+      ];
+    }),
+  );
+  const failed = rows.filter((r) => r.outcome.status !== "ok");
+  return failed.length
+    ? `${table}\n\n${failed.map((r) => `- ${r.variant}/${r.routes}: ${why(r.outcome)}`).join("\n")}`
+    : table;
+}

@@ -1,0 +1,56 @@
+// Durations, counts and rates of a full and a --quick run.
+export type Settings = {
+  quick: boolean;
+  connections: number;
+  warmupS: number;
+  wrkS: number;
+  rate: number;
+  rateS: number;
+  streamN: number;
+  streamChunks: number;
+  interTokenMs: number;
+  scaleSizes: number[];
+  scaleVariants: Array<"paths" | "hosts" | "headers">;
+  scaleS: number;
+  profileS: number;
+  cpRoutes: number;
+  cpSecretRotations: number;
+  cpBulkRoutes: number;
+  cpBulkBackends: number;
+};
+
+export const FULL: Settings = {
+  quick: false,
+  connections: 32,
+  warmupS: 2,
+  wrkS: 10,
+  rate: 1000,
+  rateS: 10,
+  streamN: 50,
+  streamChunks: 200,
+  interTokenMs: 1,
+  scaleSizes: [10, 1000, 5000],
+  scaleVariants: ["paths", "hosts", "headers"],
+  scaleS: 8,
+  profileS: 15,
+  cpRoutes: 200,
+  cpSecretRotations: 20,
+  cpBulkRoutes: 5000,
+  cpBulkBackends: 1000,
+};
+
+export const QUICK: Settings = {
+  ...FULL,
+  quick: true,
+  warmupS: 1,
+  wrkS: 3,
+  rateS: 3,
+  streamN: 10,
+  scaleVariants: ["paths", "hosts"],
+  scaleS: 2,
+  profileS: 4,
+  cpRoutes: 20,
+  cpSecretRotations: 5,
+  cpBulkRoutes: 500,
+  cpBulkBackends: 100,
+};

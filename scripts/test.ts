@@ -35,6 +35,7 @@ const files =
         "gateway/src/**/*.test.ts",
         "scripts/**/*.test.ts",
         "e2e/**/*.test.ts",
+        "bench/**/*.test.ts",
       ]).sort();
 run("tests", "node", [
   "--test",

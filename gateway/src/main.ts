@@ -13,6 +13,7 @@ import {
   UsageError,
 } from "./flags.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { MetricChildren } from "./metrics/children.ts";
 import { ModelLabels } from "./metrics/model-labels.ts";
 import { createProxyMetrics, type ProxyMetrics } from "./metrics/registry.ts";
 import { AgentPool } from "./pipeline/agents.ts";
@@ -85,6 +86,7 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
   const store = new SnapshotStore({ gateway, metrics, log: log.child({ subsystem: "snapshot" }) });
   const killGraceMs = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const models = new ModelLabels();
+  const children = new MetricChildren(metrics);
   const agents = new AgentPool();
   const inflight = new InFlightRegistry({
     graceMs: killGraceMs,
@@ -96,11 +98,11 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
     store,
     inflight,
     forwarder: new Forwarder(agents),
-    metrics,
+    children,
     gateway: () => store.gateway,
     maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     log: handlerLog,
-    metering: { metrics, models, gateway: () => store.gateway, log: handlerLog },
+    metering: { metrics, children, models, gateway: () => store.gateway, log: handlerLog },
   });
   const bind = opts.bind ?? "0.0.0.0";
   const listeners = new ListenerSet({
@@ -113,6 +115,7 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
   let listening: Promise<void> = Promise.resolve();
   store.onSwap((next) => {
     models.setKnown(next.models);
+    children.reset();
     inflight.onRoutes(next.table.routeIds);
     agents.retain(next.upstreams);
     listening = listeners.sync(next.table.ports());

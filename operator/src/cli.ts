@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // The one binary: `ai-gateway <operator|proxy|standalone> [flags]`.
+// Only tiny modules load eagerly: each subcommand imports its own code when it runs, so the proxy
+// never loads the operator (client-node and the rest) and vice versa.
+import packageJson from "../../package.json" with { type: "json" };
 import { ConfigError } from "./edges/errors.ts";
-import { runOperator, VERSION } from "./main.ts";
+
+const VERSION: string = packageJson.version;
 
 export const USAGE = `Usage: ai-gateway <command> [flags]
 
@@ -43,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${VERSION}\n`);
       return 0;
     case "operator":
-      await runOperator(rest);
+      await (await load("./main.ts", "runOperator"))(rest);
       return 0;
     case "proxy":
       await (await load("../../gateway/src/main.ts", "runProxy"))(rest);

@@ -13,7 +13,7 @@ import type { CompiledClientAuth, CompiledRoute, CompiledSnapshot } from "../sna
 import type { SnapshotStore } from "../snapshot/store.ts";
 import { bodyModel, parseBody, type RequestBody, readBody } from "./body.ts";
 import { checkClientAuth } from "./client-auth.ts";
-import { Exchange } from "./exchange.ts";
+import { Exchange, type ExchangeOutcome } from "./exchange.ts";
 import type { InFlightRegistry } from "./inflight.ts";
 import { type MeteringDeps, recordExchange } from "./metering.ts";
 import { callUpstream, type UpstreamCallDeps } from "./upstream-call.ts";
@@ -37,17 +37,25 @@ export function createListenerHandler(deps: HandlerDeps): ListenerHandler {
       res.end(req.method === "HEAD" ? undefined : '{"status":"ok"}');
       return;
     }
-    deps.metering.metrics.activeRequests.inc({ gateway: deps.metering.gateway() });
-    const ex = new Exchange(req, res, (e, outcome) => recordExchange(deps.metering, e, outcome));
+    deps.metering.children.active(deps.metering.gateway()).inc();
+    const ex = new Exchange(req, res, onDone);
     res.once("close", () => {
       if (!ex.done) ex.clientGone();
     });
-    handle(ex, gatewayPort, deps).catch((err: unknown) => {
-      if (isGatewayError(err)) return ex.fail(err);
-      deps.log.error({ err: err instanceof Error ? err.message : String(err) }, "request handler failed");
-      ex.failWith("internal_error");
-    });
+    handle(ex, gatewayPort, deps).catch(onError.bind(undefined, ex));
   };
+  // bound once per listener handler, not per request
+  function onDone(ex: Exchange, outcome: ExchangeOutcome): void {
+    recordExchange(deps.metering, ex, outcome);
+  }
+  function onError(ex: Exchange, err: unknown): void {
+    if (isGatewayError(err)) {
+      ex.fail(err);
+      return;
+    }
+    deps.log.error({ err: err instanceof Error ? err.message : String(err) }, "request handler failed");
+    ex.failWith("internal_error");
+  }
 }
 
 async function handle(ex: Exchange, gatewayPort: number, deps: HandlerDeps): Promise<void> {

@@ -3,25 +3,34 @@
 
 import { REASON_OK } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import type { MetricChildren } from "../metrics/children.ts";
 import type { ModelLabels } from "../metrics/model-labels.ts";
 import type { ProxyMetrics } from "../metrics/registry.ts";
 import type { Exchange, ExchangeOutcome } from "./exchange.ts";
 
 export interface MeteringDeps {
   metrics: ProxyMetrics;
+  /** Bound label children of the per-request metrics (reset on snapshot swap). */
+  children: MetricChildren;
   models: ModelLabels;
   gateway: () => string;
   log: Logger;
 }
 
 export function recordExchange(deps: MeteringDeps, ex: Exchange, outcome: ExchangeOutcome): void {
-  const { metrics, models } = deps;
+  const { metrics, models, children } = deps;
   const gateway = deps.gateway();
-  const status = String(outcome.status);
-  const http = { gateway, listener: ex.listener, route: ex.routeId, backend: ex.backend, status };
-  metrics.requests.inc({ ...http, reason: outcome.reason });
-  metrics.requestDuration.observe(http, outcome.durationS);
-  metrics.activeRequests.dec({ gateway });
+  const http = children.http({
+    gateway,
+    listener: ex.listener,
+    route: ex.routeId,
+    backend: ex.backend,
+    status: String(outcome.status),
+    reason: outcome.reason,
+  });
+  http.requests.inc();
+  http.duration.observe(outcome.durationS);
+  children.active(gateway).dec();
 
   const plan = ex.plan;
   const provider = ex.provider;

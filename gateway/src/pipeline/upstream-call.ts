@@ -5,7 +5,7 @@
 // providers again, with exponential backoff). Nothing is retried once the client got a byte.
 import type { ErrorCode } from "../errors.ts";
 import { GatewayError } from "../errors.ts";
-import type { ProxyMetrics } from "../metrics/registry.ts";
+import type { MetricChildren } from "../metrics/children.ts";
 import type { CompiledProvider, CompiledRoute } from "../snapshot/compile.ts";
 import { upstreamKey } from "../snapshot/compile.ts";
 import { failoverOrder, pickBackend, type Random } from "./backend-select.ts";
@@ -21,7 +21,8 @@ const MAX_BACKOFF_MS = 30_000;
 
 export interface UpstreamCallDeps {
   forwarder: Forwarder;
-  metrics: ProxyMetrics;
+  /** Bound label children of the per-request metrics (reset on snapshot swap). */
+  children: MetricChildren;
   gateway: () => string;
   random?: Random;
 }
@@ -137,26 +138,34 @@ async function attemptOnce(
     body,
   };
 
+  // One signal for the attempt: aborted by its own timeout or by the exchange's signal. Linked by a
+  // listener removed on settle, not AbortSignal.any(), whose weak-ref bookkeeping outlives the
+  // request and piles up under load.
   const perAttempt = new AbortController();
+  const signal = perAttempt.signal;
+  let timedOut = false;
   const timeoutMs = call.route.config.timeouts.backendRequestMs;
   const timer =
     timeoutMs === undefined
       ? undefined
-      : setTimeout(() => perAttempt.abort(new AbortError("upstream_timeout")), timeoutMs);
-  const signal = AbortSignal.any([ex.signal, perAttempt.signal]);
-  const settle = (): void => clearTimeout(timer);
+      : setTimeout(() => {
+          timedOut = true;
+          perAttempt.abort(new AbortError("upstream_timeout"));
+        }, timeoutMs);
+  const follow = (): void => perAttempt.abort(ex.signal.reason);
+  if (ex.signal.aborted) follow();
+  else ex.signal.addEventListener("abort", follow, { once: true });
+  const settle = (): void => {
+    clearTimeout(timer);
+    ex.signal.removeEventListener("abort", follow);
+  };
 
   let result: AttemptResult = await deps.forwarder.attempt(ex.req, ex.res, spec, signal);
   if (result.kind === "error" && result.staleSocket && !signal.aborted) {
     result = await deps.forwarder.attempt(ex.req, ex.res, spec, signal);
   }
   const countError = (reason: ErrorCode): void => {
-    deps.metrics.upstreamErrors.inc({
-      gateway: deps.gateway(),
-      backend: ex.backend,
-      provider: cfg.name,
-      reason,
-    });
+    deps.children.upstreamError(deps.gateway(), ex.backend, cfg.name, reason).inc();
   };
 
   if (result.kind === "error") {
@@ -165,7 +174,7 @@ async function attemptOnce(
       endAborted(ex);
       return "done";
     }
-    const code: ErrorCode = perAttempt.signal.aborted ? "upstream_timeout" : "upstream_unreachable";
+    const code: ErrorCode = timedOut ? "upstream_timeout" : "upstream_unreachable";
     countError(code);
     return new GatewayError(code);
   }
@@ -200,7 +209,7 @@ async function attemptOnce(
   const interrupted = (): ErrorCode => {
     const r = ex.abortReason;
     if (r === "route_killed" || r === "upstream_timeout") return r;
-    const code: ErrorCode = perAttempt.signal.aborted ? "upstream_timeout" : "upstream_interrupted";
+    const code: ErrorCode = timedOut ? "upstream_timeout" : "upstream_interrupted";
     countError(code);
     return code;
   };

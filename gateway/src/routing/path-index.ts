@@ -1,35 +1,44 @@
 // Path index of one hostname bucket: exact paths in a map, prefixes in a map keyed by the
-// normalized prefix. A lookup gathers at most (segments + 2) pre-sorted lists and walks them in
-// snapshot order lazily, so thousands of routes cost a few map hits per request.
+// normalized prefix; the entries of each key are indexed by header (HeaderIndexedList). A lookup
+// gathers a few pre-sorted lists (at most segments + 2 path keys, one list per indexed header name
+// each) and walks them in snapshot order lazily, so thousands of routes cost a few map hits per
+// request.
+import { HeaderIndexedList, type HeaderKey, type Ordered } from "./header-index.ts";
+import type { HeaderLookup } from "./matchers.ts";
 
-export interface Ordered {
-  /** Position in the snapshot's (precedence-sorted) route list. */
-  order: number;
-}
+export type { Ordered } from "./header-index.ts";
 
 export class PathIndex<T extends Ordered> {
-  readonly #exact = new Map<string, T[]>();
-  readonly #prefix = new Map<string, T[]>();
+  readonly #exact = new Map<string, HeaderIndexedList<T>>();
+  readonly #prefix = new Map<string, HeaderIndexedList<T>>();
 
-  add(match: { type: "Exact" | "PathPrefix"; value: string } | undefined, entry: T): void {
+  /** Entries must be added in snapshot order. `header`: the entry's first Exact header match. */
+  add(
+    match: { type: "Exact" | "PathPrefix"; value: string } | undefined,
+    entry: T,
+    header?: HeaderKey,
+  ): void {
     const [map, key] =
       match?.type === "Exact"
         ? [this.#exact, match.value]
         : [this.#prefix, normalizePrefix(match?.value ?? "/")];
-    const list = map.get(key);
-    if (list === undefined) map.set(key, [entry]);
-    else list.push(entry);
+    let list = map.get(key);
+    if (list === undefined) {
+      list = new HeaderIndexedList<T>();
+      map.set(key, list);
+    }
+    list.add(entry, header);
   }
 
-  /** Entries whose path match accepts `path`, in snapshot order (lazy). */
-  *candidates(path: string): Generator<T> {
+  /**
+   * Entries whose path match accepts `path`, in snapshot order (lazy). Entries indexed by a header
+   * the request does not carry with that exact value are skipped; all others still need their
+   * matchers checked.
+   */
+  *candidates(path: string, header: HeaderLookup): Generator<T> {
     const lists: T[][] = [];
-    const exact = this.#exact.get(path);
-    if (exact) lists.push(exact);
-    for (const prefix of pathPrefixes(path)) {
-      const l = this.#prefix.get(prefix);
-      if (l) lists.push(l);
-    }
+    this.#exact.get(path)?.collect(header, lists);
+    for (const prefix of pathPrefixes(path)) this.#prefix.get(prefix)?.collect(header, lists);
     if (lists.length === 1) {
       yield* lists[0] as T[];
       return;

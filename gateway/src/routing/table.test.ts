@@ -135,3 +135,53 @@ test("normalizeHost strips port, case and trailing dot", () => {
   assert.equal(normalizeHost("[::1]:8080"), "[::1]");
   assert.equal(normalizeHost(undefined), "");
 });
+
+test("header index: routes on one path that differ by an Exact header keep precedence order", () => {
+  const chat = { type: "Exact", value: "/v1/chat/completions" } as const;
+  const t = new RouteTable(
+    [http],
+    [
+      route("a", { path: chat, headers: [{ name: "X-Tenant", type: "Exact", value: "t1" }] }),
+      route("b", {
+        path: chat,
+        headers: [
+          { name: "x-tenant", type: "Exact", value: "t2" },
+          { name: "x-env", type: "RegularExpression", value: "prod|staging" },
+        ],
+      }),
+      route("c", {
+        path: { type: "PathPrefix", value: "/v1" },
+        headers: [{ name: "x-flag", type: "Exact", value: "on" }],
+      }),
+      route("d", { path: chat, headers: [{ name: "x-tenant", type: "Exact", value: "t2" }] }),
+      route("e", { path: chat, headers: [{ name: "x-team", type: "Exact", value: "red" }] }),
+      route("f", { path: chat, headers: [{ name: "x-tenant", type: "RegularExpression", value: "t.*" }] }),
+    ],
+  );
+  const at = (headers: Record<string, string>) => pick(t, q("/v1/chat/completions", "gw.local", headers));
+  assert.equal(at({ "x-tenant": "t1" }), "a");
+  assert.equal(at({ "x-tenant": "t2", "x-env": "prod" }), "b");
+  assert.equal(at({ "x-tenant": "t2", "x-env": "dev" }), "d");
+  assert.equal(at({ "x-tenant": "t2", "x-flag": "on" }), "c");
+  assert.equal(at({ "x-tenant": "t1", "x-flag": "on" }), "a");
+  assert.equal(at({ "x-team": "red" }), "e");
+  assert.equal(at({ "x-team": "red", "x-tenant": "t9" }), "e");
+  assert.equal(at({ "x-tenant": "t9" }), "f");
+  assert.equal(at({ "x-tenant": "T1" }), "none");
+  assert.equal(at({}), "none");
+  assert.equal(pick(t, q("/v1/models", "gw.local", { "x-flag": "on", "x-tenant": "t1" })), "c");
+});
+
+test("header index: thousands of tenant routes on one path, then a catch-all", () => {
+  const path = { type: "PathPrefix", value: "/v1" } as const;
+  const routes = Array.from({ length: 5000 }, (_, i) =>
+    route(`r${i}`, { path, headers: [{ name: "x-tenant", type: "Exact", value: `t${i}` }] }),
+  );
+  routes.push(route("catch-all", { path }));
+  const t = new RouteTable([http], routes);
+  const at = (headers: Record<string, string>) => pick(t, q("/v1/chat/completions", "gw.local", headers));
+  assert.equal(at({ "x-tenant": "t4999" }), "r4999");
+  assert.equal(at({ "x-tenant": "t0" }), "r0");
+  assert.equal(at({ "x-tenant": "t5000" }), "catch-all");
+  assert.equal(at({}), "catch-all");
+});

@@ -1,8 +1,10 @@
 // The compiled route table of one snapshot: gateway port → listeners by hostname → route buckets by
 // the most specific matching route hostname → path index. A request narrows to ONE listener and ONE
 // hostname bucket (no fallback to less specific ones), then takes the first entry in snapshot
-// (precedence) order whose path, headers and model glob match.
-import type { ListenerConfig, RouteConfig } from "../snapshot/schema.ts";
+// (precedence) order whose path, headers and model glob match. Within a path key, entries are
+// indexed by their first Exact header match (header-index.ts).
+import type { ListenerConfig, RouteConfig, RouteMatch } from "../snapshot/schema.ts";
+import type { HeaderKey } from "./header-index.ts";
 import { HostIndex } from "./host-index.ts";
 import {
   compileHeaderMatchers,
@@ -67,12 +69,13 @@ export class RouteTable {
         headers: compileHeaderMatchers(route.match.headers),
         model: route.match.model === undefined ? undefined : compileModelGlob(route.match.model),
       };
+      const headerKey = firstExactHeader(route.match.headers);
       for (const name of route.listeners) {
         const idx = byName.get(name);
         if (!idx) continue;
         const hostnames = route.hostnames.length > 0 ? route.hostnames : [undefined];
         for (const h of hostnames)
-          idx.hosts.getOrCreate(h, () => new PathIndex()).add(route.match.path, entry);
+          idx.hosts.getOrCreate(h, () => new PathIndex()).add(route.match.path, entry, headerKey);
       }
     });
     this.routeIds = ids;
@@ -93,7 +96,7 @@ export class RouteTable {
     if (!idx) return { kind: "none", listener: undefined };
     const bucket = idx.hosts.lookup(q.host);
     if (!bucket) return { kind: "none", listener: idx.listener };
-    for (const entry of bucket.candidates(q.path)) {
+    for (const entry of bucket.candidates(q.path, q.header)) {
       if (!entry.headers.every((m) => m(q.header))) continue;
       if (entry.model !== undefined) {
         if (model === null) return { kind: "need-model", listener: idx.listener };
@@ -103,4 +106,10 @@ export class RouteTable {
     }
     return { kind: "none", listener: idx.listener };
   }
+}
+
+/** The route's first Exact header match (the key of the header index), name lower-cased. */
+function firstExactHeader(headers: RouteMatch["headers"]): HeaderKey | undefined {
+  const h = headers?.find((m) => m.type === "Exact");
+  return h === undefined ? undefined : { name: h.name.toLowerCase(), value: h.value };
 }

@@ -1,6 +1,7 @@
 // Listener allowedRoutes.namespaces: Same (default), All, or a label Selector evaluated against
 // the namespaces' labels (plus kubernetes.io/metadata.name, which the API server always sets).
 import type { Listener, Namespace } from "../api/gateway-api.ts";
+import { lookupFirst } from "./lookup-index.ts";
 
 type AllowedNamespaces = NonNullable<NonNullable<Listener["allowedRoutes"]>["namespaces"]>;
 type LabelSelector = NonNullable<AllowedNamespaces["selector"]>;
@@ -8,9 +9,13 @@ type Requirement = NonNullable<LabelSelector["matchExpressions"]>[number];
 
 export const METADATA_NAME_LABEL = "kubernetes.io/metadata.name";
 
+function namespaceName(n: Namespace): string {
+  return n.metadata.name;
+}
+
 /** Labels of a namespace by name, from the namespaces the source saw. */
 export function namespaceLabels(namespaces: readonly Namespace[], name: string): Record<string, string> {
-  const ns = namespaces.find((n) => n.metadata.name === name);
+  const ns = lookupFirst(namespaces, namespaceName, name);
   return { ...(ns?.metadata.labels ?? {}), [METADATA_NAME_LABEL]: name };
 }
 

@@ -2,6 +2,7 @@
 // TARGET namespace lists the referrer (group, kind, namespace) in `from` and the target (group,
 // kind, optional name) in `to`. Same-namespace references need no grant.
 import type { ReferenceGrant } from "../api/gateway-api.ts";
+import { lookupAll } from "./lookup-index.ts";
 import { namespaceOf } from "./object-ref.ts";
 
 export interface RefFrom {
@@ -18,8 +19,12 @@ export interface RefTo {
 
 export const CORE_GROUP = "";
 
+function grantNamespace(grant: ReferenceGrant): string {
+  return namespaceOf(grant.metadata);
+}
+
+/** `grant` is in the target namespace (the caller looked it up by namespace). */
 function grantAllows(grant: ReferenceGrant, from: RefFrom, to: RefTo): boolean {
-  if (namespaceOf(grant.metadata) !== to.namespace) return false;
   const fromOk = grant.spec.from.some(
     (f) => f.group === from.group && f.kind === from.kind && f.namespace === from.namespace,
   );
@@ -31,5 +36,5 @@ function grantAllows(grant: ReferenceGrant, from: RefFrom, to: RefTo): boolean {
 
 export function refPermitted(grants: readonly ReferenceGrant[], from: RefFrom, to: RefTo): boolean {
   if (from.namespace === to.namespace) return true;
-  return grants.some((g) => grantAllows(g, from, to));
+  return lookupAll(grants, grantNamespace, to.namespace).some((g) => grantAllows(g, from, to));
 }

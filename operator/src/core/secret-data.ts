@@ -2,6 +2,7 @@
 // stringData entry wins over a data entry of the same name, as the API server merges them.
 // Values never leave this module except as credentials or hashes; problems name keys only.
 import type { Secret } from "../api/gateway-api.ts";
+import { lookupFirst } from "./lookup-index.ts";
 import type { NamespacedName } from "./object-ref.ts";
 import { keyOf, namespaceOf } from "./object-ref.ts";
 import { type Problem, Reason } from "./reasons.ts";
@@ -9,8 +10,12 @@ import { uniqueSorted } from "./sorting.ts";
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+function secretKeyOf(s: Secret): string {
+  return keyOf(refOfSecret(s));
+}
+
 export function findSecret(secrets: readonly Secret[], ref: NamespacedName): Secret | undefined {
-  return secrets.find((s) => s.metadata.name === ref.name && namespaceOf(s.metadata) === ref.namespace);
+  return lookupFirst(secrets, secretKeyOf, keyOf(ref));
 }
 
 export function secretKeys(secret: Secret): string[] {

@@ -12,8 +12,8 @@ import { Backoff } from "../sources/backoff.ts";
 import { Coalescer } from "../sources/coalescer.ts";
 import type { ClusterCache } from "../sources/kubernetes/cluster-cache.ts";
 import { isRecord } from "../sources/kubernetes/object-meta.ts";
-import { canonicalHash } from "./canonical-hash.ts";
 import { describeError } from "./errors.ts";
+import { inputFingerprint } from "./input-fingerprint.ts";
 import type { Provisioner } from "./provisioner.ts";
 import type { GatewayInfo } from "./proxy-manifests.ts";
 import { overlayRejections } from "./rejection-overlay.ts";
@@ -75,9 +75,10 @@ export class Controller {
   async #reconcile(): Promise<void> {
     const { cache, snapshots, metrics, log } = this.#opts;
     if (!cache.synced) return;
-    const rs = resourceSetFromObjects(cache.translationObjects(), snapshots.store.dataPlane());
+    const objects = cache.translationObjects();
+    const dataPlane = snapshots.store.dataPlane();
     const rejections = snapshots.store.rejections();
-    const input = canonicalHash({ rs, rejections });
+    const input = inputFingerprint(objects, { dataPlane, rejections });
     const leader = this.#opts.isLeader();
     if (input === this.#lastInput && (!leader || this.#leaderWorkDone)) return;
     const end = metrics.reconcileDuration.startTimer();
@@ -85,7 +86,7 @@ export class Controller {
     try {
       let result = this.#lastResult;
       if (input !== this.#lastInput || !result) {
-        result = translate(rs, this.#opts.settings);
+        result = translate(resourceSetFromObjects(objects, dataPlane), this.#opts.settings);
         this.#lastResult = result;
         this.#lastInput = input;
         this.#leaderWorkDone = false;

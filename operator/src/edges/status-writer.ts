@@ -60,12 +60,20 @@ interface Job {
   namespace: string | undefined;
   name: string;
   compute: Compute;
+  /** JSON of the translator status (deterministic key order); absent for stale-route cleanups. */
+  target?: string;
 }
 
 export class StatusWriter {
   readonly #opts: StatusWriterOptions;
   /** What we last wrote per object and the resourceVersion it produced (defaulting-proof skip). */
   readonly #lastWritten = new Map<string, { resourceVersion: string; status: string }>();
+  /**
+   * Per object: the live resourceVersion at which it was found (or made) up to date with a target.
+   * The same target against the same live object is skipped without recomputing the merge, so an
+   * unchanged world costs one string compare per object, not a merge and two canonical JSONs.
+   */
+  readonly #settled = new Map<string, { resourceVersion: string; target: string }>();
 
   constructor(opts: StatusWriterOptions) {
     this.#opts = opts;
@@ -74,6 +82,7 @@ export class StatusWriter {
   /** Forget what was written (e.g. after regaining leadership): compare with live objects only. */
   reset(): void {
     this.#lastWritten.clear();
+    this.#settled.clear();
   }
 
   async sync(statuses: readonly ObjectStatus[]): Promise<SyncResult> {
@@ -100,6 +109,7 @@ export class StatusWriter {
       namespace: target.namespace,
       name: target.name,
       compute: (live, now) => desiredStatus(target, live, controllerName, now),
+      target: JSON.stringify(target.status),
     };
   }
 
@@ -133,10 +143,16 @@ export class StatusWriter {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       if (!isRecord(live)) return "skipped";
       const rv = refOf(live)?.resourceVersion ?? "";
+      const settled = this.#settled.get(id);
+      if (job.target !== undefined && settled?.resourceVersion === rv && settled.target === job.target)
+        return "skipped";
       // metav1.Time: RFC 3339 with second precision, as every Kubernetes controller writes it.
       const now = (this.#opts.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, "Z");
       const desired = job.compute(live.status, now);
-      if (!desired || this.#unchanged(id, rv, live.status, desired)) return "skipped";
+      if (!desired || this.#unchanged(id, rv, live.status, desired)) {
+        this.#settle(id, rv, job.target);
+        return "skipped";
+      }
       const path = `${objectPath(spec, job.namespace, job.name)}/status`;
       try {
         const res = await client.request("PATCH", path, {
@@ -155,6 +171,7 @@ export class StatusWriter {
         if (res.status < 200 || res.status > 299) throw new Error(`PATCH ${path}: HTTP ${res.status}`);
         const written = refOf(res.body)?.resourceVersion ?? "";
         this.#lastWritten.set(id, { resourceVersion: written, status: canonicalJson(stripTimes(desired)) });
+        this.#settle(id, written, job.target);
         cache.upsert(job.kind, res.body);
         metrics.statusWrites.inc({ kind: job.kind, result: "ok" });
         log.info(objLog, "status written");
@@ -167,6 +184,11 @@ export class StatusWriter {
     }
     log.warn(objLog, "status write gave up after repeated conflicts");
     return "failed";
+  }
+
+  #settle(id: string, resourceVersion: string, target: string | undefined): void {
+    if (target === undefined || resourceVersion === "") this.#settled.delete(id);
+    else this.#settled.set(id, { resourceVersion, target });
   }
 
   #unchanged(id: string, rv: string, live: unknown, desired: Record<string, unknown>): boolean {

@@ -8,11 +8,15 @@
 // change of the referring objects.
 import type { Logger } from "../../../../gateway/src/log.ts";
 import type { KubeClient } from "./client.ts";
-import { Informer } from "./informer.ts";
-import { type KindSpec, SECRET, SERVICE, WATCHED_KINDS } from "./kinds.ts";
+import { Informer, type ObjectChange } from "./informer.ts";
+import { GATEWAY, type KindSpec, SECRET, SERVICE, WATCHED_KINDS } from "./kinds.ts";
 import { keyOf } from "./object-meta.ts";
-import { gatewayKeys, referencedSecrets } from "./references.ts";
+import { ReferencedSecrets } from "./referenced-secrets.ts";
+import { gatewayKeys } from "./references.ts";
 import { translationInput } from "./translation-input.ts";
+
+/** Kinds whose objects may reference Secrets (see references.ts). */
+const SECRET_REFERRING = new Set(["AgentgatewayBackend", "AIRoute", "HTTPRoute", "Gateway"]);
 
 export interface ClusterCacheOptions {
   client: KubeClient;
@@ -23,7 +27,9 @@ export interface ClusterCacheOptions {
 
 export class ClusterCache {
   readonly #informers = new Map<string, Informer>();
-  #secrets = new Set<string>();
+  readonly #secrets = new ReferencedSecrets();
+  /** Held object → its translation input: the same input object while the held one is unchanged. */
+  readonly #inputs = new WeakMap<object, unknown>();
   #services = new Set<string>();
 
   constructor(opts: ClusterCacheOptions) {
@@ -31,8 +37,8 @@ export class ClusterCache {
       const keep = this.#filterFor(spec);
       const informer = new Informer(opts.client, spec, {
         log: opts.log,
-        onChange: () => {
-          if (spec !== SECRET && spec !== SERVICE) this.#refreshFilters();
+        onChange: (change) => {
+          this.#refreshFilters(spec, change);
           opts.onChange();
         },
         ...(keep ? { keep } : {}),
@@ -71,13 +77,27 @@ export class ClusterCache {
     this.#informers.get(kind)?.upsert(obj);
   }
 
-  /** Every held object as the translator should see it (our own status stripped). */
+  /**
+   * Every held object as the translator should see it (our own status stripped). An object that
+   * did not change since the last call is returned as the SAME (frozen-by-convention) object, so
+   * callers can cache work per object identity.
+   */
   translationObjects(): unknown[] {
     const out: unknown[] = [];
     for (const informer of this.#informers.values()) {
-      for (const obj of informer.list()) out.push(translationInput(obj));
+      for (const [, obj] of informer.entries()) out.push(this.#inputOf(obj));
     }
     return out;
+  }
+
+  #inputOf(obj: unknown): unknown {
+    if (typeof obj !== "object" || obj === null) return obj;
+    let input = this.#inputs.get(obj);
+    if (input === undefined) {
+      input = translationInput(obj);
+      this.#inputs.set(obj, input);
+    }
+    return input;
   }
 
   #filterFor(spec: KindSpec): ((ns: string, name: string) => boolean) | undefined {
@@ -86,14 +106,17 @@ export class ClusterCache {
     return undefined;
   }
 
-  #refreshFilters(): void {
-    const referring = ["AgentgatewayBackend", "AIRoute", "HTTPRoute", "Gateway"].flatMap((k) => this.list(k));
-    const secrets = referencedSecrets(referring);
-    const services = gatewayKeys(this.list("Gateway"));
-    if (!sameSet(secrets, this.#secrets)) {
-      this.#secrets = secrets;
-      this.#informers.get(SECRET.kind)?.refilter();
+  /** Incremental: an object event re-reads that object only; a (re)list re-reads its kind. */
+  #refreshFilters(spec: KindSpec, change: ObjectChange | undefined): void {
+    if (SECRET_REFERRING.has(spec.kind)) {
+      const informer = this.#informers.get(spec.kind);
+      const changed = change
+        ? this.#secrets.update(spec.kind, change)
+        : this.#secrets.replaceKind(spec.kind, informer?.entries() ?? []);
+      if (changed) this.#informers.get(SECRET.kind)?.refilter();
     }
+    if (spec !== GATEWAY) return;
+    const services = gatewayKeys(this.list("Gateway"));
     if (!sameSet(services, this.#services)) {
       this.#services = services;
       this.#informers.get(SERVICE.kind)?.refilter();

@@ -18,10 +18,19 @@ import { isRecord, keyOf, refOf } from "./object-meta.ts";
 
 const PAGE_SIZE = 500;
 
+/** One held object changed: its key and new value (undefined when it is no longer held). */
+export interface ObjectChange {
+  key: string;
+  object: unknown;
+}
+
 export interface InformerOptions {
   log: Logger;
-  /** Called after every change of the held objects (and once when first synced). */
-  onChange: () => void;
+  /**
+   * Called after every change of the held objects (and once when first synced): with the one
+   * object that changed, or without argument when any number of them may have (list, refilter).
+   */
+  onChange: (change?: ObjectChange) => void;
   keep?: (namespace: string, name: string) => boolean;
   backoff?: { baseMs: number; capMs: number };
   /** Server-side watch timeout range in seconds (randomized to spread reconnects). */
@@ -70,6 +79,11 @@ export class Informer {
 
   list(): unknown[] {
     return [...this.#objects.values()];
+  }
+
+  /** Held objects by "<namespace>/<name>" (live view: do not hold on to it across awaits). */
+  entries(): IterableIterator<[string, unknown]> {
+    return this.#objects.entries();
   }
 
   get(namespace: string | undefined, name: string): unknown {
@@ -209,18 +223,19 @@ export class Informer {
     const key = keyOf(ref.namespace, ref.name);
     if (type === "DELETED") {
       this.#seen.delete(key);
-      if (this.#objects.delete(key)) this.#opts.onChange();
+      if (this.#objects.delete(key)) this.#opts.onChange({ key, object: undefined });
       return;
     }
     if (type !== "ADDED" && type !== "MODIFIED") return;
     this.#seen.add(key);
     const keep = this.#opts.keep;
     if (keep && !keep(ref.namespace, ref.name)) {
-      if (this.#objects.delete(key)) this.#opts.onChange();
+      if (this.#objects.delete(key)) this.#opts.onChange({ key, object: undefined });
       return;
     }
-    this.#objects.set(key, this.#normalize(object));
-    this.#opts.onChange();
+    const held = this.#normalize(object);
+    this.#objects.set(key, held);
+    this.#opts.onChange({ key, object: held });
   }
 
   #take(objects: Map<string, unknown>, seen: Set<string>, item: unknown): void {

@@ -1,15 +1,4 @@
 // Reading identity fields from untyped API objects (the informers store raw JSON).
-import { z } from "zod";
-
-const Meta = z.looseObject({
-  metadata: z.looseObject({
-    name: z.string(),
-    namespace: z.string().optional(),
-    resourceVersion: z.string().optional(),
-    uid: z.string().optional(),
-    generation: z.number().optional(),
-  }),
-});
 
 export interface ObjectRef {
   namespace: string;
@@ -17,11 +6,19 @@ export interface ObjectRef {
   resourceVersion: string;
 }
 
+/** Called for every watch event and status job: checks the few fields by hand (no zod parse). */
 export function refOf(obj: unknown): ObjectRef | undefined {
-  const parsed = Meta.safeParse(obj);
-  if (!parsed.success) return undefined;
-  const m = parsed.data.metadata;
-  return { namespace: m.namespace ?? "", name: m.name, resourceVersion: m.resourceVersion ?? "" };
+  if (!isRecord(obj) || !isRecord(obj.metadata)) return undefined;
+  const { name, namespace, resourceVersion, uid, generation } = obj.metadata;
+  if (typeof name !== "string") return undefined;
+  if (!optionalString(namespace) || !optionalString(resourceVersion) || !optionalString(uid))
+    return undefined;
+  if (generation !== undefined && typeof generation !== "number") return undefined;
+  return { namespace: namespace ?? "", name, resourceVersion: resourceVersion ?? "" };
+}
+
+function optionalString(v: unknown): v is string | undefined {
+  return v === undefined || typeof v === "string";
 }
 
 /** "<namespace>/<name>", or "<name>" for cluster-scoped objects. */

@@ -168,6 +168,9 @@ function deployment(gw: GatewayInfo, ports: ReturnType<typeof servicePorts>, set
               name: "proxy",
               image: settings.image,
               args: proxyArgs(gw, ports, settings),
+              // A small young generation keeps the proxy's RSS ~100 MiB lower under load at the
+              // same throughput (measured with the bench); it can only be set at Node startup.
+              env: [{ name: "NODE_OPTIONS", value: "--max-semi-space-size=4" }],
               ports: [
                 ...ports.map((p) => ({ containerPort: p.targetPort, protocol: "TCP" })),
                 { name: "admin", containerPort: PROXY_ADMIN_PORT, protocol: "TCP" },

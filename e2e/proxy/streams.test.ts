@@ -120,6 +120,21 @@ describe("proxy: streams", () => {
     });
   });
 
+  it("a quiet stream survives gaps longer than Node's idle timers (keep-alive 5 s)", async () => {
+    // Two chunks 6 s apart: no idle timeout on either side of the proxy may cut the stream.
+    sim.setLatency({ ttftMs: 0, interTokenMs: 6_000 });
+    sim.setChunks(2);
+    try {
+      const res = await postJson(`${world.base}/v1/chat/completions`, STREAM_CHAT);
+      assert.equal(res.status, 200);
+      const { text, clean } = await readAll(res);
+      assert.equal(clean, true, "the stream ended normally");
+      assert.ok(text.includes("data: [DONE]"), "the stream reached its end");
+    } finally {
+      sim.setChunks(6);
+    }
+  });
+
   it("a non-streaming answer cut in the middle fails the client request", async () => {
     sim.injectFault({ kind: "cut", afterChunks: 0 }, { count: 1 });
     const res = await postJson(`${world.base}/v1/chat/completions`, { ...STREAM_CHAT, stream: false });

@@ -1,12 +1,12 @@
 // Not a test: times translate() on a large world (default 5,000 AIRoutes + 1,000 backends, one
 // Secret per backend, one Gateway) and the controller's work around it (building the
 // ResourceSet, hashing it). Run:
-//   ./node_modules/.bin/node operator/src/core/translate.bench.ts [routes] [backends]
+//   ./node_modules/.bin/node bench/translate.ts [routes] [backends]
 // Add --cpu-prof --cpu-prof-dir=/tmp/prof to see where the time goes.
 import { performance } from "node:perf_hooks";
-import { canonicalHash } from "../edges/canonical-hash.ts";
-import { resourceSetFromObjects } from "./resource-set.ts";
-import { translate } from "./translate.ts";
+import { resourceSetFromObjects } from "../operator/src/core/resource-set.ts";
+import { translate } from "../operator/src/core/translate.ts";
+import { canonicalHash } from "../operator/src/edges/canonical-hash.ts";
 
 const NS = "bench";
 const routes = Number(process.argv[2] ?? 5000);
@@ -88,15 +88,15 @@ process.stdout.write(
 );
 
 // Phases (the same steps translate() runs, timed one by one).
-const { validateInputs } = await import("./validate.ts");
-const { routeModels } = await import("./routes.ts");
+const { validateInputs } = await import("../operator/src/core/validate.ts");
+const { routeModels } = await import("../operator/src/core/routes.ts");
 time("  validateInputs", () => validateInputs(rs));
 const inputs = validateInputs(rs);
 time("  routeModels", () => routeModels(inputs));
 
 // Around translate() in the controller: the input fingerprint (warm: objects unchanged since the
 // last reconcile) and the snapshot hash computed on publish.
-const { inputFingerprint } = await import("../edges/input-fingerprint.ts");
+const { inputFingerprint } = await import("../operator/src/edges/input-fingerprint.ts");
 const extra = { dataPlane: {}, rejections: {} };
 time("inputFingerprint (cold)", () => inputFingerprint(structuredClone(objects), extra), 3);
 time("inputFingerprint (warm)", () => inputFingerprint(objects, extra));

@@ -14,6 +14,7 @@ import { parseArgs } from "node:util";
 import { type ControlPlane, startControlPlane } from "../e2e/harness/control-plane.ts";
 import { freePort } from "../e2e/harness/free-port.ts";
 import { type Simulator, startSimulator } from "../e2e/simulator/index.ts";
+import { formatProxyArgs, parsePortMap } from "../gateway/src/flags.ts";
 
 const { values } = parseArgs({
   options: {
@@ -152,16 +153,13 @@ spec:
         `proxy ${g.key}`,
         [
           "proxy",
-          "--gateway",
-          g.key,
-          "--control-plane",
-          `http://127.0.0.1:${snapshotPort}`,
-          "--token-file",
-          tokenFile,
-          "--port-map",
-          g.portMap,
-          "--admin-port",
-          String(await freePort()),
+          ...formatProxyArgs({
+            gateway: g.key,
+            controlPlane: `http://127.0.0.1:${snapshotPort}`,
+            tokenFile,
+            portMap: parsePortMap(g.portMap),
+            adminPort: await freePort(),
+          }),
         ],
         env,
       );

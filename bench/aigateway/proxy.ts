@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { formatProxyArgs } from "../../gateway/src/flags.ts";
 import type { GatewayConfig } from "../../gateway/src/snapshot/schema.ts";
 import { type Running, Unavailable } from "../contenders/types.ts";
 import { CHAT_PATH } from "../lib/fixtures.ts";
@@ -49,18 +50,14 @@ export async function startProxyProcess(o: ProxyOptions): Promise<ProxyProcess> 
     ...(o.nodeFlags ?? []),
     CLI,
     "proxy",
-    "--gateway",
-    `${GATEWAY.namespace}/${GATEWAY.name}`,
-    "--control-plane",
-    controlPlane,
-    "--token-file",
-    tokenFile,
-    "--admin-port",
-    String(adminPort),
-    "--port-map",
-    `${LISTENER_PORT}=${port}`,
-    "--bind",
-    HOST,
+    ...formatProxyArgs({
+      gateway: `${GATEWAY.namespace}/${GATEWAY.name}`,
+      controlPlane,
+      tokenFile,
+      adminPort,
+      portMap: { [LISTENER_PORT]: port },
+      bind: HOST,
+    }),
   ];
   const started = performance.now();
   const proc = new Proc("ai-gateway", NODE, args, {

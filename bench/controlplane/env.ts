@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Simulator, startSimulator } from "../../e2e/simulator/index.ts";
+import { formatProxyArgs } from "../../gateway/src/flags.ts";
 import { CLI } from "../aigateway/proxy.ts";
 import { Unavailable } from "../contenders/types.ts";
 import { freePort, HOST, waitForPort } from "../lib/net.ts";
@@ -126,13 +127,15 @@ export async function startEnv(dir: string, initialKey: string): Promise<Env> {
       [
         CLI,
         "proxy",
-        "--gateway",
-        `${NS}/${GW}`,
-        "--control-plane",
-        snapshotUrl,
-        "--token-file",
-        tokenFile,
-      ].concat(["--admin-port", String(proxyAdmin), "--port-map", `80=${proxyPort}`, "--bind", HOST]),
+        ...formatProxyArgs({
+          gateway: `${NS}/${GW}`,
+          controlPlane: snapshotUrl,
+          tokenFile,
+          adminPort: proxyAdmin,
+          portMap: { 80: proxyPort },
+          bind: HOST,
+        }),
+      ],
       { env: { ...process.env, LOG_LEVEL: "warn" }, cwd: dir },
     );
     procs.push(proxy);

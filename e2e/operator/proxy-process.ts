@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { formatProxyArgs } from "../../gateway/src/flags.ts";
 import { eventually } from "../harness/eventually.ts";
 import { freePort, LOOPBACK } from "../harness/free-port.ts";
 import { CLI, REPO_ROOT } from "./operator-process.ts";
@@ -45,18 +46,14 @@ export async function startTestProxy(opts: {
     [
       CLI,
       "proxy",
-      "--gateway",
-      opts.gateway,
-      "--control-plane",
-      opts.snapshotUrl,
-      "--token-file",
-      tokenFile,
-      "--port-map",
-      `80=${httpPort}`,
-      "--admin-port",
-      String(adminPort),
-      "--bind",
-      LOOPBACK,
+      ...formatProxyArgs({
+        gateway: opts.gateway,
+        controlPlane: opts.snapshotUrl,
+        tokenFile,
+        portMap: { 80: httpPort },
+        adminPort,
+        bind: LOOPBACK,
+      }),
     ],
     { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
   );

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { formatProxyArgs } from "../../gateway/src/flags.ts";
 import { freePort } from "../harness/free-port.ts";
 import { type Simulator, startSimulator } from "../simulator/index.ts";
 import { eventually, LOOPBACK, postJson, stopChild } from "./harness.ts";
@@ -90,18 +91,14 @@ describe("proxy: the ai-gateway proxy command", () => {
       [
         CLI,
         "proxy",
-        "--gateway",
-        "ai/gw",
-        "--control-plane",
-        url,
-        "--token-file",
-        tokenFile,
-        "--admin-port",
-        String(adminPort),
-        "--port-map",
-        `80=${listenPort}`,
-        "--bind",
-        LOOPBACK,
+        ...formatProxyArgs({
+          gateway: "ai/gw",
+          controlPlane: url,
+          tokenFile,
+          adminPort,
+          portMap: { 80: listenPort },
+          bind: LOOPBACK,
+        }),
       ],
       { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, AI_GATEWAY_TOKEN: "" } },
     );

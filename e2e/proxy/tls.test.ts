@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { formatProxyArgs } from "../../gateway/src/flags.ts";
 import { freePort } from "../harness/free-port.ts";
 import { eventually, LOOPBACK, type ProxyWorld, postJson, startProxyWorld, stopChild } from "./harness.ts";
 import { backend, provider, route, snapshot } from "./snapshot-builder.ts";
@@ -157,18 +158,14 @@ describe("proxy: providers over TLS", () => {
       [
         CLI,
         "proxy",
-        "--gateway",
-        "ai/gw",
-        "--control-plane",
-        url,
-        "--token-file",
-        tokenFile,
-        "--admin-port",
-        String(adminPort),
-        "--port-map",
-        `80=${port}`,
-        "--bind",
-        LOOPBACK,
+        ...formatProxyArgs({
+          gateway: "ai/gw",
+          controlPlane: url,
+          tokenFile,
+          adminPort,
+          portMap: { 80: port },
+          bind: LOOPBACK,
+        }),
       ],
       { stdio: "ignore", env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, "ca.pem") } },
     );

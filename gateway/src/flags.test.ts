@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { PROXY_HELP, parsePortMap, parseProxyArgs, UsageError } from "./flags.ts";
+import { formatProxyArgs, PROXY_HELP, parsePortMap, parseProxyArgs, UsageError } from "./flags.ts";
 
 const base = ["--gateway", "ai/gw", "--control-plane", "http://127.0.0.1:15010"];
 
@@ -92,5 +92,49 @@ test("--help lists every flag of docs/cli.md", () => {
     "--kill-grace-ms",
   ]) {
     assert.ok(PROXY_HELP.includes(flag), flag);
+  }
+});
+
+test("formatProxyArgs is the inverse of parseProxyArgs", () => {
+  const dir = mkdtempSync(join(tmpdir(), "aigw-flags-"));
+  const tokenFile = join(dir, "token");
+  writeFileSync(tokenFile, "t0ken\n");
+  try {
+    const argv = formatProxyArgs({
+      gateway: "ns/gw",
+      controlPlane: "http://127.0.0.1:15010/",
+      tokenFile,
+      adminPort: 15001,
+      portMap: new Map([
+        [80, 8080],
+        [443, 8443],
+      ]),
+      bind: "127.0.0.1",
+    });
+    const parsed = parseProxyArgs(argv, {});
+    assert.equal(parsed.help, false);
+    if (parsed.help) return;
+    assert.deepEqual(parsed.flags.gateway, { namespace: "ns", name: "gw" });
+    assert.equal(parsed.flags.controlPlane, "http://127.0.0.1:15010/");
+    assert.equal(parsed.flags.token, "t0ken");
+    assert.equal(parsed.flags.adminPort, 15001);
+    assert.deepEqual(
+      [...parsed.flags.portMap],
+      [
+        [80, 8080],
+        [443, 8443],
+      ],
+    );
+    assert.equal(parsed.flags.bind, "127.0.0.1");
+    assert.deepEqual(formatProxyArgs({ gateway: "a/b", controlPlane: "http://x", tokenFile: "/t" }), [
+      "--gateway",
+      "a/b",
+      "--control-plane",
+      "http://x",
+      "--token-file",
+      "/t",
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

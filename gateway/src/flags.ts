@@ -133,3 +133,28 @@ export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     },
   };
 }
+
+/** What launches a proxy needs to say; the inverse of parseProxyArgs for these flags. */
+export interface ProxyLaunch {
+  gateway: string;
+  controlPlane: string;
+  tokenFile: string;
+  adminPort?: number;
+  /** Gateway listener port → local port. */
+  portMap?: ReadonlyMap<number, number> | Readonly<Record<number, number>>;
+  bind?: string;
+}
+
+/** argv for `ai-gateway proxy` (without the leading "proxy"), for every launcher of a proxy:
+ * the provisioner's Deployment, npm run dev, tests and benchmarks. */
+export function formatProxyArgs(l: ProxyLaunch): string[] {
+  const args = ["--gateway", l.gateway, "--control-plane", l.controlPlane, "--token-file", l.tokenFile];
+  if (l.adminPort !== undefined) args.push("--admin-port", String(l.adminPort));
+  const entries =
+    l.portMap instanceof Map
+      ? [...l.portMap]
+      : Object.entries(l.portMap ?? {}).map(([k, v]) => [Number(k), v]);
+  if (entries.length > 0) args.push("--port-map", entries.map(([from, to]) => `${from}=${to}`).join(","));
+  if (l.bind !== undefined) args.push("--bind", l.bind);
+  return args;
+}

@@ -1,4 +1,5 @@
 // The objects the provisioner keeps for one Gateway of our class: a ServiceAccount, a copy of the
+import { formatProxyArgs } from "../../../gateway/src/flags.ts";
 // stream token Secret, a Service named like the Gateway (one port per listener port) and the
 // proxy Deployment. Every object has a controller ownerReference to the Gateway, so garbage
 // collection removes them with it (no finalizers). Pure: the provisioner applies the result.
@@ -123,20 +124,16 @@ function service(gw: GatewayInfo, ports: ReturnType<typeof servicePorts>): Manif
 }
 
 function proxyArgs(gw: GatewayInfo, ports: ReturnType<typeof servicePorts>, settings: ProvisionSettings) {
-  const args = [
+  return [
     "proxy",
-    "--gateway",
-    `${gw.namespace}/${gw.name}`,
-    "--control-plane",
-    settings.controlPlaneUrl,
-    "--token-file",
-    `${TOKEN_MOUNT_DIR}/token`,
-    "--admin-port",
-    String(PROXY_ADMIN_PORT),
+    ...formatProxyArgs({
+      gateway: `${gw.namespace}/${gw.name}`,
+      controlPlane: settings.controlPlaneUrl,
+      tokenFile: `${TOKEN_MOUNT_DIR}/token`,
+      adminPort: PROXY_ADMIN_PORT,
+      portMap: new Map(ports.filter((p) => p.port !== p.targetPort).map((p) => [p.port, p.targetPort])),
+    }),
   ];
-  const mapped = ports.filter((p) => p.port !== p.targetPort).map((p) => `${p.port}=${p.targetPort}`);
-  if (mapped.length > 0) args.push("--port-map", mapped.join(","));
-  return args;
 }
 
 function deployment(gw: GatewayInfo, ports: ReturnType<typeof servicePorts>, settings: ProvisionSettings) {

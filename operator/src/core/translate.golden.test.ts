@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { stringify } from "yaml";
 import { GatewayConfig } from "../../../gateway/src/snapshot/schema.ts";
-import { inputProblems, loadGoldenCases, plainOutput, runCase } from "./golden-cases.ts";
+import { inputProblems, loadGoldenCases, plainOutput, runCase } from "./testdata/golden-cases.ts";
 
 const UPDATE = process.env.UPDATE_GOLDEN === "1";
 const YAML_OPTS = { lineWidth: 0 } as const;

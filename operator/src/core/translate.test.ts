@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { CONTROLLER_NAME } from "../api/gateway-api.ts";
-import { loadGoldenCases, manifestId, plainOutput, runCase } from "./golden-cases.ts";
 import { resourceSetFromObjects } from "./resource-set.ts";
+import { loadGoldenCases, manifestId, plainOutput, runCase } from "./testdata/golden-cases.ts";
 import { translate } from "./translate.ts";
 
 const cases = loadGoldenCases();

@@ -12,14 +12,14 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { z } from "zod";
-import { ListenerConfig } from "../../../gateway/src/snapshot/schema.ts";
-import { CONTROLLER_NAME } from "../api/gateway-api.ts";
-import { SCHEMAS_BY_KIND } from "../api/kinds.ts";
-import { resourceSetFromObjects } from "./resource-set.ts";
-import { translate } from "./translate.ts";
-import type { Settings, TranslateResult } from "./types.ts";
+import { ListenerConfig } from "../../../../gateway/src/snapshot/schema.ts";
+import { CONTROLLER_NAME } from "../../api/gateway-api.ts";
+import { SCHEMAS_BY_KIND } from "../../api/kinds.ts";
+import { resourceSetFromObjects } from "../resource-set.ts";
+import { translate } from "../translate.ts";
+import type { Settings, TranslateResult } from "../types.ts";
 
-export const TESTDATA_DIR = new URL("./testdata/", import.meta.url);
+export const TESTDATA_DIR = new URL("./", import.meta.url);
 
 const GoldenFile = z.object({
   description: z.string().min(1),

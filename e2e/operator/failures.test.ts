@@ -75,6 +75,20 @@ describe("operator e2e: failure then fix, without restart", { timeout: 300_000 }
   const backendCond = async (name: string, type: string) =>
     cond((await getObj(cp, "agentgatewaybackend", NS, name)).status?.conditions, type);
   const rCond = async (name: string, type: string) => routeCond(await getObj(cp, "airoute", NS, name), type);
+  const backendEvents = async (name: string): Promise<{ type: string; reason: string }[]> => {
+    const r = await cp.kubectl([
+      "get",
+      "events",
+      "-n",
+      NS,
+      "--field-selector",
+      `involvedObject.kind=AgentgatewayBackend,involvedObject.name=${name}`,
+      "-o",
+      "json",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    return (JSON.parse(r.stdout) as { items: { type: string; reason: string }[] }).items;
+  };
 
   it("missing Secret: SecretNotFound / BackendNotReady, then True once it exists", async () => {
     await cp.apply(backend("b1", "key1"));
@@ -98,6 +112,18 @@ describe("operator e2e: failure then fix, without restart", { timeout: 300_000 }
     await eventually(async () => {
       assert.equal((await backendCond("b1", "ResolvedRefs")).status, "True");
       assert.equal((await rCond("r1", "ResolvedRefs")).status, "True");
+    });
+    // The story is told as Events too: the failure as a Warning, the recovery as Normal.
+    await eventually(async () => {
+      const ev = await backendEvents("b1");
+      assert.ok(
+        ev.some((e) => e.type === "Warning" && e.reason === "SecretNotFound"),
+        JSON.stringify(ev),
+      );
+      assert.ok(
+        ev.some((e) => e.type === "Normal" && e.reason === "ResolvedRefs"),
+        JSON.stringify(ev),
+      );
     });
   });
 
@@ -172,6 +198,13 @@ describe("operator e2e: failure then fix, without restart", { timeout: 300_000 }
       const c = listenerCond(await getObj(cp, "gateway", NS, "gw"), "http", "Conflicted");
       assert.equal(c.status, "False");
     });
+  });
+
+  it("no Event carries a secret value", async () => {
+    const all = await cp.kubectl(["get", "events", "-n", NS, "-o", "json"]);
+    assert.equal(all.code, 0, all.stderr);
+    assert.ok(all.stdout.includes("SecretKeyNotFound"), "events were recorded");
+    assert.equal(all.stdout.includes(SECRET_VALUE), false);
   });
 
   it("the operator kept running throughout and never logged a secret value", () => {

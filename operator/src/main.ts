@@ -10,6 +10,7 @@ import { CONTROLLER_NAME } from "./api/gateway-api.ts";
 import { AdminServer } from "./edges/admin-server.ts";
 import { Controller } from "./edges/controller.ts";
 import { ConfigError, describeError } from "./edges/errors.ts";
+import { EventRecorder } from "./edges/event-recorder.ts";
 import { LeaderElector } from "./edges/leader-election.ts";
 import { Provisioner } from "./edges/provisioner.ts";
 import { SnapshotServer } from "./edges/snapshot-server.ts";
@@ -211,6 +212,7 @@ export async function startOperator(
       controllerName: opts.controllerName,
       log: base.child({ component: "status-writer" }),
       metrics,
+      events: new EventRecorder({ client, log: base.child({ component: "events" }) }),
     }),
     ...(opts.provision
       ? {

@@ -19,7 +19,9 @@ import {
 } from "../sources/kubernetes/kinds.ts";
 import { isRecord, keyOf, refOf } from "../sources/kubernetes/object-meta.ts";
 import { canonicalJson } from "./canonical-hash.ts";
+import { conditionEvents } from "./condition-events.ts";
 import { describeError } from "./errors.ts";
+import type { EventRecorder } from "./event-recorder.ts";
 import { desiredStatus, statusEquivalent, statusPatch, withoutOurParents } from "./status-merge.ts";
 
 const MAX_ATTEMPTS = 5;
@@ -45,6 +47,8 @@ export interface StatusWriterOptions {
   controllerName: string;
   log: Logger;
   metrics: OperatorMetrics;
+  /** Records an Event per condition transition a write makes (optional). */
+  events?: EventRecorder;
   now?: () => Date;
 }
 
@@ -175,6 +179,11 @@ export class StatusWriter {
         cache.upsert(job.kind, res.body);
         metrics.statusWrites.inc({ kind: job.kind, result: "ok" });
         log.info(objLog, "status written");
+        const writtenStatus = isRecord(res.body) ? res.body.status : desired;
+        void this.#opts.events?.record(
+          res.body,
+          conditionEvents(live.status, writtenStatus, this.#opts.controllerName),
+        );
         return "written";
       } catch (err) {
         metrics.statusWrites.inc({ kind: job.kind, result: "error" });

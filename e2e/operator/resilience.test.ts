@@ -12,6 +12,19 @@ import { type StreamClient, subscribe } from "./stream-client.ts";
 const NS = "resilience";
 const TOKEN = `stream-token-resilience-${process.pid}-abcdef`;
 
+const routeYaml = (name: string) => `apiVersion: agentgateway.dev/v1alpha1
+kind: AIRoute
+metadata:
+  name: ${name}
+  namespace: ${NS}
+spec:
+  parentRefs:
+  - name: gw
+  rules:
+  - backendRefs:
+    - name: be
+`;
+
 const objects = (model: string) => `apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata:
@@ -35,31 +48,7 @@ spec:
       openai:
         model: ${model}
 ---
-apiVersion: agentgateway.dev/v1alpha1
-kind: AIRoute
-metadata:
-  name: route
-  namespace: ${NS}
-spec:
-  parentRefs:
-  - name: gw
-  rules:
-  - backendRefs:
-    - name: be
-`;
-
-const routeYaml = (name: string) => `apiVersion: agentgateway.dev/v1alpha1
-kind: AIRoute
-metadata:
-  name: ${name}
-  namespace: ${NS}
-spec:
-  parentRefs:
-  - name: gw
-  rules:
-  - backendRefs:
-    - name: be
-`;
+${routeYaml("route")}`;
 
 function statusWritesOk(metrics: string): number {
   let total = 0;

@@ -32,7 +32,7 @@ after(() => {
 async function startFixture(
   mode: string,
 ): Promise<{ child: ChildProcess; ready: Ready; exit: Promise<void> }> {
-  const child = spawn(NODE, [FIXTURE, mode], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(NODE, [FIXTURE, mode], { stdio: ["pipe", "pipe", "pipe"] });
   children.push(child);
   const exit = new Promise<void>((r) => child.once("exit", () => r()));
   let out = "";
@@ -63,9 +63,10 @@ async function assertNothingLeft(ready: Ready): Promise<void> {
 
 describe("a dying test process takes its control plane with it", { concurrency: true }, () => {
   it("on an uncaught error", async () => {
-    const { ready, exit } = await startFixture("throw");
+    const { child, ready, exit } = await startFixture("throw");
     assert.equal(pidAlive(ready.pids.apiServer), true);
     assert.equal(existsSync(ready.dir), true);
+    child.stdin?.write("crash now\n");
     await exit;
     await assertNothingLeft(ready);
   });

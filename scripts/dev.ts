@@ -7,12 +7,12 @@
 //   npm run dev -- --simulator   DEV ONLY: providers' default endpoints go to the local simulator,
 //                                so the seed walkthrough works offline with any key
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type ControlPlane, startControlPlane } from "../e2e/harness/control-plane.ts";
 import { freePort } from "../e2e/harness/free-port.ts";
+import { proxyToken } from "../e2e/operator/proxy-token.ts";
 import { type Simulator, startSimulator } from "../e2e/simulator/index.ts";
 import { formatProxyArgs, parsePortMap } from "../gateway/src/flags.ts";
 
@@ -110,8 +110,6 @@ spec:
   controllerName: agentgateway.dev/ai-gateway
   description: ai-gateway (local dev)
 `);
-  const tokenFile = join(cp.dir, "stream-token");
-  writeFileSync(tokenFile, randomBytes(24).toString("hex"), { mode: 0o600 });
   if (values.simulator) sim = await startSimulator({ port: 0 });
   const snapshotPort = Number(values["snapshot-port"]);
   const adminPort = Number(values["admin-port"]);
@@ -128,8 +126,6 @@ spec:
       String(snapshotPort),
       "--admin-port",
       String(adminPort),
-      "--token-file",
-      tokenFile,
       ...(sim ? ["--provider-override", sim.url] : []),
     ],
     env,
@@ -149,6 +145,11 @@ spec:
     }
     for (const g of want) {
       if (proxies.has(g.key) || stopping) continue;
+      // Each proxy proves it is its Gateway's ServiceAccount (TokenRequest API, 1 h, re-read on
+      // every reconnect): the operator serves it only that Gateway.
+      const [ns = "", name = ""] = g.key.split("/");
+      const tokenFile = join(cp!.dir, `token-${ns}-${name}`);
+      writeFileSync(tokenFile, await proxyToken(cp!, ns, name), { mode: 0o600 });
       const child = run(
         `proxy ${g.key}`,
         [

@@ -10,11 +10,11 @@ import { eventually } from "../harness/eventually.ts";
 import { freePort, LOOPBACK } from "../harness/free-port.ts";
 import { sleep } from "../harness/process.ts";
 import { startCli } from "../helm/cli-process.ts";
+import { proxyToken } from "../operator/proxy-token.ts";
 
 const NS = "dashboards";
 const GATEWAY = "gw";
 const PROVIDER_KEY = "sk-dashboards-e2e-provider-key-0123456789";
-const STREAM_TOKEN = "dashboards-e2e-stream-token-0123456789abcdef";
 
 export type Scenario = {
   /** host:port of the operator's and the proxy's admin servers (/metrics). */
@@ -111,8 +111,6 @@ export async function runTrafficScenario(opts: {
   opts.onStop(() => cp.stop());
   const sim = await startSimulator({ chunks: 8, ttftMs: 20, interTokenMs: 5, requireKey: PROVIDER_KEY });
   opts.onStop(() => sim.close());
-  const tokenFile = join(opts.tmp, "stream-token");
-  writeFileSync(tokenFile, STREAM_TOKEN, { mode: 0o600 });
 
   const [snapshotPort, operatorAdmin, proxyAdmin, listener, closedPort] = [
     await freePort(),
@@ -130,7 +128,6 @@ export async function runTrafficScenario(opts: {
       `--snapshot-port=${snapshotPort}`,
       `--admin-port=${operatorAdmin}`,
       `--bind=${LOOPBACK}`,
-      `--token-file=${tokenFile}`,
       "--namespace=default",
     ],
     logPath: join(opts.tmp, "operator.log"),
@@ -139,6 +136,10 @@ export async function runTrafficScenario(opts: {
   opts.onStop(() => operator.stop());
   await operator.waitHttpOk(`http://${LOOPBACK}:${operatorAdmin}/healthz`);
   await cp.apply(manifests(sim.port, closedPort));
+  // The proxy's identity: a token of the Gateway's ServiceAccount for the snapshot audience.
+  const streamToken = await proxyToken(cp, NS, GATEWAY);
+  const tokenFile = join(opts.tmp, "stream-token");
+  writeFileSync(tokenFile, streamToken, { mode: 0o600 });
 
   const proxy = startCli({
     name: "proxy",
@@ -193,7 +194,7 @@ export async function runTrafficScenario(opts: {
   return {
     operatorAdmin: `${LOOPBACK}:${operatorAdmin}`,
     proxyAdmin: `${LOOPBACK}:${proxyAdmin}`,
-    secrets: [PROVIDER_KEY, STREAM_TOKEN],
+    secrets: [PROVIDER_KEY, streamToken],
     traffic,
   };
 }

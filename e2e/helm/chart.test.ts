@@ -23,11 +23,8 @@ import {
   type Helm,
   type Manifest,
   NAMESPACE,
-  normalizeToken,
   parseManifests,
   RELEASE,
-  TOKEN_PLACEHOLDER,
-  tokenOf,
 } from "./helm.ts";
 import { monitoringCrds } from "./monitoring-crds.ts";
 
@@ -112,9 +109,7 @@ describe("chart: lint, templates, schema", () => {
   for (const golden of GOLDENS) {
     test(`helm template matches testdata/${golden.name}.golden.yaml`, async () => {
       const rendered = await template(helm, golden.args);
-      assert.match(tokenOf(rendered) ?? "", /^[A-Za-z0-9]{48}$/, "a generated 48-character token");
-      const got = normalizeDashboards(normalizeToken(rendered));
-      assert.ok(got.includes(TOKEN_PLACEHOLDER));
+      const got = normalizeDashboards(rendered);
       const path = join(CHART_DIR, "testdata", `${golden.name}.golden.yaml`);
       if (process.env.UPDATE_GOLDEN === "1") writeFileSync(path, got);
       assert.equal(got, readFileSync(path, "utf8"), `stale golden: UPDATE_GOLDEN=1 to rewrite ${path}`);
@@ -200,7 +195,7 @@ describe("chart: lint, templates, schema", () => {
     ]) {
       assert.ok(c.args.includes(want), `args include ${want}: ${c.args.join(" ")}`);
     }
-    assert.ok(c.args.some((a) => a.startsWith("--token-file=/var/run/secrets/")));
+    assert.ok(!c.args.some((a) => a.startsWith("--token-file")), "no shared stream token");
     assert.deepEqual(
       c.ports.map((p) => [p.name, p.containerPort]),
       [
@@ -252,8 +247,8 @@ describe("chart: lint, templates, schema", () => {
         if (written.length === 0) continue;
         for (const r of rule.resources ?? []) {
           assert.ok(
-            r.endsWith("/status") || r === "events",
-            `main ClusterRole writes only status and events, got ${r}`,
+            r.endsWith("/status") || r === "events" || r === "tokenreviews",
+            `main ClusterRole writes only status, events and TokenReviews, got ${r}`,
           );
         }
         if (rule.resources?.every((r) => r.endsWith("/status")))
@@ -261,6 +256,12 @@ describe("chart: lint, templates, schema", () => {
       }
       const provisioner = rulesOf(findManifest(all, "ClusterRole", `${RELEASE}-provisioner`));
       const provisioned = new Set(provisioner.flatMap((r) => r.resources ?? []));
+      const secretRules = provisioner.filter((r) => r.resources?.includes("secrets"));
+      assert.deepEqual(
+        secretRules.map((r) => r.verbs),
+        [["delete"]],
+        "Secrets: delete only (legacy token copies)",
+      );
       assert.deepEqual([...provisioned].sort(), [
         "deployments",
         "gateways/finalizers",
@@ -291,14 +292,23 @@ describe("chart: lint, templates, schema", () => {
     assert.ok(operatorContainer(noProvision).args.includes("--no-provision"));
   });
 
-  test("stream token: generated Secret, or the existing one named in values", async () => {
+  test("no shared stream token: no Secret, no token volume; proxies are checked with TokenReview", async () => {
     const all = parseManifests(await template(helm, []));
-    const secret = findManifest(all, "Secret", `${RELEASE}-token`);
-    assert.equal(secret.type, "Opaque");
-    const own = parseManifests(await template(helm, ["--set", "streamToken.existingSecret=my-token"]));
-    assert.ok(!own.some((m) => m.kind === "Secret"), "no Secret rendered with existingSecret");
-    const dep = findManifest(own, "Deployment", RELEASE);
-    assert.match(JSON.stringify(dep), /"secretName":"my-token"/);
+    assert.ok(!all.some((m) => m.kind === "Secret"), "the chart renders no Secret");
+    const dep = findManifest(all, "Deployment", RELEASE);
+    assert.doesNotMatch(JSON.stringify(dep), /secretName|stream-token/);
+    const rules = rulesOf(findManifest(all, "ClusterRole", RELEASE));
+    assert.ok(
+      rules.some(
+        (r) =>
+          r.apiGroups?.includes("authentication.k8s.io") &&
+          r.resources?.includes("tokenreviews") &&
+          r.verbs.join() === "create",
+      ),
+      "tokenreviews: create",
+    );
+    const schema = JSON.parse(readFileSync(join(CHART_DIR, "values.schema.json"), "utf8"));
+    assert.equal(schema.properties.streamToken, undefined);
   });
 
   test("dashboards ConfigMap embeds the generated dashboards, labelled for the Grafana sidecar", async () => {
@@ -342,11 +352,6 @@ describe("chart: install, upgrade, uninstall on a real API server", () => {
     const r = await cp.kubectl(["auth", "can-i", `--as=${SA}`, ...args]);
     return r.stdout.trim() === "yes";
   };
-  const secretToken = async () =>
-    Buffer.from(
-      await kubectl(["get", "secret", `${RELEASE}-token`, "-n", NAMESPACE, "-o", "jsonpath={.data.token}"]),
-      "base64",
-    ).toString("utf8");
 
   before(async () => {
     helm = createHelm();
@@ -366,7 +371,7 @@ describe("chart: install, upgrade, uninstall on a real API server", () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  test("helm install: every object is admitted, the GatewayClass exists, the token is never printed", async () => {
+  test("helm install: every object is admitted, the GatewayClass exists, no Secret is made", async () => {
     const r = await helm.run(
       ["install", RELEASE, CHART_DIR, "--namespace", NAMESPACE, "--create-namespace", "--wait=false"],
       { kubeconfigPath: cp.kubeconfigPath },
@@ -374,9 +379,8 @@ describe("chart: install, upgrade, uninstall on a real API server", () => {
     assert.equal(r.code, 0, `helm install:\n${r.stderr}`);
     assert.match(r.stdout, /STATUS: deployed/);
     assert.match(r.stdout, /GatewayClass "agentgateway"/);
-    const token = await secretToken();
-    assert.match(token, /^[A-Za-z0-9]{48}$/);
-    assert.ok(!r.stdout.includes(token) && !r.stderr.includes(token), "the token is not in helm's output");
+    const secrets = await kubectl(["get", "secrets", "-n", NAMESPACE, "-o", "name"]);
+    assert.doesNotMatch(secrets, new RegExp(`secret/${RELEASE}-token`), "no shared stream token Secret");
     const manifest = await helm.run(["get", "manifest", RELEASE, "--namespace", NAMESPACE], {
       kubeconfigPath: cp.kubeconfigPath,
     });
@@ -422,11 +426,12 @@ describe("chart: install, upgrade, uninstall on a real API server", () => {
     assert.equal(await canI(["create", "leases.coordination.k8s.io", "-n", "team-a"]), false);
     // Provisioning with no gatewayNamespaces: proxies may live in any namespace.
     assert.equal(await canI(["create", "deployments.apps", "-n", "team-c"]), true);
-    assert.equal(await canI(["create", "secrets", "-n", "team-c"]), true);
+    assert.equal(await canI(["create", "secrets", "-n", "team-c"]), false, "no Secret is written");
+    assert.equal(await canI(["delete", "secrets", "-n", "team-c"]), true, "leftover token Secrets");
+    assert.equal(await canI(["create", "tokenreviews.authentication.k8s.io"]), true);
   });
 
-  test("helm upgrade to 2 replicas and gatewayNamespaces keeps the token and narrows provisioning", async () => {
-    const before = await secretToken();
+  test("helm upgrade to 2 replicas and gatewayNamespaces narrows provisioning", async () => {
     const r = await helm.run(
       [
         "upgrade",
@@ -444,14 +449,13 @@ describe("chart: install, upgrade, uninstall on a real API server", () => {
       { kubeconfigPath: cp.kubeconfigPath },
     );
     assert.equal(r.code, 0, `helm upgrade:\n${r.stderr}`);
-    assert.equal(await secretToken(), before, "the stream token survives upgrades");
     const dep = JSON.parse(await kubectl(["get", "deployment", RELEASE, "-n", NAMESPACE, "-o", "json"]));
     assert.equal(dep.spec.replicas, 2);
     await kubectl(["get", "configmap", `${RELEASE}-dashboards`, "-n", "monitoring"]);
     assert.equal(await canI(["create", "deployments.apps", "-n", "team-a"]), true);
-    assert.equal(await canI(["create", "secrets", "-n", "team-b"]), true);
+    assert.equal(await canI(["delete", "secrets", "-n", "team-b"]), true);
     assert.equal(await canI(["create", "deployments.apps", "-n", "team-c"]), false);
-    assert.equal(await canI(["create", "secrets", "-n", "team-c"]), false);
+    assert.equal(await canI(["delete", "secrets", "-n", "team-c"]), false);
     assert.equal(await canI(["get", "secrets", "-n", "team-c"]), true, "reads stay cluster-wide");
   });
 
@@ -476,11 +480,9 @@ describe("chart: install, upgrade, uninstall on a real API server", () => {
     const token = (await kubectl(["create", "token", RELEASE, "-n", NAMESPACE, "--duration=1h"])).trim();
     const kubeconfigPath = join(tmp, "operator.kubeconfig");
     writeKubeconfig(kubeconfigPath, { contextName: "operator", server: cp.server, caPem: cp.caPem, token });
-    const tokenFile = join(tmp, "stream-token");
-    writeFileSync(tokenFile, await secretToken(), { mode: 0o600 });
     const [snapshotPort, adminPort] = [await freePort(), await freePort()];
     // The Deployment's own args, rendered for a local process: no provisioning (no kubelet), no
-    // Lease, free ports, the token in a temp file, $(POD_NAMESPACE) expanded as the kubelet would.
+    // Lease, free ports, $(POD_NAMESPACE) expanded as the kubelet would.
     const rendered = parseManifests(
       await template(helm, [
         "--set",
@@ -493,9 +495,7 @@ describe("chart: install, upgrade, uninstall on a real API server", () => {
         `operator.adminPort=${adminPort}`,
       ]),
     );
-    const args = operatorContainer(rendered).args.map((a) =>
-      a.startsWith("--token-file=") ? `--token-file=${tokenFile}` : a.replace("$(POD_NAMESPACE)", NAMESPACE),
-    );
+    const args = operatorContainer(rendered).args.map((a) => a.replace("$(POD_NAMESPACE)", NAMESPACE));
     assert.ok(args.includes("--no-provision") && args.includes("--no-leader-elect"));
     const operator = startCli({
       name: "operator",
@@ -516,7 +516,6 @@ describe("chart: install, upgrade, uninstall on a real API server", () => {
       );
       const log = readFileSync(operator.logPath, "utf8");
       assert.ok(!log.includes(token), "the ServiceAccount token is not logged");
-      assert.ok(!log.includes(await secretToken()), "the stream token is not logged");
     } finally {
       await operator.stop();
     }
@@ -539,8 +538,6 @@ describe("chart: install, upgrade, uninstall on a real API server", () => {
         assert.match(got.stderr, /NotFound/, `${kind} ${m.metadata.name} is gone`);
       });
     }
-    const leftovers = await cp.kubectl(["get", "secret", `${RELEASE}-token`, "-n", NAMESPACE]);
-    assert.match(leftovers.stderr, /NotFound/);
     await kubectl(["get", "crd", "gatewayclasses.gateway.networking.k8s.io"]);
   });
 });

@@ -77,16 +77,3 @@ export function findManifest(all: Manifest[], kind: string, name: string): Manif
     throw new Error(`no ${kind} ${name} among ${all.map((m) => `${m.kind}/${m.metadata.name}`).join(", ")}`);
   return found;
 }
-
-/** The generated stream token is random: goldens carry a placeholder instead. */
-export const TOKEN_PLACEHOLDER = "<generated: 48 random alphanumerics, base64>";
-const TOKEN_LINE = /^( {2}token: )"([A-Za-z0-9+/=]+)"$/m;
-
-export function tokenOf(rendered: string): string | undefined {
-  const m = TOKEN_LINE.exec(rendered);
-  return m?.[2] === undefined ? undefined : Buffer.from(m[2], "base64").toString("utf8");
-}
-
-export function normalizeToken(rendered: string): string {
-  return rendered.replace(TOKEN_LINE, `$1"${TOKEN_PLACEHOLDER}"`);
-}

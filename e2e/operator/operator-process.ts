@@ -1,7 +1,7 @@
 // Starts the operator as a real process (`node operator/src/cli.ts operator …`) against a test
 // control plane, captures its output, waits for /readyz, and always cleans up.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { eventually } from "../harness/eventually.ts";
@@ -12,7 +12,6 @@ export const CLI = join(REPO_ROOT, "operator/src/cli.ts");
 
 export interface OperatorProcessOptions {
   kubeconfigPath: string;
-  token: string;
   leaderElect?: boolean;
   /** Provision proxy Deployments (default off: proxies run as test processes). */
   provision?: boolean;
@@ -26,7 +25,6 @@ export interface OperatorProcess {
   readonly child: ChildProcess;
   readonly snapshotUrl: string;
   readonly adminUrl: string;
-  readonly tokenFile: string;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
   ready(): Promise<boolean>;
@@ -40,8 +38,6 @@ export interface OperatorProcess {
 
 export async function startOperatorProcess(opts: OperatorProcessOptions): Promise<OperatorProcess> {
   const dir = mkdtempSync(join(tmpdir(), "aigw-operator-"));
-  const tokenFile = join(dir, "token");
-  writeFileSync(tokenFile, `${opts.token}\n`, { mode: 0o600 });
   const snapshotPort = await freePort();
   const adminPort = await freePort();
   const args = [
@@ -55,8 +51,6 @@ export async function startOperatorProcess(opts: OperatorProcessOptions): Promis
     String(adminPort),
     "--bind",
     LOOPBACK,
-    "--token-file",
-    tokenFile,
     ...(opts.namespace ? ["--namespace", opts.namespace] : []),
     ...(opts.extraArgs ?? []),
   ];
@@ -86,7 +80,6 @@ export async function startOperatorProcess(opts: OperatorProcessOptions): Promis
     child,
     snapshotUrl: `http://${LOOPBACK}:${snapshotPort}`,
     adminUrl,
-    tokenFile,
     exited,
     output: () => out,
     ready: async () => {

@@ -23,8 +23,8 @@ export interface TestProxy {
 export async function startTestProxy(opts: {
   snapshotUrl: string;
   gateway: string;
+  /** The Gateway's ServiceAccount token (proxy-token.ts). */
   token: string;
-  tokenFile: string;
 }): Promise<TestProxy> {
   if (!REAL_PROXY_AVAILABLE) {
     const client: StreamClient = await subscribe({

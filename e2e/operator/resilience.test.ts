@@ -7,10 +7,10 @@ import { type ControlPlane, startControlPlane } from "../harness/control-plane.t
 import { eventually } from "../harness/eventually.ts";
 import { cond, GATEWAY_CLASS_YAML, getObj, routeCond } from "./k8s.ts";
 import { type OperatorProcess, startOperatorProcess } from "./operator-process.ts";
+import { proxyToken } from "./proxy-token.ts";
 import { type StreamClient, subscribe } from "./stream-client.ts";
 
 const NS = "resilience";
-const TOKEN = `stream-token-resilience-${process.pid}-abcdef`;
 
 const routeYaml = (name: string) => `apiVersion: agentgateway.dev/v1alpha1
 kind: AIRoute
@@ -64,6 +64,7 @@ describe("operator e2e: resilience", { timeout: 400_000 }, () => {
   let cp: ControlPlane;
   const operators: OperatorProcess[] = [];
   let observer: StreamClient | undefined;
+  let token = "";
 
   before(async () => {
     cp = await startControlPlane();
@@ -73,6 +74,7 @@ describe("operator e2e: resilience", { timeout: 400_000 }, () => {
       assert.equal(r.code, 0, r.stderr);
     }
     await cp.apply(objects("model-a"));
+    token = await proxyToken(cp, NS, "gw");
   });
 
   after(async () => {
@@ -82,12 +84,12 @@ describe("operator e2e: resilience", { timeout: 400_000 }, () => {
   });
 
   it("survives the API server being down for 10 s, reconnects and converges", async () => {
-    const op = await startOperatorProcess({ kubeconfigPath: cp.kubeconfigPath, token: TOKEN });
+    const op = await startOperatorProcess({ kubeconfigPath: cp.kubeconfigPath });
     operators.push(op);
     observer = await subscribe({
       baseUrl: op.snapshotUrl,
       gateway: `${NS}/gw`,
-      token: TOKEN,
+      token,
       proxyId: "observer",
     });
     await eventually(() => assert.equal(observer?.latest()?.backends[0]?.groups[0]?.[0]?.model, "model-a"));
@@ -117,7 +119,6 @@ describe("operator e2e: resilience", { timeout: 400_000 }, () => {
   it("elects one leader; only it writes status; kill -9 hands over within the lease time", async () => {
     const a = await startOperatorProcess({
       kubeconfigPath: cp.kubeconfigPath,
-      token: TOKEN,
       leaderElect: true,
       namespace: "ai-gateway-system",
       waitReady: false,
@@ -126,7 +127,6 @@ describe("operator e2e: resilience", { timeout: 400_000 }, () => {
     await a.waitReady();
     const b = await startOperatorProcess({
       kubeconfigPath: cp.kubeconfigPath,
-      token: TOKEN,
       leaderElect: true,
       namespace: "ai-gateway-system",
       waitReady: false,
@@ -137,7 +137,7 @@ describe("operator e2e: resilience", { timeout: 400_000 }, () => {
     assert.equal(await b.ready(), false);
     assert.match(await a.metrics(), /^ai_gateway_operator_is_leader 1$/m);
     const standbyStream = await fetch(`${b.snapshotUrl}/v1/snapshots/${NS}/gw`, {
-      headers: { authorization: `Bearer ${TOKEN}`, "x-proxy-id": "p" },
+      headers: { authorization: `Bearer ${token}`, "x-proxy-id": "p" },
     });
     assert.equal(standbyStream.status, 503);
     await standbyStream.body?.cancel();

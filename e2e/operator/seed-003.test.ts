@@ -10,11 +10,11 @@ import { type Simulator, startSimulator } from "../simulator/index.ts";
 import { cond, GATEWAY_CLASS_YAML, getObj, routeCond } from "./k8s.ts";
 import { type OperatorProcess, startOperatorProcess } from "./operator-process.ts";
 import { startTestProxy, type TestProxy } from "./proxy-process.ts";
+import { proxyToken } from "./proxy-token.ts";
 import { type StreamClient, subscribe } from "./stream-client.ts";
 
 const NS = "agentgateway-system";
 const GW = `${NS}/llm-gateway`;
-const TOKEN = `stream-token-${process.pid}-e2e-0123456789`;
 const KEY_1 = "sk-seed003-first-key-DO-NOT-LEAK-1111";
 const KEY_2 = "sk-seed003-rotated-key-DO-NOT-LEAK-2222";
 
@@ -31,13 +31,14 @@ describe("operator e2e: seed 003", { timeout: 300_000 }, () => {
   let proxy: TestProxy | undefined;
   let observer: StreamClient | undefined;
   let sim: Simulator;
+  /** The Gateway's ServiceAccount token (TokenRequest API), once its namespace exists. */
+  let token = "";
 
   before(async () => {
     sim = await startSimulator({ requireKey: KEY_1 });
     cp = await startControlPlane();
     op = await startOperatorProcess({
       kubeconfigPath: cp.kubeconfigPath,
-      token: TOKEN,
       extraArgs: ["--provider-override", sim.url],
     });
   });
@@ -83,12 +84,8 @@ describe("operator e2e: seed 003", { timeout: 300_000 }, () => {
       assert.equal(cond(gw.status?.conditions, "Programmed").status, "False");
     });
 
-    proxy = await startTestProxy({
-      snapshotUrl: op.snapshotUrl,
-      gateway: GW,
-      token: TOKEN,
-      tokenFile: op.tokenFile,
-    });
+    token = await proxyToken(cp, NS, "llm-gateway");
+    proxy = await startTestProxy({ snapshotUrl: op.snapshotUrl, gateway: GW, token });
     const wait = await cp.kubectl([
       "wait",
       "gateway",
@@ -134,7 +131,7 @@ describe("operator e2e: seed 003", { timeout: 300_000 }, () => {
     observer = await subscribe({
       baseUrl: op.snapshotUrl,
       gateway: GW,
-      token: TOKEN,
+      token,
       proxyId: "e2e-observer",
     });
     await eventually(() => assert.equal(credentialOf(observer?.latest()), KEY_1));
@@ -160,7 +157,7 @@ describe("operator e2e: seed 003", { timeout: 300_000 }, () => {
     const nacker = await subscribe({
       baseUrl: op.snapshotUrl,
       gateway: GW,
-      token: TOKEN,
+      token,
       proxyId: "nacking-proxy",
       ack: false,
       reason: "test proxy refuses every snapshot",
@@ -197,7 +194,7 @@ describe("operator e2e: seed 003", { timeout: 300_000 }, () => {
   });
 
   it("never shows a secret in operator logs, status, events or /metrics", async () => {
-    const secrets = [KEY_1, KEY_2, TOKEN].flatMap((s) => [s, Buffer.from(s).toString("base64")]);
+    const secrets = [KEY_1, KEY_2, token].flatMap((s) => [s, Buffer.from(s).toString("base64")]);
     const places: Record<string, string> = { logs: op.output(), metrics: await op.metrics() };
     for (const resource of ["gateways", "airoutes", "agentgatewaybackends", "gatewayclasses", "events"]) {
       const r = await cp.kubectl(["get", resource, "-A", "-o", "json"]);

@@ -13,10 +13,10 @@ import { type ControlPlane, startControlPlane } from "../harness/control-plane.t
 import { GATEWAY_CLASS_YAML } from "../operator/k8s.ts";
 import { type OperatorProcess, startOperatorProcess } from "../operator/operator-process.ts";
 import { startTestProxy, type TestProxy } from "../operator/proxy-process.ts";
+import { proxyToken } from "../operator/proxy-token.ts";
 import { type Simulator, startSimulator } from "../simulator/index.ts";
 
 const NS = "agentgateway-system";
-const TOKEN = `walkthrough-stream-token-${process.pid}-abcdef0123456789`;
 const FIRST_KEY = "sk-walkthrough-first-key-0123456789";
 const NEW_KEY = "sk-walkthrough-rotated-key-9876543210";
 const POLL_LIMIT_MS = 30_000;
@@ -47,7 +47,6 @@ describe("walkthrough: seed 003 with kubectl and curl", { timeout: 300_000 }, ()
     await cp.apply(GATEWAY_CLASS_YAML);
     op = await startOperatorProcess({
       kubeconfigPath: cp.kubeconfigPath,
-      token: TOKEN,
       extraArgs: ["--provider-override", sim.url],
     });
   });
@@ -128,8 +127,7 @@ describe("walkthrough: seed 003 with kubectl and curl", { timeout: 300_000 }, ()
     proxy = await startTestProxy({
       snapshotUrl: w.op.snapshotUrl,
       gateway: `${NS}/llm-gateway`,
-      token: TOKEN,
-      tokenFile: w.op.tokenFile,
+      token: await proxyToken(w.cp, NS, "llm-gateway"),
     });
     assert.equal(proxy.kind, "real", "the real proxy serves traffic");
     const r = await w.cp.kubectl([

@@ -14,7 +14,8 @@ Serve one Gateway's listeners with the snapshots streamed by the operator.
 Flags:
   --gateway <ns>/<name>     Gateway to serve (required)
   --control-plane <url>     base URL of the operator's snapshot server, e.g. http://127.0.0.1:15010 (required)
-  --token-file <path>       file holding the stream's bearer token (default: env ${TOKEN_ENV})
+  --token-file <path>       ServiceAccount token for the stream (audience ai-gateway.dev/snapshots),
+                            re-read on every reconnect (default: env ${TOKEN_ENV})
   --admin-port <port>       /health, /ready, /metrics, /config_dump (default ${DEFAULT_ADMIN_PORT})
   --port-map <list>         serve Gateway listener ports on local ports, e.g. 80=8080,443=8443
   --bind <address>          address the listeners bind to (default 0.0.0.0)
@@ -28,6 +29,8 @@ export interface ProxyFlags {
   gateway: { namespace: string; name: string };
   controlPlane: string;
   token: string;
+  /** Re-read on every reconnect and ack (projected ServiceAccount tokens are rotated). */
+  tokenFile?: string;
   adminPort: number;
   portMap: Map<number, number>;
   bind: string;
@@ -124,6 +127,7 @@ export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       gateway: parseGatewayRef(values.gateway),
       controlPlane: controlPlane.toString(),
       token,
+      ...(tokenFile ? { tokenFile } : {}),
       adminPort: intFlag("admin-port", values["admin-port"], DEFAULT_ADMIN_PORT, 0, 65535),
       portMap: parsePortMap(values["port-map"]),
       bind: values.bind ?? "0.0.0.0",

@@ -2,6 +2,7 @@
 // metrics) and, when a control plane is given, the snapshot stream client. Without one, snapshots
 // are fed through handle.apply() — the standalone mode reuses everything but the stream.
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import type { Registry } from "prom-client";
 import { createAdminHandler } from "./admin.ts";
@@ -33,7 +34,8 @@ export interface ProxyOptions {
   gateway?: string | { namespace: string; name: string };
   /** Base URL of the operator's snapshot server. Absent: feed snapshots with handle.apply(). */
   controlPlane?: string;
-  token?: string;
+  /** ServiceAccount token for the stream, or a function returning it (a token file re-read on each use). */
+  token?: string | (() => string);
   proxyId?: string;
   /** Default 15000; 0 picks a free port (see handle.adminPort). */
   adminPort?: number;
@@ -199,7 +201,7 @@ export async function runProxy(argv: string[]): Promise<void> {
   const handle = await startProxy({
     gateway: f.gateway,
     controlPlane: f.controlPlane,
-    token: f.token,
+    token: f.tokenFile ? tokenFileReader(f.tokenFile, f.token) : f.token,
     adminPort: f.adminPort,
     bind: f.bind,
     portMap: f.portMap,
@@ -221,4 +223,18 @@ export async function runProxy(argv: string[]): Promise<void> {
     process.once("SIGINT", () => stop("SIGINT"));
   });
   await handle.close({ graceMs: SHUTDOWN_GRACE_MS });
+}
+
+/** Reads a (projected, rotated) token file on each call; keeps the last good value if a read fails. */
+function tokenFileReader(path: string, initial: string): () => string {
+  let last = initial;
+  return () => {
+    try {
+      const t = readFileSync(path, "utf8").trim();
+      if (t) last = t;
+    } catch {
+      // The kubelet swaps the file atomically; a failed read keeps the last token.
+    }
+    return last;
+  };
 }

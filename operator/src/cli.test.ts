@@ -1,27 +1,20 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { ConfigError } from "./edges/errors.ts";
 import { OPERATOR_USAGE, parseOperatorArgs } from "./main.ts";
 
 const CLI = join(import.meta.dirname, "cli.ts");
-const dir = mkdtempSync(join(tmpdir(), "aigw-cli-"));
-const tokenFile = join(dir, "token");
-writeFileSync(tokenFile, "t0ken-value\n");
-after(() => rmSync(dir, { recursive: true, force: true }));
 
 const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: {} });
 
 describe("parseOperatorArgs", () => {
   it("applies the documented defaults", () => {
-    const o = parseOperatorArgs(["--token-file", tokenFile], {});
+    const o = parseOperatorArgs([], {});
     assert.ok(o !== "help");
     assert.equal(o.snapshotPort, 15010);
     assert.equal(o.adminPort, 15020);
-    assert.equal(o.token, "t0ken-value");
     assert.equal(o.controllerName, "agentgateway.dev/ai-gateway");
     assert.equal(o.provision, true);
     assert.equal(o.leaderElect, true);
@@ -33,32 +26,24 @@ describe("parseOperatorArgs", () => {
 
   it("reads env defaults and negated booleans", () => {
     const o = parseOperatorArgs(["--no-provision", "--no-leader-elect"], {
-      AI_GATEWAY_TOKEN: "from-env",
       POD_NAMESPACE: "ops",
     });
     assert.ok(o !== "help");
-    assert.deepEqual([o.token, o.namespace, o.provision, o.leaderElect], ["from-env", "ops", false, false]);
+    assert.deepEqual([o.namespace, o.provision, o.leaderElect], ["ops", false, false]);
   });
 
   it("refuses bad input with a clear message", () => {
-    assert.throws(() => parseOperatorArgs(["--bogus"], { AI_GATEWAY_TOKEN: "x" }), ConfigError);
-    assert.throws(() => parseOperatorArgs([], {}), /no stream token/);
-    assert.throws(() => parseOperatorArgs(["--admin-port", "http"], { AI_GATEWAY_TOKEN: "x" }), /not a port/);
-    assert.throws(
-      () => parseOperatorArgs(["--provider-override", "ftp://x"], { AI_GATEWAY_TOKEN: "x" }),
-      /URL/,
-    );
-    assert.throws(
-      () => parseOperatorArgs(["--renew-deadline", "20s"], { AI_GATEWAY_TOKEN: "x" }),
-      /shorter than --lease-duration/,
-    );
+    assert.throws(() => parseOperatorArgs(["--bogus"], {}), ConfigError);
+    assert.throws(() => parseOperatorArgs(["--token-file", "/x"], {}), /Unknown option '--token-file'/);
+    assert.throws(() => parseOperatorArgs(["--admin-port", "http"], {}), /not a port/);
+    assert.throws(() => parseOperatorArgs(["--provider-override", "ftp://x"], {}), /URL/);
+    assert.throws(() => parseOperatorArgs(["--renew-deadline", "20s"], {}), /shorter than --lease-duration/);
   });
 
   it("--help lists every flag of docs/cli.md", () => {
     for (const flag of [
       "--snapshot-port",
       "--admin-port",
-      "--token-file",
       "--controller-name",
       "--no-provision",
       "--proxy-image",

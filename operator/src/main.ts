@@ -1,7 +1,6 @@
 // `ai-gateway operator`: flags, then wiring only — informers → controller (translate) →
 // snapshot server, status writer, provisioner, leader election, admin server.
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { createLogger, type Logger } from "../../gateway/src/log.ts";
@@ -13,6 +12,7 @@ import { ConfigError, describeError } from "./edges/errors.ts";
 import { EventRecorder } from "./edges/event-recorder.ts";
 import { LeaderElector } from "./edges/leader-election.ts";
 import { Provisioner } from "./edges/provisioner.ts";
+import { tokenReviewAuthenticator } from "./edges/proxy-auth.ts";
 import { SnapshotServer } from "./edges/snapshot-server.ts";
 import { StatusWriter } from "./edges/status-writer.ts";
 import { createOperatorMetrics } from "./metrics.ts";
@@ -25,7 +25,6 @@ export interface OperatorOptions {
   snapshotPort: number;
   adminPort: number;
   bind: string;
-  token: string;
   controllerName: string;
   provision: boolean;
   proxyImage: string;
@@ -42,7 +41,6 @@ const FLAGS = {
   "snapshot-port": { type: "string", default: "15010" },
   "admin-port": { type: "string", default: "15020" },
   bind: { type: "string", default: "0.0.0.0" },
-  "token-file": { type: "string" },
   "controller-name": { type: "string", default: CONTROLLER_NAME },
   provision: { type: "boolean", default: true },
   "proxy-image": { type: "string", default: `ghcr.io/ai-gateway/ai-gateway:${VERSION}` },
@@ -66,8 +64,6 @@ Flags:
   --snapshot-port <port>        snapshot stream server, proxies subscribe here (default 15010)
   --admin-port <port>           /metrics, /healthz, /readyz (default 15020)
   --bind <address>              address both servers listen on (default 0.0.0.0)
-  --token-file <path>           shared bearer token proxies present on the stream
-                                (default: env AI_GATEWAY_TOKEN)
   --controller-name <name>      GatewayClass controllerName we own (default ${CONTROLLER_NAME})
   --provision, --no-provision   create a Deployment/Service/ServiceAccount per Gateway (default on)
   --proxy-image <image>         image of provisioned proxies (default ghcr.io/ai-gateway/ai-gateway:${VERSION})
@@ -75,7 +71,7 @@ Flags:
                                 (default http://ai-gateway-operator.<namespace>.svc:15010)
   --leader-elect, --no-leader-elect
                                 Lease ai-gateway-operator in --namespace (default on)
-  --namespace <ns>              where the Lease and token Secret live
+  --namespace <ns>              where the Lease lives
                                 (default: env POD_NAMESPACE or ai-gateway-system)
   --lease-duration <d>          leader Lease duration (default 15s)
   --renew-deadline <d>          leader steps down when it cannot renew for this long (default 10s)
@@ -105,7 +101,6 @@ export function parseOperatorArgs(
     snapshotPort: port("snapshot-port", values["snapshot-port"]),
     adminPort: port("admin-port", values["admin-port"]),
     bind: values.bind,
-    token: readToken(values["token-file"], env),
     controllerName: values["controller-name"],
     provision: values.provision,
     proxyImage: values["proxy-image"],
@@ -159,22 +154,6 @@ function duration(flag: string, value: string): number {
   return ms;
 }
 
-function readToken(file: string | undefined, env: NodeJS.ProcessEnv): string {
-  let token: string | undefined;
-  if (file) {
-    try {
-      token = readFileSync(file, "utf8").trim();
-    } catch (err) {
-      throw new ConfigError(
-        `--token-file: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? "error"}`,
-      );
-    }
-  } else token = env.AI_GATEWAY_TOKEN?.trim();
-  if (!token)
-    throw new ConfigError("no stream token: pass --token-file or set AI_GATEWAY_TOKEN (must not be empty)");
-  return token;
-}
-
 export interface OperatorHandle {
   snapshotPort: number;
   adminPort: number;
@@ -193,7 +172,7 @@ export async function startOperator(
   let leader = !opts.leaderElect;
   let controller: Controller | undefined;
   const snapshots = new SnapshotServer({
-    token: opts.token,
+    authenticate: tokenReviewAuthenticator({ client }),
     log: base.child({ component: "snapshot-server" }),
     metrics,
     onDataPlaneChange: () => controller?.trigger(),
@@ -219,7 +198,7 @@ export async function startOperator(
           provisioner: new Provisioner({
             client,
             log: base.child({ component: "provisioner" }),
-            settings: { image: opts.proxyImage, controlPlaneUrl: opts.controlPlaneUrl, token: opts.token },
+            settings: { image: opts.proxyImage, controlPlaneUrl: opts.controlPlaneUrl },
           }),
         }
       : {}),

@@ -53,11 +53,6 @@ app.kubernetes.io/part-of: ai-gateway
 {{- end }}
 {{- end }}
 
-{{/* The Secret holding the shared stream token (key `token`). */}}
-{{- define "ai-gateway.tokenSecretName" -}}
-{{- default (printf "%s-token" (include "ai-gateway.fullname" .)) .Values.streamToken.existingSecret }}
-{{- end }}
-
 {{/* repository[:tag][@digest] of the operator image; the tag defaults to the chart's appVersion. */}}
 {{- define "ai-gateway.image" -}}
 {{- $tag := default .Chart.AppVersion .Values.image.tag }}

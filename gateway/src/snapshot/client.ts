@@ -24,7 +24,8 @@ export interface SnapshotClientOptions {
   /** Base URL of the operator's snapshot server, e.g. http://127.0.0.1:15010 */
   baseUrl: string;
   gateway: { namespace: string; name: string };
-  token: string;
+  /** The ServiceAccount token; called on every connect and ack (a token file is re-read). */
+  token: string | (() => string);
   proxyId: string;
   apply: (raw: unknown) => ApplyResult;
   log: Logger;
@@ -94,6 +95,11 @@ export class SnapshotClient {
     });
   }
 
+  #token(): string {
+    const t = this.#opts.token;
+    return typeof t === "function" ? t() : t;
+  }
+
   #url(path: string): URL {
     const base = this.#base.pathname.replace(/\/$/, "");
     const url = new URL(this.#base);
@@ -116,7 +122,7 @@ export class SnapshotClient {
       const req = this.#request(url, {
         method: "GET",
         headers: {
-          authorization: `Bearer ${this.#opts.token}`,
+          authorization: `Bearer ${this.#token()}`,
           [PROXY_ID_HEADER]: this.#opts.proxyId,
           accept: "application/x-ndjson",
         },
@@ -202,7 +208,7 @@ export class SnapshotClient {
           method: "POST",
           timeout: ACK_TIMEOUT_MS,
           headers: {
-            authorization: `Bearer ${this.#opts.token}`,
+            authorization: `Bearer ${this.#token()}`,
             [PROXY_ID_HEADER]: this.#opts.proxyId,
             "content-type": "application/json",
             "content-length": Buffer.byteLength(body),

@@ -2,14 +2,18 @@
 // (operator/src/edges) and the proxy's client (gateway/src/snapshot).
 //
 //   GET  /v1/snapshots/<namespace>/<name>    subscribe to one Gateway's snapshots
-//        Authorization: Bearer <token>, X-Proxy-Id: <unique id of this proxy process>
+//        Authorization: Bearer <ServiceAccount token>, X-Proxy-Id: <unique id of this proxy process>
 //        200 application/x-ndjson: one StreamMessage per line. The first message is the current
 //        snapshot (if the Gateway has one), then one per change, and a ping every PING_INTERVAL_MS.
 //        A proxy that sees no line for 3 ping intervals reconnects.
 //   POST /v1/acks                            report the outcome of applying one snapshot
-//        Authorization: Bearer <token>, body: Ack (JSON). 204 on success.
+//        Authorization: Bearer <ServiceAccount token>, body: Ack (JSON). 204 on success.
 //
-//   401 {"error":{...}} without a valid token on either path. Secrets travel only here.
+// The token is a ServiceAccount token bound to SNAPSHOT_TOKEN_AUDIENCE (in cluster a projected,
+// short-lived token file, re-read on every reconnect). The operator checks it with a TokenReview
+// and serves (and takes acks for) only the Gateway whose provisioned ServiceAccount it is:
+// system:serviceaccount:<gateway namespace>:<gateway name>.
+//   401 {"error":{...}} without a valid token; 403 for any other Gateway. Secrets travel only here.
 import { z } from "zod";
 import type { Snapshot } from "./schema.ts";
 
@@ -17,6 +21,8 @@ export const PING_INTERVAL_MS = 10_000;
 export const SNAPSHOTS_PATH = "/v1/snapshots";
 export const ACKS_PATH = "/v1/acks";
 export const PROXY_ID_HEADER = "x-proxy-id";
+/** Audience of the ServiceAccount tokens proxies present on the stream. */
+export const SNAPSHOT_TOKEN_AUDIENCE = "ai-gateway.dev/snapshots";
 
 export const StreamMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("snapshot"), snapshot: z.unknown() }),

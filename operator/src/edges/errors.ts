@@ -10,6 +10,16 @@ export interface HttpErrorDef {
 
 export const HTTP_ERRORS = {
   unauthorized: { status: 401, type: "authentication_error", message: "Invalid authentication" },
+  forbidden: {
+    status: 403,
+    type: "permission_error",
+    message: "This ServiceAccount may only subscribe to and ack its own Gateway",
+  },
+  auth_unavailable: {
+    status: 503,
+    type: "unavailable_error",
+    message: "Cannot verify the token (TokenReview failed); retry later",
+  },
   not_found: { status: 404, type: "invalid_request_error", message: "Not found" },
   method_not_allowed: { status: 405, type: "invalid_request_error", message: "Method not allowed" },
   bad_request: { status: 400, type: "invalid_request_error", message: "Invalid request" },

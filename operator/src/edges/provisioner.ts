@@ -1,14 +1,17 @@
-// Keeps a proxy Deployment, Service, ServiceAccount and token Secret per Gateway of our class
+// Keeps a proxy Deployment, Service and ServiceAccount per Gateway of our class
 // (leader only, --provision). Server-side apply with our field manager makes every write
 // idempotent; an object is re-applied only when its desired manifest changed since the last
 // successful apply (or after leadership was regained). Deleting a Gateway needs nothing here:
 // the controller ownerReferences let garbage collection remove what was made for it.
+// Older versions copied a shared stream token into `<gateway>-stream-token`; such a Secret, if we
+// own it (controller ownerReference to this Gateway), is deleted once per Gateway and leadership.
 import type { Logger } from "../../../gateway/src/log.ts";
 import type { KubeClient } from "../sources/kubernetes/client.ts";
 import { canonicalHash } from "./canonical-hash.ts";
 import { describeError } from "./errors.ts";
 import {
   type GatewayInfo,
+  legacyTokenSecretName,
   type Manifest,
   type ProvisionSettings,
   proxyManifests,
@@ -24,7 +27,6 @@ export interface ProvisionerOptions {
 
 const COLLECTIONS: Record<string, string> = {
   ServiceAccount: "/api/v1/namespaces/{ns}/serviceaccounts",
-  Secret: "/api/v1/namespaces/{ns}/secrets",
   Service: "/api/v1/namespaces/{ns}/services",
   Deployment: "/apis/apps/v1/namespaces/{ns}/deployments",
 };
@@ -40,6 +42,8 @@ export class Provisioner {
   readonly #opts: ProvisionerOptions;
   /** "<kind>/<ns>/<name>" → hash of the manifest last applied successfully. */
   readonly #applied = new Map<string, string>();
+  /** Gateway UIDs whose legacy token Secret is known to be gone. */
+  readonly #legacyGone = new Set<string>();
 
   constructor(opts: ProvisionerOptions) {
     this.#opts = opts;
@@ -47,6 +51,7 @@ export class Provisioner {
 
   reset(): void {
     this.#applied.clear();
+    this.#legacyGone.clear();
   }
 
   /** Apply what changed; returns the number of failed objects (retried on the next sync). */
@@ -60,6 +65,10 @@ export class Provisioner {
         const hash = canonicalHash(manifest);
         if (this.#applied.get(id) === hash) continue;
         if (await this.#apply(manifest)) this.#applied.set(id, hash);
+        else failed += 1;
+      }
+      if (!this.#legacyGone.has(gw.uid)) {
+        if (await this.#deleteLegacyTokenSecret(gw)) this.#legacyGone.add(gw.uid);
         else failed += 1;
       }
       const serviceId = `Service/${gw.namespace}/${gw.name}`;
@@ -102,4 +111,37 @@ export class Provisioner {
       return false;
     }
   }
+
+  /** Delete `<gw>-stream-token` if this Gateway owns it (never someone else's Secret). */
+  async #deleteLegacyTokenSecret(gw: GatewayInfo): Promise<boolean> {
+    const name = legacyTokenSecretName(gw.name);
+    const path = `/api/v1/namespaces/${encodeURIComponent(gw.namespace)}/secrets/${encodeURIComponent(name)}`;
+    const log = { kind: "Secret", object: `${gw.namespace}/${name}` };
+    try {
+      const got = await this.#opts.client.request("GET", path);
+      if (got.status === 404) return true;
+      if (got.status < 200 || got.status > 299) throw new Error(`GET ${path}: HTTP ${got.status}`);
+      const meta = (got.body as { metadata?: { uid?: string; ownerReferences?: OwnerRef[] } }).metadata;
+      const owned = (meta?.ownerReferences ?? []).some(
+        (o) => o.controller === true && o.kind === "Gateway" && o.uid === gw.uid,
+      );
+      if (!owned) return true;
+      const res = await this.#opts.client.request("DELETE", path, {
+        body: { kind: "DeleteOptions", apiVersion: "v1", preconditions: { uid: meta?.uid } },
+      });
+      if (res.status !== 404 && (res.status < 200 || res.status > 299))
+        throw new Error(`DELETE ${path}: HTTP ${res.status}`);
+      this.#opts.log.info(log, "deleted the legacy stream token Secret");
+      return true;
+    } catch (err) {
+      this.#opts.log.warn({ ...log, err: describeError(err) }, "delete failed");
+      return false;
+    }
+  }
+}
+
+interface OwnerRef {
+  kind?: string;
+  uid?: string;
+  controller?: boolean;
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type GatewayInfo, proxyManifests, servicePorts, tokenSecretName } from "./proxy-manifests.ts";
+import { SNAPSHOT_TOKEN_AUDIENCE } from "../../../gateway/src/snapshot/protocol.ts";
+import { type GatewayInfo, proxyManifests, servicePorts } from "./proxy-manifests.ts";
 
 const gw: GatewayInfo = {
   namespace: "ns",
@@ -13,7 +14,7 @@ const gw: GatewayInfo = {
     { name: "udp", port: 53, protocol: "UDP" },
   ],
 };
-const settings = { image: "img:1", controlPlaneUrl: "http://op.ns.svc:15010", token: "s3cr3t-token" };
+const settings = { image: "img:1", controlPlaneUrl: "http://op.ns.svc:15010" };
 
 describe("proxyManifests", () => {
   it("maps privileged ports to port+8000 and one Service port per distinct HTTP port", () => {
@@ -23,11 +24,11 @@ describe("proxyManifests", () => {
     ]);
   });
 
-  it("makes SA, token Secret, Service, Deployment, all controller-owned by the Gateway", () => {
+  it("makes SA, Service, Deployment (no Secret), all controller-owned by the Gateway", () => {
     const ms = proxyManifests(gw, settings);
     assert.deepEqual(
       ms.map((m) => m.kind),
-      ["ServiceAccount", "Secret", "Service", "Deployment"],
+      ["ServiceAccount", "Service", "Deployment"],
     );
     for (const m of ms) {
       const owners = m.metadata.ownerReferences as { uid: string; controller: boolean; kind: string }[];
@@ -37,13 +38,38 @@ describe("proxyManifests", () => {
       );
       assert.equal(m.metadata.namespace, "ns");
     }
-    const secret = ms[1];
-    assert.equal(secret?.metadata.name, tokenSecretName("llm"));
-    assert.equal(JSON.stringify(ms.filter((m) => m.kind !== "Secret")).includes("s3cr3t-token"), false);
+  });
+
+  it("mounts a projected, audience-bound, short-lived token of the Gateway's own ServiceAccount", () => {
+    const dep = proxyManifests(gw, settings)[2] as unknown as {
+      spec: {
+        template: {
+          spec: { serviceAccountName: string; automountServiceAccountToken: boolean; volumes: unknown[] };
+        };
+      };
+    };
+    const pod = dep.spec.template.spec;
+    assert.equal(pod.serviceAccountName, "llm");
+    assert.equal(pod.automountServiceAccountToken, false, "no API token of the default audience");
+    assert.deepEqual(pod.volumes[0], {
+      name: "stream-token",
+      projected: {
+        defaultMode: 0o440,
+        sources: [
+          {
+            serviceAccountToken: {
+              path: "token",
+              audience: SNAPSHOT_TOKEN_AUDIENCE,
+              expirationSeconds: 3600,
+            },
+          },
+        ],
+      },
+    });
   });
 
   it("runs the proxy non-root, read-only, without privilege escalation, with resources and --port-map", () => {
-    const dep = proxyManifests(gw, settings)[3] as unknown as {
+    const dep = proxyManifests(gw, settings)[2] as unknown as {
       spec: {
         template: {
           spec: { securityContext: { runAsNonRoot: boolean }; containers: Record<string, unknown>[] };

@@ -1,7 +1,8 @@
-// The objects the provisioner keeps for one Gateway of our class: a ServiceAccount, a copy of the
-import { formatProxyArgs } from "../../../gateway/src/flags.ts";
-// stream token Secret, a Service named like the Gateway (one port per listener port) and the
-// proxy Deployment. Every object has a controller ownerReference to the Gateway, so garbage
+// The objects the provisioner keeps for one Gateway of our class: a ServiceAccount (the proxy's
+// identity on the snapshot stream), a Service named like the Gateway (one port per listener port)
+// and the proxy Deployment, which mounts a projected, audience-bound, short-lived token of that
+// ServiceAccount (the kubelet rotates it; the proxy re-reads it on every reconnect). No shared
+// secret is copied into the Gateway's namespace. Every object has a controller ownerReference to the Gateway, so garbage
 // collection removes them with it (no finalizers). Pure: the provisioner applies the result.
 //
 // Listener ports below 1024 are served on port + 8000 inside the pod (the proxy runs as non-root,
@@ -10,6 +11,12 @@ import { formatProxyArgs } from "../../../gateway/src/flags.ts";
 export const PROXY_ADMIN_PORT = 15000;
 export const TOKEN_MOUNT_DIR = "/var/run/ai-gateway";
 export const PROXY_COMPONENT = "ai-gateway-proxy";
+
+import { formatProxyArgs } from "../../../gateway/src/flags.ts";
+import { SNAPSHOT_TOKEN_AUDIENCE } from "../../../gateway/src/snapshot/protocol.ts";
+
+/** Lifetime the kubelet gives the projected stream token (it rotates it at 80 %). */
+export const TOKEN_EXPIRATION_SECONDS = 3600;
 const GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
 
 export interface GatewayInfo {
@@ -22,7 +29,6 @@ export interface GatewayInfo {
 export interface ProvisionSettings {
   image: string;
   controlPlaneUrl: string;
-  token: string;
 }
 
 export type Manifest = {
@@ -35,15 +41,20 @@ export function targetPort(port: number): number {
   return port < 1024 ? port + 8000 : port;
 }
 
-export function tokenSecretName(gatewayName: string): string {
+/** The Secret older versions copied the shared stream token into; the provisioner deletes it. */
+export function legacyTokenSecretName(gatewayName: string): string {
   return `${gatewayName}-stream-token`;
+}
+
+/** The provisioned ServiceAccount, whose tokens are the proxy's identity on the stream. */
+export function proxyServiceAccountName(gatewayName: string): string {
+  return gatewayName;
 }
 
 export function proxyManifests(gw: GatewayInfo, settings: ProvisionSettings): Manifest[] {
   const ports = servicePorts(gw);
   return [
     serviceAccount(gw),
-    tokenSecret(gw, settings.token),
     ...(ports.length > 0 ? [service(gw, ports)] : []),
     deployment(gw, ports, settings),
   ];
@@ -95,18 +106,8 @@ function serviceAccount(gw: GatewayInfo): Manifest {
   return {
     apiVersion: "v1",
     kind: "ServiceAccount",
-    metadata: metadata(gw, gw.name),
+    metadata: metadata(gw, proxyServiceAccountName(gw.name)),
     automountServiceAccountToken: false,
-  };
-}
-
-function tokenSecret(gw: GatewayInfo, token: string): Manifest {
-  return {
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: metadata(gw, tokenSecretName(gw.name)),
-    type: "Opaque",
-    data: { token: Buffer.from(token, "utf8").toString("base64") },
   };
 }
 
@@ -151,7 +152,7 @@ function deployment(gw: GatewayInfo, ports: ReturnType<typeof servicePorts>, set
       template: {
         metadata: { labels: labels(gw) },
         spec: {
-          serviceAccountName: gw.name,
+          serviceAccountName: proxyServiceAccountName(gw.name),
           automountServiceAccountToken: false,
           securityContext: {
             runAsNonRoot: true,
@@ -188,7 +189,21 @@ function deployment(gw: GatewayInfo, ports: ReturnType<typeof servicePorts>, set
             },
           ],
           volumes: [
-            { name: "stream-token", secret: { secretName: tokenSecretName(gw.name), defaultMode: 0o440 } },
+            {
+              name: "stream-token",
+              projected: {
+                defaultMode: 0o440,
+                sources: [
+                  {
+                    serviceAccountToken: {
+                      path: "token",
+                      audience: SNAPSHOT_TOKEN_AUDIENCE,
+                      expirationSeconds: TOKEN_EXPIRATION_SECONDS,
+                    },
+                  },
+                ],
+              },
+            },
             { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
           ],
         },

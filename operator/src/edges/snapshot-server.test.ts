@@ -6,7 +6,13 @@ import type { GatewayConfig } from "../../../gateway/src/snapshot/schema.ts";
 import { createOperatorMetrics } from "../metrics.ts";
 import { SnapshotServer } from "./snapshot-server.ts";
 
-const TOKEN = "unit-test-stream-token";
+const TOKEN = "unit-test-token-of-ns-gw";
+const OTHER_TOKEN = "unit-test-token-of-ns-other";
+/** A fake TokenReview (the real one is tested in proxy-auth.test.ts and in e2e). */
+const IDENTITIES: Record<string, string> = {
+  [TOKEN]: "system:serviceaccount:ns:gw",
+  [OTHER_TOKEN]: "system:serviceaccount:ns:other",
+};
 const CREDENTIAL = "sk-unit-credential-never-logged";
 const config: GatewayConfig = {
   schemaVersion: 1,
@@ -78,7 +84,11 @@ describe("SnapshotServer", () => {
   const metrics = createOperatorMetrics();
   let changes = 0;
   const server = new SnapshotServer({
-    token: TOKEN,
+    authenticate: async (token) => {
+      if (token === "review-fails") throw new Error("TokenReview: connection refused");
+      const username = IDENTITIES[token];
+      return username ? { username } : undefined;
+    },
     log,
     metrics,
     onDataPlaneChange: () => void changes++,
@@ -147,6 +157,43 @@ describe("SnapshotServer", () => {
     await until(() => server.store.dataPlane()["ns/gw"]?.connectedProxies === 0);
   });
 
+  it("serves a proxy only its own Gateway: another Gateway's token gets 403, its acks change nothing", async () => {
+    server.publish({ "ns/gw": config, "ns/other": config });
+    const res = await fetch(`${base}/v1/snapshots/ns/gw`, {
+      headers: { authorization: `Bearer ${OTHER_TOKEN}`, "x-proxy-id": "intruder" },
+    });
+    assert.equal(res.status, 403);
+    const body = (await res.json()) as { error: { type: string; code: string; message: string } };
+    assert.equal(body.error.code, "forbidden");
+    assert.match(body.error.message, /system:serviceaccount:ns:other may not read Gateway ns\/gw/);
+
+    const s = await open(base, auth);
+    await until(() => s.lines.some((l) => l.type === "snapshot"));
+    const snap = s.lines.find((l) => l.type === "snapshot")?.snapshot;
+    const before = JSON.stringify(server.store.dataPlane()["ns/gw"]);
+    const forged = await fetch(`${base}/v1/acks`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${OTHER_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        gateway: "ns/gw",
+        proxyId: "p1",
+        version: snap?.version,
+        hash: snap?.hash,
+        accepted: true,
+      }),
+    });
+    assert.equal(forged.status, 403);
+    assert.equal(JSON.stringify(server.store.dataPlane()["ns/gw"]), before);
+
+    const unavailable = await fetch(`${base}/v1/snapshots/ns/gw`, {
+      headers: { authorization: "Bearer review-fails", "x-proxy-id": "p9" },
+    });
+    assert.equal(unavailable.status, 503);
+    await unavailable.body?.cancel();
+    s.close();
+    await s.closed;
+  });
+
   it("when it stops serving (lost leadership) it closes streams and answers 503", async () => {
     const s = await open(base, auth);
     await until(() => s.lines.length > 0);
@@ -163,5 +210,7 @@ describe("SnapshotServer", () => {
     assert.ok(text.includes("proxy subscribed"));
     assert.equal(text.includes(CREDENTIAL), false);
     assert.equal(text.includes(TOKEN), false);
+    assert.equal(text.includes(OTHER_TOKEN), false);
+    assert.ok(text.includes("subscription refused"));
   });
 });

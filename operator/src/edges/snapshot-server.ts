@@ -1,12 +1,12 @@
 // The snapshot stream server (gateway/src/snapshot/protocol.ts): proxies subscribe per Gateway
 // and get the current snapshot at once, every new version, and pings; they POST an ack (or a
 // rejection with a reason) for each version. Acks feed the data-plane state the translator turns
-// into `Programmed`. Bearer token required on every path (constant-time compare). Snapshots hold
-// credentials: they are written only to authenticated streams and never logged.
+// into `Programmed`. Every request carries a ServiceAccount token (proxy-auth.ts): a proxy gets,
+// and may ack, only the Gateway whose provisioned ServiceAccount it is; anything else is 403.
+// Snapshots hold credentials: they are written only to authorized streams and never logged.
 //
 // Only the leader serves: setServing(false) answers 503 and closes open streams, so proxies
 // reconnect through the Service to the replica that is ready.
-import { createHash, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../../../gateway/src/log.ts";
@@ -21,13 +21,15 @@ import {
 import type { GatewayConfig } from "../../../gateway/src/snapshot/schema.ts";
 import type { OperatorMetrics } from "../metrics.ts";
 import { describeError, HTTP_ERRORS, type HttpErrorCode, httpErrorBody } from "./errors.ts";
+import { type Authenticate, mayServe, type ProxyIdentity } from "./proxy-auth.ts";
 import { SnapshotStore } from "./snapshot-store.ts";
 
 const MAX_ACK_BYTES = 64 * 1024;
 const MAX_REASON_LOG_CHARS = 500;
 
 export interface SnapshotServerOptions {
-  token: string;
+  /** Who a bearer token belongs to (TokenReview in production). */
+  authenticate: Authenticate;
   log: Logger;
   metrics: OperatorMetrics;
   /** Called when connections or acks change the data-plane state. */
@@ -44,7 +46,6 @@ interface Stream {
 export class SnapshotServer {
   readonly store = new SnapshotStore();
   readonly #opts: SnapshotServerOptions;
-  readonly #tokenHash: Buffer;
   readonly #server: http.Server;
   readonly #streams = new Set<Stream>();
   #serving = false;
@@ -52,7 +53,6 @@ export class SnapshotServer {
 
   constructor(opts: SnapshotServerOptions) {
     this.#opts = opts;
-    this.#tokenHash = sha256(opts.token);
     this.#server = http.createServer((req, res) => this.#handle(req, res));
   }
 
@@ -97,40 +97,50 @@ export class SnapshotServer {
   }
 
   #handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const refused = this.#refusal(req);
-    if (refused) {
-      reply(res, refused.code, refused.detail);
-      return;
-    }
-    const path = new URL(req.url ?? "/", "http://stream.local").pathname;
-    if (path === ACKS_PATH) {
-      void this.#ack(req, res);
-      return;
-    }
-    const [ns, name] = gatewayOf(path) ?? [];
-    this.#subscribe(`${ns}/${name}`, String(req.headers[PROXY_ID_HEADER]), req, res);
+    void this.#route(req, res).catch((err) => {
+      this.#opts.log.warn({ err: describeError(err) }, "token review failed");
+      if (!res.headersSent) reply(res, "auth_unavailable");
+      else res.end();
+    });
   }
 
-  /** Why a request is refused, checked in order: token, path, method, headers, leadership. */
+  async #route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const refused = this.#refusal(req);
+    if (refused) return reply(res, refused.code, refused.detail);
+    const identity = await this.#identity(req);
+    if (!identity) return reply(res, "unauthorized");
+    const path = new URL(req.url ?? "/", "http://stream.local").pathname;
+    if (path === ACKS_PATH) return this.#ack(req, res, identity);
+    const proxyId = req.headers[PROXY_ID_HEADER];
+    if (typeof proxyId !== "string" || proxyId === "") {
+      return reply(res, "bad_request", `missing ${PROXY_ID_HEADER} header`);
+    }
+    const [ns, name] = gatewayOf(path) ?? [];
+    const gateway = `${ns}/${name}`;
+    if (!mayServe(identity, gateway)) {
+      this.#opts.log.warn(
+        { gateway, identity: identity.username },
+        "subscription refused: not this Gateway's proxy",
+      );
+      return reply(res, "forbidden", `${identity.username} may not read Gateway ${gateway}`);
+    }
+    this.#subscribe(gateway, proxyId, req, res);
+  }
+
+  /** Why a request is refused before the token is reviewed: no bearer, path, method, leadership. */
   #refusal(req: http.IncomingMessage): { code: HttpErrorCode; detail?: string } | undefined {
-    if (!this.#authorized(req)) return { code: "unauthorized" };
+    if (bearer(req) === undefined) return { code: "unauthorized" };
     const path = new URL(req.url ?? "/", "http://stream.local").pathname;
     const isAck = path === ACKS_PATH;
     if (!isAck && !gatewayOf(path)) return { code: "not_found" };
     if (req.method !== (isAck ? "POST" : "GET")) return { code: "method_not_allowed" };
-    const proxyId = req.headers[PROXY_ID_HEADER];
-    if (!isAck && (typeof proxyId !== "string" || proxyId === "")) {
-      return { code: "bad_request", detail: `missing ${PROXY_ID_HEADER} header` };
-    }
     if (!this.#serving) return { code: "not_leader" };
     return undefined;
   }
 
-  #authorized(req: http.IncomingMessage): boolean {
-    const header = req.headers.authorization ?? "";
-    const match = /^Bearer (.+)$/.exec(header);
-    if (!match?.[1]) return false;
-    return timingSafeEqual(sha256(match[1]), this.#tokenHash);
+  async #identity(req: http.IncomingMessage): Promise<ProxyIdentity | undefined> {
+    const token = bearer(req);
+    return token === undefined ? undefined : this.#opts.authenticate(token);
   }
 
   #subscribe(gateway: string, proxyId: string, req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -159,7 +169,7 @@ export class SnapshotServer {
     this.#opts.onDataPlaneChange();
   }
 
-  async #ack(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  async #ack(req: http.IncomingMessage, res: http.ServerResponse, identity: ProxyIdentity): Promise<void> {
     let body: unknown;
     try {
       body = JSON.parse(await readBody(req, MAX_ACK_BYTES));
@@ -170,6 +180,13 @@ export class SnapshotServer {
     const parsed = Ack.safeParse(body);
     if (!parsed.success) return reply(res, "bad_request", "body is not an Ack");
     const ack = parsed.data;
+    if (!mayServe(identity, ack.gateway)) {
+      this.#opts.log.warn(
+        { gateway: ack.gateway, proxyId: ack.proxyId, identity: identity.username },
+        "ack refused: not this Gateway's proxy",
+      );
+      return reply(res, "forbidden", `${identity.username} may not ack Gateway ${ack.gateway}`);
+    }
     const outcome = this.store.recordAck(ack);
     const log = { gateway: ack.gateway, proxyId: ack.proxyId, version: ack.version };
     if (outcome !== "recorded") {
@@ -224,8 +241,9 @@ function reply(res: http.ServerResponse, code: HttpErrorCode, detail?: string): 
   res.writeHead(HTTP_ERRORS[code].status, { "content-type": "application/json" }).end(body);
 }
 
-function sha256(s: string): Buffer {
-  return createHash("sha256").update(s).digest();
+function bearer(req: http.IncomingMessage): string | undefined {
+  const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? "");
+  return match?.[1] || undefined;
 }
 
 class BodyTooLarge extends Error {}

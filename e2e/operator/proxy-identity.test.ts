@@ -194,4 +194,22 @@ describe("operator e2e: per-proxy identity on the snapshot stream", { timeout: 3
       for (const s of secrets) assert.equal(text.includes(s), false, `a secret appears in ${place}`);
     }
   });
+
+  it("snapshot versions only increase across an operator restart (leadership epoch)", async () => {
+    const before = open[0]?.latest()?.version ?? 0;
+    assert.ok(before > 1_000_000, `version ${before} carries the leadership epoch`);
+    for (const s of open.splice(0)) s.close();
+    await op.stop();
+    op = await startOperatorProcess({ kubeconfigPath: cp.kubeconfigPath });
+    const a = await subscribe({
+      baseUrl: op.snapshotUrl,
+      gateway: "team-a/gw",
+      token: tokens["team-a"],
+      proxyId: "a-2",
+    });
+    open.push(a);
+    await eventually(() => assert.equal(credentialOf(a), KEYS["team-a"]));
+    const after = a.latest()?.version ?? 0;
+    assert.ok(after > before, `after a restart ${after} > ${before}`);
+  });
 });

@@ -108,3 +108,15 @@ test("config dump redacts credentials and key hashes", () => {
     SECRET,
   );
 });
+
+test("an older version is rejected with the reason (versions never go backwards); the served one stays", () => {
+  const store = new SnapshotStore({});
+  assert.equal(store.apply(good(5_000_000_001)).accepted, true);
+  const old = store.apply(good(42));
+  assert.equal(old.accepted, false);
+  assert.equal(old.version, 42);
+  assert.match(old.reason ?? "", /version 42 is older than the served version 5000000001/);
+  assert.equal(store.version, 5_000_000_001);
+  assert.equal(store.apply(good(5_000_000_002)).accepted, true);
+  assert.equal(store.version, 5_000_000_002);
+});

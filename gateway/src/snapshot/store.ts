@@ -70,6 +70,17 @@ export class SnapshotStore {
       return { accepted: false, reason, version, hash };
     }
     const prev = this.#current;
+    if (prev && result.snapshot.version < prev.snapshot.version) {
+      // Versions only grow, across operator restarts and leader changes (the operator stamps
+      // them with its leadership epoch): an older one is a stale or replayed snapshot.
+      const reason = `version ${result.snapshot.version} is older than the served version ${prev.snapshot.version}; versions never go backwards`;
+      this.#count("rejected");
+      this.#opts.log?.warn(
+        { version, served: prev.snapshot.version },
+        "snapshot rejected: version went backwards",
+      );
+      return { accepted: false, reason, version, hash };
+    }
     this.#count("accepted");
     if (
       prev &&

@@ -93,6 +93,7 @@ describe("SnapshotServer", () => {
     metrics,
     onDataPlaneChange: () => void changes++,
     pingIntervalMs: 50,
+    epoch: () => 0,
   });
   let base = "";
   const auth = { authorization: `Bearer ${TOKEN}`, "x-proxy-id": "p1" };

@@ -35,6 +35,8 @@ export interface SnapshotServerOptions {
   /** Called when connections or acks change the data-plane state. */
   onDataPlaneChange: () => void;
   pingIntervalMs?: number;
+  /** Epoch (seconds) of a leadership term; versions of the term exceed it × 1e6. Default: now. */
+  epoch?: () => number;
 }
 
 interface Stream {
@@ -80,7 +82,9 @@ export class SnapshotServer {
 
   /** Leader: serve streams. Not leader: 503, and every open stream is closed. */
   setServing(serving: boolean): void {
+    const started = serving && !this.#serving;
     this.#serving = serving;
+    if (started) this.store.startEpoch((this.#opts.epoch ?? (() => Date.now() / 1000))());
     if (serving) return;
     for (const stream of [...this.#streams]) stream.res.end();
   }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { GatewayConfig } from "../../../gateway/src/snapshot/schema.ts";
 import { canonicalHash } from "./canonical-hash.ts";
-import { SnapshotStore } from "./snapshot-store.ts";
+import { EPOCH_SPAN, SnapshotStore } from "./snapshot-store.ts";
 
 const config = (port: number): GatewayConfig => ({
   schemaVersion: 1,
@@ -30,6 +30,25 @@ describe("SnapshotStore", () => {
     assert.deepEqual(gone?.listeners, []);
     assert.equal(s.publish({}).length, 0);
     assert.equal(s.publish({ "ns/gw": config(80) })[0]?.version, 3);
+  });
+
+  it("a leadership epoch puts every later version above epoch × 1e6 and re-stamps current snapshots", () => {
+    const s = new SnapshotStore();
+    s.publish({ "ns/gw": config(80) });
+    const [restamped] = s.startEpoch(1_800_000_000);
+    assert.equal(restamped?.version, 1_800_000_000 * EPOCH_SPAN + 1);
+    assert.equal(restamped?.hash, canonicalHash(config(80)), "same content, new version");
+    assert.equal(s.current("ns/gw")?.version, restamped?.version);
+    assert.equal(s.publish({ "ns/gw": config(81) })[0]?.version, 1_800_000_000 * EPOCH_SPAN + 2);
+    // A new term with an older clock never goes below what this store already issued.
+    const [again] = s.startEpoch(1_700_000_000);
+    assert.equal(again?.version, 1_800_000_000 * EPOCH_SPAN + 3);
+    // A restarted operator (new store) at a later second starts above the old one.
+    const next = new SnapshotStore();
+    next.startEpoch(1_800_000_001);
+    const [first] = next.publish({ "ns/gw": config(81) });
+    assert.ok((first?.version ?? 0) > (again?.version ?? 0));
+    assert.ok(Number.isSafeInteger(first?.version));
   });
 
   it("reports connected proxies and the listeners of the newest accepted version", () => {

@@ -1,8 +1,13 @@
 // The versioned snapshots of every Gateway and what proxies reported about them. No I/O: the
 // snapshot server (HTTP) drives it, the reconcile loop reads the data-plane state from it.
 //
-// Versions are per Gateway, start at 1 and only grow for the life of the process; a new version
-// is minted only when the canonical hash of the GatewayConfig changes. A Gateway that disappears
+// Versions are per Gateway and only grow, across restarts and leader changes too: each
+// leadership term starts an epoch (startEpoch, seconds since 1970 × 1e6), every version of the
+// term is above epoch × 1e6 and above every earlier version, and the current snapshots are
+// re-stamped into the new epoch (same content, new version) so a proxy that saw a newer version
+// from another leader in between never gets an older number. A new version is otherwise minted
+// only when the canonical hash of the GatewayConfig changes. (A term would need more than 1e6
+// versions per second of its length to reach the next term's range.) A Gateway that disappears
 // gets an EMPTY config (no listeners, routes or backends) as its next version, so proxies still
 // subscribed stop serving it (fail closed) instead of keeping stale routes.
 
@@ -17,6 +22,8 @@ import type { DataPlaneState } from "../core/types.ts";
 import { canonicalHash } from "./canonical-hash.ts";
 
 const HISTORY = 64;
+/** Room for versions within one leadership epoch second. */
+export const EPOCH_SPAN = 1_000_000;
 
 export interface AckRecord {
   version: number;
@@ -44,6 +51,21 @@ export type AckOutcome = "recorded" | "unknown_version" | "not_connected";
 
 export class SnapshotStore {
   readonly #gateways = new Map<string, GatewayEntry>();
+  /** Versions of the current leadership term are above this (0: no epoch, versions 1, 2, ...). */
+  #base = 0;
+
+  /** Start a leadership term: versions from here on exceed epochSeconds × 1e6. Re-stamps current snapshots. */
+  startEpoch(epochSeconds: number): Snapshot[] {
+    this.#base = Math.max(this.#base, Math.floor(epochSeconds) * EPOCH_SPAN);
+    const restamped: Snapshot[] = [];
+    for (const entry of this.#gateways.values()) {
+      if (!entry.current) continue;
+      const snapshot: Snapshot = { ...entry.current, version: this.#nextVersion(entry) };
+      this.#record(entry, snapshot, entry.current.listeners);
+      restamped.push(snapshot);
+    }
+    return restamped;
+  }
 
   /** Replace the set of Gateway configs; returns the Gateways whose snapshot changed. */
   publish(configs: Record<string, GatewayConfig>): Snapshot[] {
@@ -147,15 +169,23 @@ export class SnapshotStore {
     const entry = this.#entry(key);
     const hash = canonicalHash(config);
     if (entry.current?.hash === hash) return undefined;
-    entry.lastVersion += 1;
-    const snapshot: Snapshot = { ...config, version: entry.lastVersion, hash };
+    const snapshot: Snapshot = { ...config, version: this.#nextVersion(entry), hash };
+    this.#record(entry, snapshot, config.listeners);
+    return snapshot;
+  }
+
+  #nextVersion(entry: GatewayEntry): number {
+    entry.lastVersion = Math.max(entry.lastVersion + 1, this.#base + 1);
+    return entry.lastVersion;
+  }
+
+  #record(entry: GatewayEntry, snapshot: Snapshot, listeners: ListenerConfig[]): void {
     entry.current = snapshot;
-    entry.history.set(snapshot.version, { hash, listeners: config.listeners });
+    entry.history.set(snapshot.version, { hash: snapshot.hash, listeners });
     if (entry.history.size > HISTORY) {
       const oldest = entry.history.keys().next().value;
       if (oldest !== undefined) entry.history.delete(oldest);
     }
-    return snapshot;
   }
 
   #entry(key: string): GatewayEntry {

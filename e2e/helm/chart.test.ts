@@ -187,6 +187,7 @@ describe("chart: lint, templates, schema", () => {
     for (const want of [
       "--snapshot-port=15010",
       "--admin-port=15020",
+      "--bind=0.0.0.0",
       "--controller-name=agentgateway.dev/ai-gateway",
       "--provision",
       "--leader-elect",

@@ -1,5 +1,6 @@
 // The admin endpoints: /health (liveness), /ready (a snapshot is applied), /metrics (this process's
-// registry) and /config_dump (the served snapshot, every credential and key hash redacted).
+// registry) and /config_dump (the served snapshot, every credential and key hash redacted; it shows
+// routes, backends and limits, so it answers only to loopback clients: `kubectl port-forward`).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Registry } from "prom-client";
 import { errorBody } from "./errors.ts";
@@ -45,6 +46,7 @@ export function createAdminHandler(deps: AdminDeps): (req: IncomingMessage, res:
         );
         return;
       case "/config_dump": {
+        if (!isLoopback(req.socket.remoteAddress)) return json(res, 403, errorBody("admin_loopback_only"));
         const current = deps.store.current;
         if (!current) return json(res, 503, errorBody("no_snapshot"));
         return json(res, 200, redactSnapshot(current.snapshot));
@@ -53,4 +55,11 @@ export function createAdminHandler(deps: AdminDeps): (req: IncomingMessage, res:
         return json(res, 404, { error: { message: "Not found", type: "not_found_error" } });
     }
   };
+}
+
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6. */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const a = address.startsWith("::ffff:") ? address.slice(7) : address;
+  return a === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
 }

@@ -19,6 +19,11 @@ export const ERRORS = {
   },
   invalid_request: { status: 400, type: "invalid_request_error", message: "Invalid request" },
   authentication_error: { status: 401, type: "authentication_error", message: "Invalid authentication" },
+  admin_loopback_only: {
+    status: 403,
+    type: "permission_error",
+    message: "This admin endpoint answers only on the loopback interface (kubectl port-forward)",
+  },
   route_not_found: { status: 404, type: "not_found_error", message: "No route matches this request" },
   route_killed: {
     status: 404,

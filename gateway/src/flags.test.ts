@@ -13,7 +13,7 @@ test("defaults follow docs/cli.md", () => {
   assert.deepEqual(p.flags.gateway, { namespace: "ai", name: "gw" });
   assert.equal(p.flags.token, "t0k");
   assert.equal(p.flags.adminPort, 15000);
-  assert.equal(p.flags.bind, "0.0.0.0");
+  assert.equal(p.flags.bind, "127.0.0.1");
   assert.equal(p.flags.maxBodyBytes, 10485760);
   assert.equal(p.flags.drainKilled, false);
   assert.equal(p.flags.killGraceMs, 1000);

@@ -18,7 +18,8 @@ Flags:
                             re-read on every reconnect (default: env ${TOKEN_ENV})
   --admin-port <port>       /health, /ready, /metrics, /config_dump (default ${DEFAULT_ADMIN_PORT})
   --port-map <list>         serve Gateway listener ports on local ports, e.g. 80=8080,443=8443
-  --bind <address>          address the listeners bind to (default 0.0.0.0)
+  --bind <address>          address the listeners and the admin server bind to (default 127.0.0.1;
+                            the provisioned Deployment passes 0.0.0.0)
   --max-body-bytes <n>      larger request bodies get 400 request_too_large (default ${DEFAULT_MAX_BODY_BYTES})
   --drain-killed            let in-flight requests of a deleted route finish instead of aborting them
   --kill-grace-ms <ms>      time in-flight requests of a deleted route get before they are aborted (default ${DEFAULT_KILL_GRACE_MS})
@@ -130,7 +131,7 @@ export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       ...(tokenFile ? { tokenFile } : {}),
       adminPort: intFlag("admin-port", values["admin-port"], DEFAULT_ADMIN_PORT, 0, 65535),
       portMap: parsePortMap(values["port-map"]),
-      bind: values.bind ?? "0.0.0.0",
+      bind: values.bind ?? "127.0.0.1",
       maxBodyBytes: intFlag("max-body-bytes", values["max-body-bytes"], DEFAULT_MAX_BODY_BYTES, 1, 2 ** 31),
       drainKilled: values["drain-killed"] === true,
       killGraceMs: intFlag("kill-grace-ms", values["kill-grace-ms"], DEFAULT_KILL_GRACE_MS, 0, 3_600_000),

@@ -2,7 +2,6 @@
 // metrics) and, when a control plane is given, the snapshot stream client. Without one, snapshots
 // are fed through handle.apply() — the standalone mode reuses everything but the stream.
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import type { Registry } from "prom-client";
 import { createAdminHandler } from "./admin.ts";
@@ -25,6 +24,7 @@ import { ListenerSet, startAdminServer } from "./server.ts";
 import type { BackoffOptions } from "./snapshot/backoff.ts";
 import { SnapshotClient } from "./snapshot/client.ts";
 import { type ApplyResult, SnapshotStore } from "./snapshot/store.ts";
+import { tokenFileReader } from "./snapshot/token-file.ts";
 
 /** On SIGTERM, in-flight requests get this long to finish (within Kubernetes' default 30 s grace). */
 const SHUTDOWN_GRACE_MS = 20_000;
@@ -106,7 +106,7 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
     log: handlerLog,
     metering: { metrics, children, models, gateway: () => store.gateway, log: handlerLog },
   });
-  const bind = opts.bind ?? "0.0.0.0";
+  const bind = opts.bind ?? "127.0.0.1";
   const listeners = new ListenerSet({
     bind,
     portMap: toMap(opts.portMap),
@@ -223,18 +223,4 @@ export async function runProxy(argv: string[]): Promise<void> {
     process.once("SIGINT", () => stop("SIGINT"));
   });
   await handle.close({ graceMs: SHUTDOWN_GRACE_MS });
-}
-
-/** Reads a (projected, rotated) token file on each call; keeps the last good value if a read fails. */
-function tokenFileReader(path: string, initial: string): () => string {
-  let last = initial;
-  return () => {
-    try {
-      const t = readFileSync(path, "utf8").trim();
-      if (t) last = t;
-    } catch {
-      // The kubelet swaps the file atomically; a failed read keeps the last token.
-    }
-    return last;
-  };
 }

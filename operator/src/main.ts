@@ -40,7 +40,7 @@ export interface OperatorOptions {
 const FLAGS = {
   "snapshot-port": { type: "string", default: "15010" },
   "admin-port": { type: "string", default: "15020" },
-  bind: { type: "string", default: "0.0.0.0" },
+  bind: { type: "string", default: "127.0.0.1" },
   "controller-name": { type: "string", default: CONTROLLER_NAME },
   provision: { type: "boolean", default: true },
   "proxy-image": { type: "string", default: `ghcr.io/ai-gateway/ai-gateway:${VERSION}` },
@@ -63,7 +63,8 @@ the in-cluster service account or KUBECONFIG.
 Flags:
   --snapshot-port <port>        snapshot stream server, proxies subscribe here (default 15010)
   --admin-port <port>           /metrics, /healthz, /readyz (default 15020)
-  --bind <address>              address both servers listen on (default 0.0.0.0)
+  --bind <address>              address both servers listen on (default 127.0.0.1; the chart
+                                passes 0.0.0.0)
   --controller-name <name>      GatewayClass controllerName we own (default ${CONTROLLER_NAME})
   --provision, --no-provision   create a Deployment/Service/ServiceAccount per Gateway (default on)
   --proxy-image <image>         image of provisioned proxies (default ghcr.io/ai-gateway/ai-gateway:${VERSION})

@@ -64,7 +64,8 @@ export async function startStandalone(opts: StandaloneOptions): Promise<Standalo
     proxy: {
       adminPort: opts.adminPort ?? DEFAULT_ADMIN_PORT,
       portMap: opts.portMap,
-      bind: opts.bind,
+      // A standalone process is usually the whole gateway (a container): all interfaces, as documented.
+      bind: opts.bind ?? "0.0.0.0",
       maxBodyBytes: opts.maxBodyBytes,
       drainKilled: opts.drainKilled,
       killGraceMs: opts.killGraceMs,

@@ -91,6 +91,6 @@ describe("proxyManifests", () => {
       args,
       /^proxy --gateway ns\/llm --control-plane http:\/\/op\.ns\.svc:15010 --token-file \/var\/run\/ai-gateway\/token/,
     );
-    assert.match(args, /--port-map 80=8080$/);
+    assert.match(args, /--port-map 80=8080 --bind 0\.0\.0\.0$/, "in the pod: every interface, explicitly");
   });
 });

@@ -132,6 +132,8 @@ function proxyArgs(gw: GatewayInfo, ports: ReturnType<typeof servicePorts>, sett
       controlPlane: settings.controlPlaneUrl,
       tokenFile: `${TOKEN_MOUNT_DIR}/token`,
       adminPort: PROXY_ADMIN_PORT,
+      // In the pod: every interface (Service endpoints, kubelet probes); the default is loopback.
+      bind: "0.0.0.0",
       portMap: new Map(ports.filter((p) => p.port !== p.targetPort).map((p) => [p.port, p.targetPort])),
     }),
   ];

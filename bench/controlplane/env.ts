@@ -1,10 +1,10 @@
 // The control-plane bench's world: a real kube-apiserver + etcd (e2e harness), the simulator
 // (in-process, so the bench can change the key it requires), the operator as a process
 // (--no-provision --no-leader-elect) and a real proxy process connected with --port-map.
-import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { proxyToken } from "../../e2e/operator/proxy-token.ts";
 import { type Simulator, startSimulator } from "../../e2e/simulator/index.ts";
 import { formatProxyArgs } from "../../gateway/src/flags.ts";
 import { CLI } from "../aigateway/proxy.ts";
@@ -95,7 +95,8 @@ export async function startEnv(dir: string, initialKey: string): Promise<Env> {
     ]) {
       await create(kube, o);
     }
-    const token = registerSecret(`bench-${randomBytes(16).toString("hex")}`);
+    // The proxy's identity: a token of the Gateway's ServiceAccount for the snapshot audience.
+    const token = registerSecret(await proxyToken(cp, NS, GW));
     const tokenFile = join(dir, "token");
     writeFileSync(tokenFile, token, { mode: 0o600 });
     const [snapPort, opAdmin, proxyPort, proxyAdmin] = [
@@ -111,8 +112,8 @@ export async function startEnv(dir: string, initialKey: string): Promise<Env> {
       [CLI, "operator", "--no-provision", "--no-leader-elect", "--snapshot-port", String(snapPort)].concat([
         "--admin-port",
         String(opAdmin),
-        "--token-file",
-        tokenFile,
+        "--bind",
+        HOST,
         "--namespace",
         NS,
       ]),

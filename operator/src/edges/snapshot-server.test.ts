@@ -213,5 +213,7 @@ describe("SnapshotServer", () => {
     assert.equal(text.includes(TOKEN), false);
     assert.equal(text.includes(OTHER_TOKEN), false);
     assert.ok(text.includes("subscription refused"));
+    assert.ok(text.includes("token review failed"));
+    assert.equal(text.includes("review-fails"), false, "not even a token whose review failed");
   });
 });

@@ -102,8 +102,8 @@ export class SnapshotServer {
 
   #handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     void this.#route(req, res).catch((err) => {
-      this.#opts.log.warn({ err: describeError(err) }, "token review failed");
-      if (!res.headersSent) reply(res, "auth_unavailable");
+      this.#opts.log.warn({ err: describeError(err) }, "snapshot server request failed");
+      if (!res.headersSent) reply(res, "bad_request");
       else res.end();
     });
   }
@@ -111,7 +111,13 @@ export class SnapshotServer {
   async #route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const refused = this.#refusal(req);
     if (refused) return reply(res, refused.code, refused.detail);
-    const identity = await this.#identity(req);
+    let identity: ProxyIdentity | undefined;
+    try {
+      identity = await this.#identity(req);
+    } catch (err) {
+      this.#opts.log.warn({ err: describeError(err) }, "token review failed");
+      return reply(res, "auth_unavailable");
+    }
     if (!identity) return reply(res, "unauthorized");
     const path = new URL(req.url ?? "/", "http://stream.local").pathname;
     if (path === ACKS_PATH) return this.#ack(req, res, identity);

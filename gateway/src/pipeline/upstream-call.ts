@@ -9,7 +9,7 @@ import type { MetricChildren } from "../metrics/children.ts";
 import type { CompiledProvider, CompiledRoute } from "../snapshot/compile.ts";
 import { upstreamKey } from "../snapshot/compile.ts";
 import { failoverOrder, pickBackend, type Random } from "./backend-select.ts";
-import type { RequestBody } from "./body.ts";
+import { type RequestBody, rewriteBody } from "./body.ts";
 import { buildUpstreamHeaders, stripCredentialQuery } from "./credentials.ts";
 import { AbortError, type Exchange } from "./exchange.ts";
 import type { AttemptResult, Forwarder } from "./forward.ts";
@@ -81,22 +81,40 @@ export async function callUpstream(
   }
   const maxTries = providers.length + retry.attempts;
   let lastError: GatewayError | undefined;
+  let retryAfterMs = 0;
   for (let i = 0; i < maxTries; i++) {
-    if (i >= providers.length) {
-      const backoff = Math.min(MAX_BACKOFF_MS, retry.backoffMs * 2 ** (i - providers.length));
-      if (backoff > 0 && !(await sleep(backoff, ex.signal))) return endAborted(ex);
-    }
-    if (ex.signal.aborted) return endAborted(ex);
     const provider = providers[i % providers.length] as CompiledProvider;
-    const outcome = await attemptOnce(ex, call, provider, deps, {
-      last: i === maxTries - 1,
-      only: maxTries === 1,
-    });
+    let wait = retryAfterMs;
+    if (i >= providers.length) {
+      wait = Math.max(wait, Math.min(MAX_BACKOFF_MS, retry.backoffMs * 2 ** (i - providers.length)));
+    }
+    if (wait > 0 && !(await sleep(wait, ex.signal))) return endAborted(ex);
+    if (ex.signal.aborted) return endAborted(ex);
+    const last = i === maxTries - 1;
+    // a Retry-After is honoured only when the next try goes to the same provider, and only within
+    // the time the route leaves (else the 429 is passed on)
+    const nextSame = !last && providers[(i + 1) % providers.length] === provider;
+    const outcome = await attemptOnce(ex, call, provider, deps, { last, nextSame });
     if (outcome === "done") return;
-    lastError = outcome;
+    lastError = outcome.error;
+    retryAfterMs = outcome.retryAfterMs;
   }
   ex.fail(lastError ?? new GatewayError("upstream_unreachable"));
 }
+
+/** The longest Retry-After a retry waits for when the route sets no request timeout. */
+const MAX_RETRY_AFTER_MS = 30_000;
+
+/** Retry-After in ms (delta-seconds or an HTTP date); undefined when absent or unreadable. */
+export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (v === undefined || v.trim() === "") return undefined;
+  if (/^\s*\d+\s*$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+type AttemptOutcome = "done" | { error: GatewayError; retryAfterMs: number };
 
 /** One try against one provider: "done" when the exchange is answered, else the error to go on with. */
 async function attemptOnce(
@@ -104,17 +122,17 @@ async function attemptOnce(
   call: UpstreamRequest,
   provider: CompiledProvider,
   deps: UpstreamCallDeps,
-  tries: { last: boolean; only: boolean },
-): Promise<"done" | GatewayError> {
-  const { last } = tries;
+  tries: { last: boolean; nextSame: boolean },
+): Promise<AttemptOutcome> {
+  let { last } = tries;
   const cfg = provider.config;
-  const json = call.body.json;
+  const fields = call.body.fields;
   const plan = provider.adapter.plan({
     provider: cfg,
     path: call.path,
     query: stripCredentialQuery(call.query),
-    // adapters may change the body: each try gets a pristine copy, unless there is only one try
-    body: json === undefined || tries.only ? json : structuredClone(json),
+    // adapters change only top-level members: a shallow copy per try keeps the client's intact
+    body: fields === undefined ? undefined : { ...fields },
     header: (n) => headerValue(ex.clientHeaders[n]),
   });
   if (plan instanceof GatewayError) {
@@ -123,7 +141,7 @@ async function attemptOnce(
   }
   ex.provider = provider;
   ex.plan = plan;
-  const body = plan.body ? Buffer.from(JSON.stringify(plan.body)) : call.body.raw;
+  const body = plan.body ? rewriteBody(call.body, plan.body) : call.body.raw;
   const spec = {
     target: { key: upstreamKey(cfg), host: cfg.host, port: cfg.port, tls: cfg.tls },
     path: plan.path,
@@ -176,18 +194,27 @@ async function attemptOnce(
     }
     const code: ErrorCode = timedOut ? "upstream_timeout" : "upstream_unreachable";
     countError(code);
-    return new GatewayError(code);
+    return { error: new GatewayError(code), retryAfterMs: 0 };
   }
 
   const { upstream } = result;
   const status = upstream.statusCode ?? 502;
   if (status >= 400) {
+    let wait = 0;
+    if (!last && status === 429 && tries.nextSame) {
+      wait = retryAfterMs(upstream.headers["retry-after"]) ?? 0;
+      const requestMs = call.route.config.timeouts.requestMs;
+      const left =
+        requestMs === undefined ? MAX_RETRY_AFTER_MS : requestMs - (performance.now() - ex.startedAt);
+      if (wait > left) last = true; // cannot wait that long: the client gets the 429 and its Retry-After
+    }
     if (isRetryableStatus(status, call.route.config.retry.codes)) {
       countError(status === 429 ? "rate_limited" : "provider_error");
       if (!last) {
         settle();
         upstream.destroy();
-        return new GatewayError(status === 429 ? "rate_limited" : "provider_error", { status });
+        const error = new GatewayError(status === 429 ? "rate_limited" : "provider_error", { status });
+        return { error, retryAfterMs: wait };
       }
     }
     const errBody = await readBounded(upstream);

@@ -1,6 +1,6 @@
 // The request path of a listener, stage by stage: route match (by listener, host, path, headers;
 // the body's model only when a model glob decides) → client auth → body read → kill-switch
-// registration → upstream call (backend select, credentials, adapter, http-proxy-3) → relay and
+// registration → upstream call (backend select, credentials, adapter, undici) → relay and
 // metering. Every stage either hands on or ends the exchange with a catalogued error.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { GatewayError, isGatewayError } from "../errors.ts";
@@ -30,6 +30,8 @@ export interface HandlerDeps extends UpstreamCallDeps {
   maxInflightRequests?: number;
   /** Called once per request refused by a limit (metric). */
   onLimited?: (limit: "requests" | "body_budget") => void;
+  /** Called once per request whose client went away before its answer was complete (metric). */
+  onClientGone?: () => void;
   log: Logger;
 }
 
@@ -64,11 +66,17 @@ export function createListenerHandler(deps: HandlerDeps): ListenerHandler {
   // bound once per listener handler, not per request
   function onDone(ex: Exchange, outcome: ExchangeOutcome): void {
     inflight--;
+    if (outcome.reason === "client_disconnected") deps.onClientGone?.();
     recordExchange(deps.metering, ex, outcome);
   }
   function onError(ex: Exchange, err: unknown): void {
     if (isGatewayError(err)) {
       ex.fail(err);
+      return;
+    }
+    // a client that leaves mid-body makes the body read fail: that is the client's doing, not ours
+    if (ex.abortReason === "client_disconnected" || ex.req.destroyed || ex.res.destroyed) {
+      ex.clientGone();
       return;
     }
     deps.log.error({ err: err instanceof Error ? err.message : String(err) }, "request handler failed");

@@ -12,7 +12,7 @@ import { failoverOrder, pickBackend, type Random } from "./backend-select.ts";
 import { type RequestBody, rewriteBody } from "./body.ts";
 import { buildUpstreamHeaders, stripCredentialQuery } from "./credentials.ts";
 import { AbortError, type Exchange } from "./exchange.ts";
-import type { AttemptResult, Forwarder } from "./forward.ts";
+import { type AttemptResult, type AttemptSpec, type Forwarder, isTimeoutError } from "./forward.ts";
 import { upstreamHostHeader } from "./headers.ts";
 import { providerError, readBounded } from "./provider-error.ts";
 import { relay } from "./relay.ts";
@@ -21,6 +21,8 @@ const MAX_BACKOFF_MS = 30_000;
 
 export interface UpstreamCallDeps {
   forwarder: Forwarder;
+  /** Default upstream timeouts (ms) for routes that set none of their own. */
+  upstreamTimeouts: { headerMs: number; idleMs: number };
   /** Bound label children of the per-request metrics (reset on snapshot swap). */
   children: MetricChildren;
   gateway: () => string;
@@ -142,15 +144,23 @@ async function attemptOnce(
   ex.provider = provider;
   ex.plan = plan;
   const body = plan.body ? rewriteBody(call.body, plan.body) : call.body.raw;
-  const spec = {
+  const authority = upstreamHostHeader(cfg.host, cfg.port, cfg.tls);
+  const routeTimeouts = call.route.config.timeouts;
+  // the defaults guard routes without timeouts; a route's own timeouts replace them
+  const ownTimeouts = routeTimeouts.backendRequestMs !== undefined || routeTimeouts.requestMs !== undefined;
+  const spec: AttemptSpec = {
     target: { key: upstreamKey(cfg), host: cfg.host, port: cfg.port, tls: cfg.tls },
+    authority,
+    method: ex.req.method ?? "GET",
     path: plan.path,
+    headersTimeoutMs: ownTimeouts ? 0 : deps.upstreamTimeouts.headerMs,
+    bodyTimeoutMs: ownTimeouts ? 0 : deps.upstreamTimeouts.idleMs,
     headers: buildUpstreamHeaders({
       client: ex.clientHeaders,
       auth: cfg.auth,
       gatewayKeyInAuthorization: call.gatewayKeyInAuthorization,
       extra: plan.headers,
-      host: upstreamHostHeader(cfg.host, cfg.port, cfg.tls),
+      host: authority,
       contentLength: body.length,
     }),
     body,
@@ -178,10 +188,7 @@ async function attemptOnce(
     ex.signal.removeEventListener("abort", follow);
   };
 
-  let result: AttemptResult = await deps.forwarder.attempt(ex.req, ex.res, spec, signal);
-  if (result.kind === "error" && result.staleSocket && !signal.aborted) {
-    result = await deps.forwarder.attempt(ex.req, ex.res, spec, signal);
-  }
+  const result: AttemptResult = await deps.forwarder.attempt(spec, signal);
   const countError = (reason: ErrorCode): void => {
     deps.children.upstreamError(deps.gateway(), ex.backend, cfg.name, reason).inc();
   };
@@ -192,13 +199,14 @@ async function attemptOnce(
       endAborted(ex);
       return "done";
     }
-    const code: ErrorCode = timedOut ? "upstream_timeout" : "upstream_unreachable";
+    const code: ErrorCode =
+      timedOut || isTimeoutError(result.error) ? "upstream_timeout" : "upstream_unreachable";
     countError(code);
     return { error: new GatewayError(code), retryAfterMs: 0 };
   }
 
   const { upstream } = result;
-  const status = upstream.statusCode ?? 502;
+  const status = upstream.statusCode;
   if (status >= 400) {
     let wait = 0;
     if (!last && status === 429 && tries.nextSame) {
@@ -212,12 +220,12 @@ async function attemptOnce(
       countError(status === 429 ? "rate_limited" : "provider_error");
       if (!last) {
         settle();
-        upstream.destroy();
+        upstream.body.destroy();
         const error = new GatewayError(status === 429 ? "rate_limited" : "provider_error", { status });
         return { error, retryAfterMs: wait };
       }
     }
-    const errBody = await readBounded(upstream);
+    const errBody = await readBounded(upstream.body);
     settle();
     if (ex.signal.aborted) {
       endAborted(ex);
@@ -233,10 +241,10 @@ async function attemptOnce(
     return "done";
   }
 
-  const interrupted = (): ErrorCode => {
+  const interrupted = (err: Error | undefined): ErrorCode => {
     const r = ex.abortReason;
     if (r === "route_killed" || r === "upstream_timeout") return r;
-    const code: ErrorCode = timedOut ? "upstream_timeout" : "upstream_interrupted";
+    const code: ErrorCode = timedOut || isTimeoutError(err) ? "upstream_timeout" : "upstream_interrupted";
     countError(code);
     return code;
   };

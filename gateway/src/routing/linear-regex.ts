@@ -12,15 +12,16 @@ setFlagsFromString("--enable-experimental-regexp-engine");
 
 /** The anchored linear-time RegExp for a Gateway API header RegularExpression, or why not. */
 export function compileLinearRegex(source: string): RegExp | string {
-  if (source.length > MAX_HEADER_REGEX_LENGTH) return `longer than ${MAX_HEADER_REGEX_LENGTH} characters`;
+  if (source.length > MAX_HEADER_REGEX_LENGTH)
+    return `regular expression longer than ${MAX_HEADER_REGEX_LENGTH} characters`;
   try {
     new RegExp(source);
   } catch {
-    return "not a valid regular expression";
+    return "invalid regular expression";
   }
   try {
     return new RegExp(`^(?:${source})$`, "l");
   } catch {
-    return "cannot be matched in linear time (backreferences and lookaround are not supported)";
+    return "regular expression cannot be matched in linear time (backreferences and lookaround are not supported)";
   }
 }

@@ -30,7 +30,7 @@ export function checkHeaderRegexes(headers: RouteMatch["headers"]): string | und
   for (const h of headers ?? []) {
     if (h.type !== "RegularExpression") continue;
     const re = compileLinearRegex(h.value);
-    if (typeof re === "string") return `header ${h.name}: regular expression ${re}`;
+    if (typeof re === "string") return `header ${h.name}: ${re}`;
   }
   return undefined;
 }

@@ -5,10 +5,11 @@
 // An upstream that dies mid-answer ends the client response with an error (never a clean finish).
 import type { ErrorCode } from "../errors.ts";
 import { eventJson, SseParser } from "../providers/sse.ts";
-import type { StreamState } from "../providers/types.ts";
+import type { JsonObject, StreamState } from "../providers/types.ts";
 import type { Exchange } from "./exchange.ts";
 import type { UpstreamResponse } from "./forward.ts";
 import { forwardableResponseHeaders } from "./headers.ts";
+import { isScanError, scanJson } from "./json-scan.ts";
 
 const MAX_USAGE_COPY = 8 * 1024 * 1024;
 
@@ -76,14 +77,9 @@ export function relay(
       if (tail) res.write(tail);
     }
     if (!parser && copied > 0 && copied <= MAX_USAGE_COPY) {
-      try {
-        Object.assign(
-          ex.usage,
-          definedOnly(provider.adapter.usageFromJson(JSON.parse(Buffer.concat(copy).toString("utf8")))),
-        );
-      } catch {
-        // not JSON: usage stays unknown
-      }
+      const usage = usageMembers(copy.length === 1 ? (copy[0] as Buffer) : Buffer.concat(copy, copied));
+      // not a JSON object: usage stays unknown
+      if (usage) Object.assign(ex.usage, definedOnly(provider.adapter.usageFromJson(usage)));
     }
     res.end();
     settled();
@@ -108,6 +104,18 @@ export function relay(
   body.once("end", onEnd);
   body.once("close", onClose);
   body.once("error", onClose);
+}
+
+/** Top-level members any adapter reads usage from (OpenAI/Anthropic, Gemini). */
+const USAGE_MEMBERS: ReadonlySet<string> = new Set(["usage", "model", "usageMetadata", "modelVersion"]);
+
+/** Only the usage members of a JSON answer, parsed; the rest of it is validated, never built. */
+function usageMembers(buf: Buffer): JsonObject | undefined {
+  const scan = scanJson(buf, USAGE_MEMBERS);
+  if (isScanError(scan)) return undefined;
+  const out: JsonObject = {};
+  for (const [name, r] of scan.picked) out[name] = JSON.parse(buf.toString("utf8", r.start, r.end));
+  return out;
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

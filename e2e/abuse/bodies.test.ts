@@ -164,6 +164,7 @@ describe("abuse: request bodies", () => {
     const seen = sim.lastRequest();
     assert.equal((seen?.body as { model?: string } | undefined)?.model, PINNED);
     assert.equal(seen?.headers.authorization, `Bearer ${PROVIDER_KEY}`);
+    assert.equal(seen?.headers["content-type"], "application/json");
   });
 
   it("an escaped or repeated model member cannot smuggle another model past the pin", async () => {

@@ -165,6 +165,9 @@ async function attemptOnce(
     }),
     body,
   };
+  // a body sent without a content type was taken as JSON: the provider is told so
+  if (body.length > 0 && spec.headers["content-type"] === undefined)
+    spec.headers["content-type"] = "application/json";
 
   // One signal for the attempt: aborted by its own timeout or by the exchange's signal. Linked by a
   // listener removed on settle, not AbortSignal.any(), whose weak-ref bookkeeping outlives the

@@ -12,12 +12,33 @@ export interface CatalogueEntry {
 
 export const ERRORS = {
   invalid_json: { status: 400, type: "invalid_request_error", message: "Request body is not valid JSON" },
-  request_too_large: {
+  json_too_deep: {
     status: 400,
+    type: "invalid_request_error",
+    message: "Request body JSON is nested too deeply",
+  },
+  request_too_large: {
+    status: 413,
     type: "invalid_request_error",
     message: "Request body is larger than the gateway accepts",
   },
+  unsupported_media_type: {
+    status: 415,
+    type: "invalid_request_error",
+    message: "Request body must be JSON (Content-Type: application/json)",
+  },
   invalid_request: { status: 400, type: "invalid_request_error", message: "Invalid request" },
+  bad_request: { status: 400, type: "invalid_request_error", message: "Malformed HTTP request" },
+  request_timeout: {
+    status: 408,
+    type: "invalid_request_error",
+    message: "The request was not received in time",
+  },
+  headers_too_large: {
+    status: 431,
+    type: "invalid_request_error",
+    message: "Request headers are larger than the gateway accepts",
+  },
   authentication_error: { status: 401, type: "authentication_error", message: "Invalid authentication" },
   route_not_found: { status: 404, type: "not_found_error", message: "No route matches this request" },
   route_killed: {
@@ -35,6 +56,16 @@ export const ERRORS = {
     message: "The provider closed the response before it was complete",
   },
   no_snapshot: { status: 503, type: "server_error", message: "The gateway has no configuration yet" },
+  overloaded: {
+    status: 503,
+    type: "server_error",
+    message: "The gateway is at its limit of concurrent requests; retry later",
+  },
+  body_budget_exceeded: {
+    status: 503,
+    type: "server_error",
+    message: "The gateway is holding too many request bodies; retry later",
+  },
   upstream_timeout: { status: 504, type: "timeout_error", message: "The provider did not answer in time" },
   client_disconnected: { status: 499, type: "client_error", message: "The client closed the request" },
   provider_error: { status: 0, type: "provider_error", message: "The provider rejected the request" },

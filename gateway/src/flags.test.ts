@@ -3,7 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { formatProxyArgs, PROXY_HELP, parsePortMap, parseProxyArgs, UsageError } from "./flags.ts";
+import {
+  DEFAULT_LIMITS,
+  formatProxyArgs,
+  PROXY_HELP,
+  parsePortMap,
+  parseProxyArgs,
+  UsageError,
+} from "./flags.ts";
 
 const base = ["--gateway", "ai/gw", "--control-plane", "http://127.0.0.1:15010"];
 
@@ -137,4 +144,33 @@ test("formatProxyArgs is the inverse of parseProxyArgs", () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("limits and timeouts: defaults, parsing, bounds and the launch formatter round trip", () => {
+  const d = parseProxyArgs(base, { AI_GATEWAY_TOKEN: "t" });
+  assert.ok(!d.help);
+  assert.deepEqual(d.flags.limits, DEFAULT_LIMITS);
+  const args = formatProxyArgs({
+    gateway: "ai/gw",
+    controlPlane: "http://127.0.0.1:15010",
+    tokenFile: "/dev/null",
+    limits: { maxConnections: 3, upstreamIdleTimeoutMs: 250, maxInflightBodyBytes: 1000 },
+  });
+  const withoutTokenFile = args.filter((a, i) => a !== "--token-file" && args[i - 1] !== "--token-file");
+  const p = parseProxyArgs(withoutTokenFile, { AI_GATEWAY_TOKEN: "t" });
+  assert.ok(!p.help);
+  assert.deepEqual(p.flags.limits, {
+    ...DEFAULT_LIMITS,
+    maxConnections: 3,
+    upstreamIdleTimeoutMs: 250,
+    maxInflightBodyBytes: 1000,
+  });
+  assert.throws(
+    () => parseProxyArgs([...base, "--upstream-idle-timeout-ms", "0"], { AI_GATEWAY_TOKEN: "t" }),
+    UsageError,
+  );
+  assert.throws(
+    () => parseProxyArgs([...base, "--max-connections", "-1"], { AI_GATEWAY_TOKEN: "t" }),
+    UsageError,
+  );
 });

@@ -7,8 +7,10 @@ import type { Registry } from "prom-client";
 import { createAdminHandler } from "./admin.ts";
 import {
   DEFAULT_KILL_GRACE_MS,
+  DEFAULT_LIMITS,
   DEFAULT_MAX_BODY_BYTES,
   PROXY_HELP,
+  type ProxyLimits,
   parseProxyArgs,
   UsageError,
 } from "./flags.ts";
@@ -17,6 +19,7 @@ import { MetricChildren } from "./metrics/children.ts";
 import { ModelLabels } from "./metrics/model-labels.ts";
 import { createProxyMetrics, type ProxyMetrics } from "./metrics/registry.ts";
 import { AgentPool } from "./pipeline/agents.ts";
+import { BodyBudget } from "./pipeline/body-budget.ts";
 import { Forwarder } from "./pipeline/forward.ts";
 import { createListenerHandler } from "./pipeline/handler.ts";
 import { InFlightRegistry } from "./pipeline/inflight.ts";
@@ -44,6 +47,8 @@ export interface ProxyOptions {
   maxBodyBytes?: number;
   drainKilled?: boolean;
   killGraceMs?: number;
+  /** Limits and timeouts that differ from DEFAULT_LIMITS (docs/cli.md). */
+  limits?: Partial<ProxyLimits>;
   registry?: Registry;
   log?: Logger;
   /** Stream tuning (tests): ping interval and reconnect backoff. */
@@ -87,20 +92,29 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
   const killGraceMs = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const models = new ModelLabels();
   const children = new MetricChildren(metrics);
-  const agents = new AgentPool();
+  const limits: ProxyLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const agents = new AgentPool({ connectTimeoutMs: limits.upstreamConnectTimeoutMs });
   const inflight = new InFlightRegistry({
     graceMs: killGraceMs,
     drain: opts.drainKilled === true,
     onKilled: (route) => metrics.killedRequests.inc({ gateway: store.gateway, route }),
   });
+  const limited = (limit: "connections" | "requests" | "body_budget"): void => {
+    metrics.limited.inc({ gateway: store.gateway, limit });
+  };
   const handlerLog = log.child({ subsystem: "pipeline" });
   const handler = createListenerHandler({
     store,
     inflight,
     forwarder: new Forwarder(agents),
+    upstreamTimeouts: { headerMs: limits.upstreamHeaderTimeoutMs, idleMs: limits.upstreamIdleTimeoutMs },
     children,
     gateway: () => store.gateway,
     maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    bodyBudget: new BodyBudget(limits.maxInflightBodyBytes),
+    maxInflightRequests: limits.maxInflightRequests,
+    onLimited: limited,
+    onClientGone: () => metrics.clientDisconnects.inc({ gateway: store.gateway }),
     log: handlerLog,
     metering: { metrics, children, models, gateway: () => store.gateway, log: handlerLog },
   });
@@ -111,6 +125,8 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
     handler,
     log: log.child({ subsystem: "listeners" }),
     closeGraceMs: killGraceMs,
+    limits,
+    onConnectionLimited: () => limited("connections"),
   });
   let listening: Promise<void> = Promise.resolve();
   store.onSwap((next) => {
@@ -206,6 +222,7 @@ export async function runProxy(argv: string[]): Promise<void> {
     maxBodyBytes: f.maxBodyBytes,
     drainKilled: f.drainKilled,
     killGraceMs: f.killGraceMs,
+    limits: f.limits,
     log,
   });
   log.info(

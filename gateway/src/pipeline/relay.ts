@@ -3,16 +3,17 @@
 // gateway asked for stream usage itself are events re-emitted one by one, minus the usage-only
 // chunk. JSON answers are passed through while a bounded copy is kept to read usage at the end.
 // An upstream that dies mid-answer ends the client response with an error (never a clean finish).
-import type { IncomingMessage } from "node:http";
 import type { ErrorCode } from "../errors.ts";
 import { eventJson, SseParser } from "../providers/sse.ts";
-import type { StreamState } from "../providers/types.ts";
+import type { JsonObject, StreamState } from "../providers/types.ts";
 import type { Exchange } from "./exchange.ts";
+import type { UpstreamResponse } from "./forward.ts";
 import { forwardableResponseHeaders } from "./headers.ts";
+import { isScanError, scanJson } from "./json-scan.ts";
 
 const MAX_USAGE_COPY = 8 * 1024 * 1024;
 
-export function isEventStream(upstream: IncomingMessage): boolean {
+export function isEventStream(upstream: Pick<UpstreamResponse, "headers">): boolean {
   const ct = upstream.headers["content-type"];
   return typeof ct === "string" && ct.toLowerCase().startsWith("text/event-stream");
 }
@@ -23,8 +24,8 @@ export function isEventStream(upstream: IncomingMessage): boolean {
  */
 export function relay(
   ex: Exchange,
-  upstream: IncomingMessage,
-  interrupted: () => ErrorCode,
+  upstream: UpstreamResponse,
+  interrupted: (err: Error | undefined) => ErrorCode,
   settled: () => void,
 ): void {
   const provider = ex.provider;
@@ -34,7 +35,8 @@ export function relay(
   const stream = isEventStream(upstream);
   const strip = stream && plan.stripUsageChunk;
   ex.streamed = stream;
-  const status = upstream.statusCode ?? 502;
+  const status = upstream.statusCode;
+  const body = upstream.body;
   res.writeHead(status, forwardableResponseHeaders(upstream.headers, { dropLength: strip }));
   if (stream) res.flushHeaders();
 
@@ -62,8 +64,8 @@ export function relay(
       copied += chunk.length;
     }
     if (out.length > 0 && !res.write(out)) {
-      upstream.pause();
-      res.once("drain", () => upstream.resume());
+      body.pause();
+      res.once("drain", () => body.resume());
     }
   };
 
@@ -75,38 +77,58 @@ export function relay(
       if (tail) res.write(tail);
     }
     if (!parser && copied > 0 && copied <= MAX_USAGE_COPY) {
-      try {
-        Object.assign(
-          ex.usage,
-          definedOnly(provider.adapter.usageFromJson(JSON.parse(Buffer.concat(copy).toString("utf8")))),
-        );
-      } catch {
-        // not JSON: usage stays unknown
-      }
+      const usage = usageMembers(copy.length === 1 ? (copy[0] as Buffer) : Buffer.concat(copy, copied));
+      // not a JSON object: usage stays unknown
+      if (usage) Object.assign(ex.usage, definedOnly(provider.adapter.usageFromJson(usage)));
     }
     res.end();
     settled();
     ex.succeed(status);
   };
 
-  const onClose = (): void => {
+  const onClose = (err?: Error): void => {
     if (ended) return;
     cleanup();
     settled();
-    ex.failWith(interrupted());
+    ex.failWith(interrupted(err instanceof Error ? err : undefined));
   };
 
   const cleanup = (): void => {
-    upstream.off("data", onData);
-    upstream.off("end", onEnd);
-    upstream.off("close", onClose);
-    upstream.off("error", onClose);
+    body.off("data", onData);
+    body.off("end", onEnd);
+    body.off("close", onClose);
+    body.off("error", onClose);
   };
 
-  upstream.on("data", onData);
-  upstream.once("end", onEnd);
-  upstream.once("close", onClose);
-  upstream.once("error", onClose);
+  body.on("data", onData);
+  body.once("end", onEnd);
+  body.once("close", onClose);
+  body.once("error", onClose);
+}
+
+/** Top-level members any adapter reads usage from (OpenAI/Anthropic, Gemini). */
+const USAGE_MEMBERS: ReadonlySet<string> = new Set(["usage", "model", "usageMetadata", "modelVersion"]);
+
+/** Answers up to this size are parsed natively (faster than the scan, and small enough to build). */
+const NATIVE_PARSE_MAX = 64 * 1024;
+
+/** The usage members of a JSON answer; a large answer is validated by the scan, never built. */
+function usageMembers(buf: Buffer): JsonObject | undefined {
+  if (buf.length <= NATIVE_PARSE_MAX) {
+    try {
+      const json: unknown = JSON.parse(buf.toString("utf8"));
+      return typeof json === "object" && json !== null && !Array.isArray(json)
+        ? (json as JsonObject)
+        : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const scan = scanJson(buf, USAGE_MEMBERS);
+  if (isScanError(scan)) return undefined;
+  const out: JsonObject = {};
+  for (const [name, r] of scan.picked) out[name] = JSON.parse(buf.toString("utf8", r.start, r.end));
+  return out;
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

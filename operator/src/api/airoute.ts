@@ -14,7 +14,10 @@ export const PathMatch = z.object({
 export const HeaderMatch = z.object({
   type: z.enum(["Exact", "RegularExpression"]).optional().meta({ description: "Default Exact." }),
   name: z.string().min(1).meta({ description: "Header name (case-insensitive)." }),
-  value: z.string().meta({ description: "Value to match." }),
+  value: z.string().max(1024).meta({
+    description:
+      "Value to match. A RegularExpression is anchored and must be matchable in linear time (no backreferences or lookaround).",
+  }),
 });
 
 export const AIRouteMatch = z
@@ -25,7 +28,7 @@ export const AIRouteMatch = z
       .max(16)
       .optional()
       .meta({ description: "Match on request headers; all must match." }),
-    model: z.string().min(1).optional().meta({
+    model: z.string().min(1).max(256).optional().meta({
       description:
         "Glob on the request body's model field ('*' matches any run of characters), e.g. gpt-4o*.",
     }),

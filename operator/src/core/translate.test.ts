@@ -228,3 +228,33 @@ test("an invalid providerOverride fails the affected backends closed", () => {
     ["own-host"],
   );
 });
+
+test("a header regex the proxy cannot run in linear time fails the route with a reason", () => {
+  const c = cases.find((x) => x.name === "failure-secret-missing");
+  assert.ok(c);
+  const withRegex = (value: string) =>
+    c.file.input.map((m) => {
+      if (manifestId(m) !== "AIRoute/default/openai") return m;
+      const r = structuredClone(m) as { spec: { rules: { matches?: unknown[] }[] } };
+      const rule = r.spec.rules[0];
+      if (rule) rule.matches = [{ headers: [{ name: "x-tenant", type: "RegularExpression", value }] }];
+      return r;
+    });
+  const routeStatus = (out: ReturnType<typeof runCase>) =>
+    JSON.stringify(out.statuses.find((s) => s.kind === "AIRoute" && s.name === "openai"));
+  for (const [value, why] of [
+    ["(a)\\1", /cannot be matched in linear time/],
+    ["(?=a)a", /cannot be matched in linear time/],
+    // the CRD schema (zod) refuses it first; the linear check would too
+    ["a".repeat(1025), /<=1024 characters/],
+  ] as const) {
+    const out = runCase(c, withRegex(value));
+    const status = routeStatus(out);
+    assert.match(status, /"reason":"InvalidConfig"/, status);
+    assert.match(status, /spec\.rules\[0\]\.matches\[0\]\.headers\[0\]\.value/);
+    assert.match(status, why);
+    assert.deepEqual(out.snapshots["default/gw"]?.routes, [], "the route is not served");
+  }
+  const ok = routeStatus(runCase(c, withRegex("(a+)+")));
+  assert.doesNotMatch(ok, /InvalidConfig/, "a nested quantifier is fine on the linear engine");
+});

@@ -1,6 +1,6 @@
 // The request path of a listener, stage by stage: route match (by listener, host, path, headers;
 // the body's model only when a model glob decides) → client auth → body read → kill-switch
-// registration → upstream call (backend select, credentials, adapter, http-proxy-3) → relay and
+// registration → endpoint check (404/405, /v1/models answered here) → upstream call (backend select, credentials, adapter, http-proxy-3) → relay and
 // metering. Every stage either hands on or ends the exchange with a catalogued error.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { GatewayError, isGatewayError } from "../errors.ts";
@@ -11,8 +11,10 @@ import { normalizePrefix } from "../routing/path-index.ts";
 import type { RouteQuery, Selection } from "../routing/table.ts";
 import type { CompiledClientAuth, CompiledRoute, CompiledSnapshot } from "../snapshot/compile.ts";
 import type { SnapshotStore } from "../snapshot/store.ts";
+import { errorFormatOf } from "../translate/catalogue.ts";
 import { bodyModel, parseBody, type RequestBody, readBody } from "./body.ts";
 import { checkClientAuth } from "./client-auth.ts";
+import { answerModels, nativeFormat, resolveEndpoint } from "./endpoint.ts";
 import { Exchange, type ExchangeOutcome } from "./exchange.ts";
 import type { InFlightRegistry } from "./inflight.ts";
 import { type MeteringDeps, recordExchange } from "./metering.ts";
@@ -62,6 +64,7 @@ async function handle(ex: Exchange, gatewayPort: number, deps: HandlerDeps): Pro
   const snap = deps.store.current;
   if (!snap) throw new GatewayError("no_snapshot");
   const url = new URL(ex.req.url ?? "/", "http://gateway.invalid");
+  ex.clientFormat = errorFormatOf(url.pathname);
   const headers = ex.clientHeaders;
   const query: RouteQuery = {
     port: gatewayPort,
@@ -89,6 +92,12 @@ async function handle(ex: Exchange, gatewayPort: number, deps: HandlerDeps): Pro
   const route = snap.routes[sel.entry.order] as CompiledRoute;
   ex.routeId = route.config.id;
   const gatewayKeyInAuthorization = authorize(ex, route.clientAuth);
+  const path = rewritePath(url.pathname, route);
+  const endpoint = resolveEndpoint(path, ex.req.method ?? "GET");
+  if (endpoint instanceof GatewayError) throw endpoint;
+  ex.clientFormat = endpoint.operation === "native" ? nativeFormat(route) : endpoint.format;
+  if (endpoint.operation === "models" || endpoint.operation === "model")
+    return answerModels(ex, route, endpoint);
   const unregister = registerInFlight(ex, route, snap, deps);
   ex.onFinish(unregister);
   body ??= await readAndParse(ex, deps.maxBodyBytes);
@@ -98,9 +107,10 @@ async function handle(ex: Exchange, gatewayPort: number, deps: HandlerDeps): Pro
     ex,
     {
       route,
-      path: rewritePath(url.pathname, route),
+      path,
       query: url.searchParams,
       body,
+      endpoint,
       gatewayKeyInAuthorization,
     },
     deps,

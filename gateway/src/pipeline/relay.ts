@@ -3,6 +3,8 @@
 // gateway asked for stream usage itself are events re-emitted one by one, minus the usage-only
 // chunk. JSON answers are passed through while a bounded copy is kept to read usage at the end.
 // An upstream that dies mid-answer ends the client response with an error (never a clean finish).
+// A translated answer (plan.translator) is re-framed on the way: each stream event as it arrives,
+// a JSON answer once it is complete (its headers wait for it).
 import type { IncomingMessage } from "node:http";
 import type { ErrorCode } from "../errors.ts";
 import { eventJson, SseParser } from "../providers/sse.ts";
@@ -32,10 +34,15 @@ export function relay(
   if (!provider || !plan) throw new Error("relay without a provider");
   const { res } = ex;
   const stream = isEventStream(upstream);
-  const strip = stream && plan.stripUsageChunk;
+  const translator = plan.translator;
+  const strip = stream && plan.stripUsageChunk && !translator;
   ex.streamed = stream;
   const status = upstream.statusCode ?? 502;
-  res.writeHead(status, forwardableResponseHeaders(upstream.headers, { dropLength: strip }));
+  const headers = forwardableResponseHeaders(upstream.headers, {
+    dropLength: strip || translator !== undefined,
+  });
+  const holdHeaders = translator !== undefined && !stream;
+  if (!holdHeaders) res.writeHead(status, headers);
   if (stream) res.flushHeaders();
 
   const parser = stream ? new SseParser() : undefined;
@@ -54,12 +61,14 @@ export function relay(
         if (provider.adapter.onStreamEvent(ev, json, state) && ex.firstTokenAt === undefined) {
           ex.firstTokenAt = performance.now();
         }
-        if (strip && !provider.adapter.isInjectedUsageEvent(json)) kept += ev.raw;
+        if (translator) kept += translator.event(ev.data, json);
+        else if (strip && !provider.adapter.isInjectedUsageEvent(json)) kept += ev.raw;
       }
-      if (strip) out = kept;
-    } else if (copied + chunk.length <= MAX_USAGE_COPY) {
-      copy.push(chunk);
+      if (strip || translator) out = kept;
+    } else {
+      if (copied + chunk.length <= MAX_USAGE_COPY) copy.push(chunk);
       copied += chunk.length;
+      if (holdHeaders) return;
     }
     if (out.length > 0 && !res.write(out)) {
       upstream.pause();
@@ -74,15 +83,28 @@ export function relay(
       const tail = parser.rest();
       if (tail) res.write(tail);
     }
+    if (translator && parser) res.write(translator.end());
+    let json: unknown;
     if (!parser && copied > 0 && copied <= MAX_USAGE_COPY) {
       try {
-        Object.assign(
-          ex.usage,
-          definedOnly(provider.adapter.usageFromJson(JSON.parse(Buffer.concat(copy).toString("utf8")))),
-        );
+        json = JSON.parse(Buffer.concat(copy).toString("utf8"));
+        Object.assign(ex.usage, definedOnly(provider.adapter.usageFromJson(json)));
       } catch {
         // not JSON: usage stays unknown
       }
+    }
+    if (holdHeaders) {
+      if (json === undefined) {
+        settled();
+        ex.failWith("upstream_interrupted");
+        return;
+      }
+      const text = JSON.stringify(translator.json(json));
+      res.writeHead(status, { ...headers, "content-length": Buffer.byteLength(text) });
+      res.end(text);
+      settled();
+      ex.succeed(status);
+      return;
     }
     res.end();
     settled();

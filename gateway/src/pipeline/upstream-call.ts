@@ -8,6 +8,7 @@ import { GatewayError } from "../errors.ts";
 import type { MetricChildren } from "../metrics/children.ts";
 import type { CompiledProvider, CompiledRoute } from "../snapshot/compile.ts";
 import { upstreamKey } from "../snapshot/compile.ts";
+import type { Endpoint } from "../translate/catalogue.ts";
 import { failoverOrder, pickBackend, type Random } from "./backend-select.ts";
 import type { RequestBody } from "./body.ts";
 import { buildUpstreamHeaders, stripCredentialQuery } from "./credentials.ts";
@@ -16,6 +17,7 @@ import type { AttemptResult, Forwarder } from "./forward.ts";
 import { upstreamHostHeader } from "./headers.ts";
 import { providerError, readBounded } from "./provider-error.ts";
 import { relay } from "./relay.ts";
+import { planUpstream } from "./translate.ts";
 
 const MAX_BACKOFF_MS = 30_000;
 
@@ -33,6 +35,8 @@ export interface UpstreamRequest {
   path: string;
   query: URLSearchParams;
   body: RequestBody;
+  /** The endpoint the path names (translate/catalogue.ts). */
+  endpoint: Endpoint;
   /** The client's Authorization header was its gateway key. */
   gatewayKeyInAuthorization: boolean;
 }
@@ -109,7 +113,7 @@ async function attemptOnce(
   const { last } = tries;
   const cfg = provider.config;
   const json = call.body.json;
-  const plan = provider.adapter.plan({
+  const plan = planUpstream(provider, call.endpoint, {
     provider: cfg,
     path: call.path,
     query: stripCredentialQuery(call.query),

@@ -1,0 +1,40 @@
+// Stage: provider adapter with translation. When the client's API family differs from the
+// provider's, the body is translated (translate/plan.ts) into the provider's native request and the
+// adapter plans from that; the plan then carries the ResponseTranslator the relay applies. Usage and
+// metrics still come from the provider's own answer (the adapter reads it before translation).
+import { GatewayError } from "../errors.ts";
+import type { AdapterInput, UpstreamPlan } from "../providers/types.ts";
+import type { CompiledProvider } from "../snapshot/compile.ts";
+import type { Endpoint } from "../translate/catalogue.ts";
+import { TranslationError } from "../translate/neutral.ts";
+import { translateRequest, UntranslatableEndpoint } from "../translate/plan.ts";
+
+export function planUpstream(
+  provider: CompiledProvider,
+  endpoint: Endpoint,
+  input: AdapterInput,
+): UpstreamPlan | GatewayError {
+  let translated: ReturnType<typeof translateRequest>;
+  try {
+    translated = translateRequest(endpoint, provider.config.kind, input.body, {
+      nowS: Math.floor(Date.now() / 1000),
+      providerModel: provider.config.model,
+      geminiApiVersion: provider.config.gemini?.apiVersion,
+    });
+  } catch (err) {
+    if (err instanceof TranslationError)
+      return new GatewayError("unsupported_parameter", { message: err.message });
+    if (err instanceof UntranslatableEndpoint)
+      return new GatewayError("endpoint_not_found", { message: err.message });
+    throw err;
+  }
+  if (!translated) return provider.adapter.plan(input);
+  const plan = provider.adapter.plan({ ...input, path: translated.path, body: translated.body });
+  if (plan instanceof GatewayError) return plan;
+  return {
+    ...plan,
+    body: plan.body ?? translated.body,
+    stripUsageChunk: false,
+    translator: translated.response,
+  };
+}

@@ -277,6 +277,79 @@ describe("proxy: translation between client and provider formats", () => {
     });
   });
 
+  describe("openai SDK Responses API -> Anthropic and Gemini", () => {
+    it("create: instructions, text answer, usage", async () => {
+      for (const prefix of ["/claude", "/gemini"]) {
+        sim.reset();
+        const r = await openai(prefix).responses.create({
+          model: "x",
+          instructions: "Be brief.",
+          input: "Say hello",
+          max_output_tokens: 50,
+        });
+        assert.equal(r.status, "completed", prefix);
+        assert.equal(r.output_text, "Hello from the simulated", prefix);
+        assert.equal(r.usage?.output_tokens, CHUNKS, prefix);
+        assert.ok((r.usage?.input_tokens ?? 0) > 0);
+      }
+      const sent = lastBody() as { systemInstruction: unknown };
+      assert.deepEqual(sent.systemInstruction, { parts: [{ text: "Be brief." }] });
+    });
+
+    it("stream: output_text deltas and response.completed with usage", async () => {
+      sim.reset();
+      let text = "";
+      let completed: OpenAI.Responses.Response | undefined;
+      for await (const ev of await openai("/claude").responses.create({
+        model: "x",
+        input: "hi",
+        stream: true,
+      })) {
+        if (ev.type === "response.output_text.delta") text += ev.delta;
+        if (ev.type === "response.completed") completed = ev.response;
+      }
+      assert.equal(text, "Hello from the simulated");
+      assert.equal(completed?.usage?.output_tokens, CHUNKS);
+    });
+
+    it("function calls: a call, its output sent back, streamed arguments", async () => {
+      sim.reset();
+      const client = openai("/claude");
+      const tools = [{ type: "function" as const, strict: false, ...WEATHER }];
+      const first = await client.responses.create({ model: "x", tools, input: "Weather in Paris?" });
+      const call = first.output.find((o) => o.type === "function_call");
+      assert.ok(call && call.type === "function_call");
+      assert.equal(call.name, "get_weather");
+      assert.deepEqual(JSON.parse(call.arguments), { city: "sim" });
+      const second = await client.responses.create({
+        model: "x",
+        tools,
+        input: [
+          { role: "user", content: "Weather in Paris?" },
+          { type: "function_call", call_id: call.call_id, name: call.name, arguments: call.arguments },
+          { type: "function_call_output", call_id: call.call_id, output: "sunny" },
+        ],
+      });
+      assert.equal(second.output_text, "Hello from the simulated");
+      const msgs = (lastBody() as { messages: { role: string; content: unknown[] }[] }).messages;
+      assert.deepEqual(msgs[2]?.content[0], {
+        type: "tool_result",
+        tool_use_id: call.call_id,
+        content: [{ type: "text", text: "sunny" }],
+      });
+      let args = "";
+      for await (const ev of await client.responses.create({
+        model: "x",
+        tools,
+        input: "Weather?",
+        stream: true,
+      })) {
+        if (ev.type === "response.function_call_arguments.delta") args += ev.delta;
+      }
+      assert.deepEqual(JSON.parse(args), { city: "sim" });
+    });
+  });
+
   describe("@anthropic-ai/sdk -> OpenAI", () => {
     it("messages: system, stop sequences, usage", async () => {
       sim.reset();

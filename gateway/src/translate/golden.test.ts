@@ -10,7 +10,8 @@ const NOW = 1_700_000_000;
 
 for (const { name, golden } of loadGoldens()) {
   test(`${name}: ${golden.description}`, () => {
-    const c = classifyPath(golden.client === "chat" ? "/v1/chat/completions" : "/v1/messages");
+    const PATHS = { chat: "/v1/chat/completions", messages: "/v1/messages", responses: "/v1/responses" };
+    const c = classifyPath(PATHS[golden.client]);
     assert.ok(c.kind === "endpoint");
     const t = translateRequest(c.endpoint, golden.provider, structuredClone(golden.request), {
       nowS: NOW,

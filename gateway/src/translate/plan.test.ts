@@ -91,7 +91,7 @@ test("fields the target cannot express are refused by name", () => {
 
 test("operations without a translation say so", () => {
   assert.throws(
-    () => translateRequest(endpoint("/v1/responses"), "anthropic", { input: "hi" }, ctx),
+    () => translateRequest(endpoint("/v1/messages/count_tokens"), "openai", { messages: [] }, ctx),
     UntranslatableEndpoint,
   );
   assert.throws(

@@ -23,6 +23,7 @@ import {
   toChatRequest,
   toChatResponse,
 } from "./openai-chat.ts";
+import { parseResponsesRequest, ResponsesStreamEncoder, toResponsesResponse } from "./openai-responses.ts";
 
 /** The API family a provider speaks natively. */
 export function familyOf(kind: ProviderKind): ClientFormat {
@@ -62,6 +63,7 @@ export class UntranslatableEndpoint extends Error {}
 function parseClient(endpoint: Endpoint, body: JsonObject): NeutralRequest {
   if (endpoint.operation === "chat") return parseChatRequest(body);
   if (endpoint.operation === "messages") return parseMessagesRequest(body);
+  if (endpoint.operation === "responses") return parseResponsesRequest(body);
   throw new UntranslatableEndpoint(`${endpoint.apiPath} is only served by ${endpoint.format} backends`);
 }
 
@@ -108,8 +110,14 @@ interface ClientSide {
   encoder(): { encode(ev: NeutralEvent): string };
 }
 
-function clientSide(format: ClientFormat, req: NeutralRequest, ctx: TranslateContext): ClientSide {
-  if (format === "anthropic") {
+function clientSide(endpoint: Endpoint, req: NeutralRequest, ctx: TranslateContext): ClientSide {
+  if (endpoint.operation === "responses") {
+    return {
+      response: (r) => toResponsesResponse(r, ctx.nowS),
+      encoder: () => new ResponsesStreamEncoder(ctx.nowS),
+    };
+  }
+  if (endpoint.format === "anthropic") {
     return { response: toMessagesResponse, encoder: () => new MessagesStreamEncoder() };
   }
   return {
@@ -134,7 +142,7 @@ export function translateRequest(
     throw new TranslationError("body", "must be a JSON object");
   const neutral = parseClient(endpoint, body as JsonObject);
   const provider = providerSide(family, ctx);
-  const client = clientSide(endpoint.format, neutral, ctx);
+  const client = clientSide(endpoint, neutral, ctx);
   const out = provider.request(neutral);
   const decoder = provider.decoder();
   const encoder = client.encoder();

@@ -2,7 +2,7 @@
 // testdata/<case>.golden.yaml. Each file:
 //   description: what the case shows
 //   source:      where the shapes come from (the providers' API references)
-//   client:      chat | messages (the client endpoint)  provider: openai | anthropic | gemini
+//   client:      chat | messages | responses (the client endpoint)  provider: openai | anthropic | gemini
 //   providerModel: optional pinned model
 //   request:     the client's body          upstreamRequest: {path, body} the provider must get
 //   response:    optional provider JSON answer -> clientResponse
@@ -19,7 +19,7 @@ export const GoldenCase = z
   .object({
     description: z.string().min(1),
     source: z.string().min(1),
-    client: z.enum(["chat", "messages"]),
+    client: z.enum(["chat", "messages", "responses"]),
     provider: z.enum(["openai", "anthropic", "gemini"]),
     providerModel: z.string().optional(),
     request: z.record(z.string(), z.unknown()),

@@ -59,6 +59,14 @@ describe("proxy: translation between client and provider formats", () => {
           route("to-claude", ["claude"], { match: { path: { type: "PathPrefix", value: "/claude" } } }),
           route("to-gpt", ["gpt"], { match: { path: { type: "PathPrefix", value: "/gpt" } } }),
           route("to-gemini", ["gemini"], { match: { path: { type: "PathPrefix", value: "/gemini" } } }),
+          route("open-gpt", ["gpt"], {
+            match: { path: { type: "PathPrefix", value: "/open-gpt" } },
+            api: { passthroughUnknownPaths: true, unsupportedFields: "Drop" },
+          }),
+          route("open-claude", ["claude"], {
+            match: { path: { type: "PathPrefix", value: "/open-claude" } },
+            api: { passthroughUnknownPaths: true, unsupportedFields: "Drop" },
+          }),
         ],
       }),
     );
@@ -112,6 +120,49 @@ describe("proxy: translation between client and provider formats", () => {
         if (status === 405) assert.ok(res.headers.get("allow"), `${method} ${path} has Allow`);
       }
       assert.equal(sim.requests.length, 0, "the simulator saw a refused request");
+    });
+
+    it("a route that opts in passes unknown OpenAI paths through to an OpenAI backend, unchanged", async () => {
+      sim.reset();
+      const res = await postJson(`${world.base}/open-gpt/v1/audio/speech`, {
+        model: "tts-1",
+        input: "hi",
+        voice: "alloy",
+      });
+      // the simulator has no TTS: its own 404 comes back, proving the request went there unchanged
+      assert.equal(res.status, 404);
+      await res.body?.cancel();
+      assert.equal(sim.lastRequest()?.path, "/v1/audio/speech");
+      assert.equal(sim.lastRequest()?.headers.authorization, KEY);
+      const put = await fetch(`${world.base}/open-gpt/v1/files/f1`, { method: "PUT", body: "{}" });
+      assert.equal(put.status, 405);
+      await put.body?.cancel();
+      const toClaude = await postJson(`${world.base}/open-claude/v1/audio/speech`, { input: "hi" });
+      assert.equal(toClaude.status, 404);
+      await toClaude.body?.cancel();
+      assert.equal(sim.requests.length, 1, "only the passed-through request reached the provider");
+    });
+
+    it("a route that drops untranslatable fields sends the rest", async () => {
+      sim.reset();
+      const r = await openai("/open-claude").chat.completions.create({
+        model: "x",
+        messages: [{ role: "user", content: "hi" }],
+        logprobs: true,
+        seed: 7,
+      });
+      assert.equal(r.choices[0]?.message.content, "Hello from the simulated");
+      const sent = lastBody() as Record<string, unknown>;
+      assert.equal(sent.logprobs, undefined);
+      assert.equal(sent.seed, undefined);
+      const m = await anthropic("/open-gpt").messages.create({
+        model: "c",
+        max_tokens: 10,
+        top_k: 3,
+        messages: [{ role: "user", content: "hi" }],
+      } as Anthropic.MessageCreateParamsNonStreaming);
+      assert.equal(m.stop_reason, "end_turn");
+      assert.equal((lastBody() as Record<string, unknown>).top_k, undefined);
     });
 
     it("/v1/models is answered by the gateway with the models the route reaches", async () => {

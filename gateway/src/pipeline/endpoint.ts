@@ -4,14 +4,33 @@
 // here from the route's configuration.
 import { GatewayError } from "../errors.ts";
 import type { CompiledRoute } from "../snapshot/compile.ts";
-import { type ClientFormat, classifyPath, type Endpoint } from "../translate/catalogue.ts";
+import type { RouteApi } from "../snapshot/schema.ts";
+import {
+  type ClientFormat,
+  classifyPath,
+  type Endpoint,
+  PASSTHROUGH_METHODS,
+} from "../translate/catalogue.ts";
 import { modelList, modelObject, routeModels } from "../translate/models.ts";
 import { familyOf } from "../translate/plan.ts";
 import type { Exchange } from "./exchange.ts";
 
 /** The endpoint a request names on this route, or the 404/405 to answer. */
-export function resolveEndpoint(path: string, method: string): Endpoint | GatewayError {
+export function resolveEndpoint(
+  path: string,
+  method: string,
+  api: RouteApi | undefined,
+): Endpoint | GatewayError {
   const c = classifyPath(path);
+  if (c.kind === "unknown" && c.format === "openai" && api?.passthroughUnknownPaths === true) {
+    if (!PASSTHROUGH_METHODS.includes(method)) {
+      return new GatewayError("method_not_allowed", {
+        message: `${c.apiPath} does not accept ${method}`,
+        headers: { allow: PASSTHROUGH_METHODS.join(", ") },
+      });
+    }
+    return { format: "openai", operation: "passthrough", methods: PASSTHROUGH_METHODS, apiPath: c.apiPath };
+  }
   if (c.kind === "unknown") {
     return new GatewayError("endpoint_not_found", {
       message: `The gateway does not serve ${c.apiPath} on this route`,

@@ -93,7 +93,7 @@ async function handle(ex: Exchange, gatewayPort: number, deps: HandlerDeps): Pro
   ex.routeId = route.config.id;
   const gatewayKeyInAuthorization = authorize(ex, route.clientAuth);
   const path = rewritePath(url.pathname, route);
-  const endpoint = resolveEndpoint(path, ex.req.method ?? "GET");
+  const endpoint = resolveEndpoint(path, ex.req.method ?? "GET", route.config.api);
   if (endpoint instanceof GatewayError) throw endpoint;
   ex.clientFormat = endpoint.operation === "native" ? nativeFormat(route) : endpoint.format;
   if (endpoint.operation === "models" || endpoint.operation === "model")

@@ -13,13 +13,24 @@ export function planUpstream(
   provider: CompiledProvider,
   endpoint: Endpoint,
   input: AdapterInput,
+  dropUnsupported = false,
 ): UpstreamPlan | GatewayError {
+  if (endpoint.operation === "passthrough") {
+    // only an OpenAI backend speaks the OpenAI paths the gateway does not know
+    if (provider.config.kind !== "openai")
+      return new GatewayError("endpoint_not_found", {
+        message: `${endpoint.apiPath} is passed through to OpenAI backends only`,
+      });
+    const plan = provider.adapter.plan({ ...input, path: endpoint.apiPath });
+    return plan instanceof GatewayError ? plan : { ...plan, operation: undefined };
+  }
   let translated: ReturnType<typeof translateRequest>;
   try {
     translated = translateRequest(endpoint, provider.config.kind, input.body, {
       nowS: Math.floor(Date.now() / 1000),
       providerModel: provider.config.model,
       geminiApiVersion: provider.config.gemini?.apiVersion,
+      dropUnsupported,
     });
   } catch (err) {
     if (err instanceof TranslationError)

@@ -113,14 +113,19 @@ async function attemptOnce(
   const { last } = tries;
   const cfg = provider.config;
   const json = call.body.json;
-  const plan = planUpstream(provider, call.endpoint, {
-    provider: cfg,
-    path: call.path,
-    query: stripCredentialQuery(call.query),
-    // adapters may change the body: each try gets a pristine copy, unless there is only one try
-    body: json === undefined || tries.only ? json : structuredClone(json),
-    header: (n) => headerValue(ex.clientHeaders[n]),
-  });
+  const plan = planUpstream(
+    provider,
+    call.endpoint,
+    {
+      provider: cfg,
+      path: call.path,
+      query: stripCredentialQuery(call.query),
+      // adapters may change the body: each try gets a pristine copy, unless there is only one try
+      body: json === undefined || tries.only ? json : structuredClone(json),
+      header: (n) => headerValue(ex.clientHeaders[n]),
+    },
+    call.route.config.api?.unsupportedFields === "Drop",
+  );
   if (plan instanceof GatewayError) {
     ex.fail(plan);
     return "done";

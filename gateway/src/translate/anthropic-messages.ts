@@ -15,7 +15,7 @@ import type {
   Part,
   ToolCall,
 } from "./neutral.ts";
-import { TranslationError } from "./neutral.ts";
+import { TranslationError, unsupported } from "./neutral.ts";
 
 /** Anthropic requires max_tokens; a client format without it (OpenAI, Gemini) gets this. */
 export const DEFAULT_MAX_TOKENS = 4096;
@@ -64,9 +64,10 @@ function toolResultParts(content: unknown, where: string): Part[] {
 }
 
 /** An Anthropic Messages request -> neutral (the client side). */
-export function parseMessagesRequest(body: JsonObject): NeutralRequest {
+export function parseMessagesRequest(body: JsonObject, drop = false): NeutralRequest {
   for (const key of Object.keys(body)) {
-    if (!KNOWN.has(key)) throw new TranslationError(key, "cannot be translated to this backend's API");
+    if (!KNOWN.has(key) && !drop)
+      throw new TranslationError(key, "cannot be translated to this backend's API");
   }
   if (!Array.isArray(body.messages)) throw new TranslationError("messages", "must be an array");
   const system: string[] = [];
@@ -132,6 +133,7 @@ export function parseMessagesRequest(body: JsonObject): NeutralRequest {
       })
     : [];
   const req: NeutralRequest = {
+    ...(drop ? { dropUnsupported: true } : {}),
     model: str(body, "model"),
     system,
     messages,
@@ -179,8 +181,7 @@ function parseArgs(args: string, where: string): unknown {
 
 /** Neutral -> an Anthropic Messages request (the provider side). */
 export function toMessagesRequest(req: NeutralRequest): JsonObject {
-  if (req.responseFormat)
-    throw new TranslationError("response_format", "has no Anthropic Messages counterpart");
+  if (req.responseFormat) unsupported(req, "response_format", "has no Anthropic Messages counterpart");
   const messages: { role: string; content: JsonObject[] }[] = [];
   const push = (role: string, content: JsonObject[]): void => {
     const last = messages.at(-1);

@@ -17,7 +17,7 @@ import type {
   Part,
   ToolCall,
 } from "./neutral.ts";
-import { TranslationError } from "./neutral.ts";
+import { TranslationError, unsupported } from "./neutral.ts";
 
 const IMAGE_FORMATS: Record<string, string> = {
   "image/png": "png",
@@ -51,14 +51,13 @@ export function conversePath(modelId: string, stream: boolean): string {
 
 /** Neutral -> a Converse request body (the model goes in the path). */
 export function toConverseRequest(req: NeutralRequest): JsonObject {
-  if (req.responseFormat)
-    throw new TranslationError("response_format", "has no Bedrock Converse counterpart");
+  if (req.responseFormat) unsupported(req, "response_format", "has no Bedrock Converse counterpart");
   if (req.topK !== undefined)
-    throw new TranslationError("top_k", "is model-specific on Bedrock and cannot be translated");
+    unsupported(req, "top_k", "is model-specific on Bedrock and cannot be translated");
   if (req.toolChoice?.type === "none")
-    throw new TranslationError("tool_choice", "'none' has no Bedrock Converse counterpart");
+    unsupported(req, "tool_choice", "'none' has no Bedrock Converse counterpart");
   if (req.parallelToolCalls === false)
-    throw new TranslationError("parallel_tool_calls", "cannot be turned off on Bedrock");
+    unsupported(req, "parallel_tool_calls", "cannot be turned off on Bedrock");
   const messages: { role: string; content: JsonObject[] }[] = [];
   const push = (role: string, content: JsonObject[]): void => {
     const last = messages.at(-1);
@@ -113,7 +112,7 @@ export function toConverseRequest(req: NeutralRequest): JsonObject {
       })),
     };
     const tc = req.toolChoice;
-    if (tc?.type === "auto") toolConfig.toolChoice = { auto: {} };
+    if (tc?.type === "auto" || tc?.type === "none") toolConfig.toolChoice = { auto: {} };
     else if (tc?.type === "required") toolConfig.toolChoice = { any: {} };
     else if (tc?.type === "tool") toolConfig.toolChoice = { tool: { name: tc.name } };
     out.toolConfig = toolConfig;

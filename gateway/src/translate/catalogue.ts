@@ -20,7 +20,8 @@ export type Operation =
   | "count_tokens" // Anthropic /v1/messages/count_tokens
   | "generate" // Gemini generateContent / streamGenerateContent
   | "gemini_other" // other Gemini model methods (countTokens, embedContent, ...): native only
-  | "native"; // the route's own path: the backend's native generation endpoint
+  | "native" // the route's own path: the backend's native generation endpoint
+  | "passthrough"; // an OpenAI path the gateway does not know, forwarded as is (route opt-in)
 
 export interface Endpoint {
   format: ClientFormat;
@@ -114,6 +115,9 @@ function safeDecode(s: string): string {
     return s;
   }
 }
+
+/** Methods a passed-through OpenAI path may use (OpenAI's API has no PUT or PATCH). */
+export const PASSTHROUGH_METHODS: readonly string[] = ["GET", "POST", "DELETE"];
 
 /** The client format a path suggests before any route matched (for the shape of early errors). */
 export function errorFormatOf(path: string): ClientFormat {

@@ -15,7 +15,7 @@ import type {
   Part,
   ToolCall,
 } from "./neutral.ts";
-import { TranslationError } from "./neutral.ts";
+import { TranslationError, unsupported } from "./neutral.ts";
 
 function partsToGemini(parts: Part[], where: string): JsonObject[] {
   return parts.map((p) => {
@@ -36,7 +36,7 @@ function parseArgs(args: string, where: string): unknown {
 /** Neutral -> a Gemini GenerateContentRequest (the model goes in the path, not the body). */
 export function toGenerateRequest(req: NeutralRequest): JsonObject {
   if (req.parallelToolCalls === false)
-    throw new TranslationError("parallel_tool_calls", "cannot be turned off on Gemini");
+    unsupported(req, "parallel_tool_calls", "cannot be turned off on Gemini");
   const names = new Map<string, string>();
   const contents: { role: string; parts: JsonObject[] }[] = [];
   const push = (role: string, parts: JsonObject[]): void => {

@@ -54,6 +54,8 @@ export interface NeutralRequest {
   parallelToolCalls?: boolean;
   responseFormat?: ResponseFormat;
   user?: string;
+  /** The route says: drop fields the target cannot express instead of refusing the request. */
+  dropUnsupported?: boolean;
 }
 
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "stop_sequence";
@@ -100,6 +102,11 @@ export class TranslationError extends Error {
     this.name = "TranslationError";
     this.field = field;
   }
+}
+
+/** A field the target cannot express: refused, unless the route drops such fields. */
+export function unsupported(req: { dropUnsupported?: boolean }, field: string, why: string): void {
+  if (!req.dropUnsupported) throw new TranslationError(field, why);
 }
 
 export function mergeUsage(into: NeutralUsage, from: NeutralUsage): void {

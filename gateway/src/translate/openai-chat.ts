@@ -15,7 +15,7 @@ import type {
   ToolCall,
   ToolChoice,
 } from "./neutral.ts";
-import { TranslationError } from "./neutral.ts";
+import { TranslationError, unsupported } from "./neutral.ts";
 
 // Fields a translated request can carry. Anything else has no counterpart outside OpenAI.
 const KNOWN = new Set([
@@ -71,9 +71,9 @@ function toolChoiceOf(v: unknown): ToolChoice | undefined {
 }
 
 /** An OpenAI chat request -> neutral (the client side). */
-export function parseChatRequest(body: JsonObject): NeutralRequest {
+export function parseChatRequest(body: JsonObject, drop = false): NeutralRequest {
   for (const key of Object.keys(body)) {
-    if (!KNOWN.has(key) && body[key] !== null)
+    if (!KNOWN.has(key) && body[key] !== null && !drop)
       throw new TranslationError(key, "cannot be translated to this backend's API");
   }
   if (body.n !== undefined && body.n !== null && body.n !== 1)
@@ -125,6 +125,7 @@ export function parseChatRequest(body: JsonObject): NeutralRequest {
     messages,
     stream: body.stream === true,
     tools,
+    ...(drop ? { dropUnsupported: true } : {}),
   };
   const maxTokens = num(body, "max_completion_tokens") ?? num(body, "max_tokens");
   if (maxTokens !== undefined) req.maxTokens = maxTokens;
@@ -165,8 +166,7 @@ function partsToOpenAi(parts: Part[]): string | JsonObject[] {
 
 /** Neutral -> an OpenAI chat request (the provider side). */
 export function toChatRequest(req: NeutralRequest): JsonObject {
-  if (req.topK !== undefined)
-    throw new TranslationError("top_k", "has no OpenAI Chat Completions counterpart");
+  if (req.topK !== undefined) unsupported(req, "top_k", "has no OpenAI Chat Completions counterpart");
   const messages: JsonObject[] = [];
   if (req.system.length > 0) messages.push({ role: "system", content: req.system.join("\n") });
   for (const m of req.messages) {

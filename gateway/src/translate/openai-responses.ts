@@ -52,12 +52,12 @@ function parts(content: unknown, where: string): Part[] {
 }
 
 /** A Responses request -> neutral. */
-export function parseResponsesRequest(body: JsonObject): NeutralRequest {
+export function parseResponsesRequest(body: JsonObject, drop = false): NeutralRequest {
   for (const key of Object.keys(body)) {
-    if (!KNOWN.has(key) && body[key] !== null)
+    if (!KNOWN.has(key) && body[key] !== null && !drop)
       throw new TranslationError(key, "cannot be translated to this backend's API");
   }
-  if (body.store === true)
+  if (body.store === true && !drop)
     throw new TranslationError("store", "cannot be true: this backend stores no responses");
   const system: string[] = [];
   const instructions = str(body, "instructions");
@@ -109,6 +109,7 @@ export function parseResponsesRequest(body: JsonObject): NeutralRequest {
       })
     : [];
   const req: NeutralRequest = {
+    ...(drop ? { dropUnsupported: true } : {}),
     model: str(body, "model"),
     system,
     messages,

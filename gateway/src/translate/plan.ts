@@ -55,15 +55,17 @@ export interface TranslateContext {
   /** The provider's configured model, which overrides the client's. */
   providerModel: string | undefined;
   geminiApiVersion: string | undefined;
+  /** Route policy: drop fields the target cannot express instead of refusing. */
+  dropUnsupported?: boolean;
 }
 
 /** Why a request cannot go to this provider at all (an operation with no translation). */
 export class UntranslatableEndpoint extends Error {}
 
-function parseClient(endpoint: Endpoint, body: JsonObject): NeutralRequest {
-  if (endpoint.operation === "chat") return parseChatRequest(body);
-  if (endpoint.operation === "messages") return parseMessagesRequest(body);
-  if (endpoint.operation === "responses") return parseResponsesRequest(body);
+function parseClient(endpoint: Endpoint, body: JsonObject, drop: boolean): NeutralRequest {
+  if (endpoint.operation === "chat") return parseChatRequest(body, drop);
+  if (endpoint.operation === "messages") return parseMessagesRequest(body, drop);
+  if (endpoint.operation === "responses") return parseResponsesRequest(body, drop);
   throw new UntranslatableEndpoint(`${endpoint.apiPath} is only served by ${endpoint.format} backends`);
 }
 
@@ -137,10 +139,11 @@ export function translateRequest(
   ctx: TranslateContext,
 ): TranslatedRequest | undefined {
   const family = familyOf(kind);
-  if (endpoint.operation === "native" || endpoint.format === family) return undefined;
+  if (endpoint.operation === "native" || endpoint.operation === "passthrough" || endpoint.format === family)
+    return undefined;
   if (typeof body !== "object" || body === null || Array.isArray(body))
     throw new TranslationError("body", "must be a JSON object");
-  const neutral = parseClient(endpoint, body as JsonObject);
+  const neutral = parseClient(endpoint, body as JsonObject, ctx.dropUnsupported === true);
   const provider = providerSide(family, ctx);
   const client = clientSide(endpoint, neutral, ctx);
   const out = provider.request(neutral);

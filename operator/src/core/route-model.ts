@@ -24,6 +24,7 @@ export interface RouteRuleModel {
   rewrite?: RouteConfig["rewrite"];
   timeouts: RouteConfig["timeouts"];
   retry: RouteConfig["retry"];
+  api?: RouteConfig["api"];
 }
 
 export interface RouteModel {

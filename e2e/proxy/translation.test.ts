@@ -615,6 +615,41 @@ describe("proxy: translation between client and provider formats", () => {
       assert.equal(final.usage.output_tokens, CHUNKS);
     });
 
+    it("streamed tool calls from Gemini: openai SDK deltas and @anthropic-ai/sdk tool_use", async () => {
+      sim.reset();
+      let name = "";
+      let args = "";
+      let finish: string | null | undefined;
+      for await (const c of await openai("/gemini").chat.completions.create({
+        model: "x",
+        tools: [{ type: "function", function: WEATHER }],
+        messages: [{ role: "user", content: "Weather?" }],
+        stream: true,
+      })) {
+        for (const tc of c.choices[0]?.delta.tool_calls ?? []) {
+          name ||= tc.function?.name ?? "";
+          args += tc.function?.arguments ?? "";
+        }
+        finish = c.choices[0]?.finish_reason ?? finish;
+      }
+      assert.equal(name, "get_weather");
+      assert.deepEqual(JSON.parse(args), { city: "sim" });
+      assert.equal(finish, "tool_calls");
+
+      const final = await anthropic("/gemini")
+        .messages.stream({
+          model: "c",
+          max_tokens: 30,
+          tools: [{ name: WEATHER.name, input_schema: WEATHER.parameters }],
+          messages: [{ role: "user", content: "Weather?" }],
+        })
+        .finalMessage();
+      const use = final.content.find((b) => b.type === "tool_use");
+      assert.ok(use && use.type === "tool_use");
+      assert.deepEqual(use.input, { city: "sim" });
+      assert.equal(final.stop_reason, "tool_use");
+    });
+
     it("@google/genai: its native backend, unchanged", async () => {
       sim.reset();
       const ai = new GoogleGenAI({ apiKey: "unused", httpOptions: { baseUrl: `${world.base}/gemini` } });

@@ -324,6 +324,13 @@ describe("proxy: translation between client and provider formats", () => {
         }),
         (err: unknown) => err instanceof OpenAI.BadRequestError && /response_format/.test(err.message),
       );
+      const leak = await postJson(`${world.base}/claude/v1/chat/completions`, {
+        messages: [{ role: "user", content: "hi" }],
+        "sk-proj-abcdef0123456789": true,
+      });
+      assert.equal(leak.status, 400);
+      const text = await leak.text();
+      assert.ok(!text.includes("abcdef0123456789"), text);
       assert.equal(sim.requests.length, 0);
     });
   });

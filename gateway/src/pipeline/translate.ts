@@ -8,6 +8,7 @@ import type { CompiledProvider } from "../snapshot/compile.ts";
 import type { Endpoint } from "../translate/catalogue.ts";
 import { TranslationError } from "../translate/neutral.ts";
 import { translateRequest, UntranslatableEndpoint } from "../translate/plan.ts";
+import { scrubMessage } from "./provider-error.ts";
 
 export function planUpstream(
   provider: CompiledProvider,
@@ -34,7 +35,7 @@ export function planUpstream(
     });
   } catch (err) {
     if (err instanceof TranslationError)
-      return new GatewayError("unsupported_parameter", { message: err.message });
+      return new GatewayError("unsupported_parameter", { message: scrubMessage(err.message, []) });
     if (err instanceof UntranslatableEndpoint)
       return new GatewayError("endpoint_not_found", { message: err.message });
     throw err;

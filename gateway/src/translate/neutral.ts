@@ -94,13 +94,25 @@ export type NeutralEvent =
   | { type: "error"; message: string; errorType: string }
   | { type: "end" };
 
-/** A request field the target API cannot express: 400 in the client's format, naming the field. */
+const SHOWABLE = /^[A-Za-z0-9_.[\]-]{1,64}$/;
+
+/** A client-supplied name as it may appear in an error body: short identifiers only. */
+function shown(s: string): string {
+  return SHOWABLE.test(s) ? s : "(unnamed)";
+}
+
+/**
+ * A request field the target API cannot express: 400 in the client's format, naming the field.
+ * Names and values quoted in the message come from the client's body: only short identifiers are
+ * shown (the pipeline also scrubs anything key-like).
+ */
 export class TranslationError extends Error {
   readonly field: string;
   constructor(field: string, why: string) {
-    super(`'${field}' ${why}`);
+    const f = shown(field);
+    super(`'${f}' ${why.replace(/'([^']*)'/g, (_m, v: string) => `'${shown(v)}'`)}`);
     this.name = "TranslationError";
-    this.field = field;
+    this.field = f;
   }
 }
 

@@ -89,6 +89,26 @@ test("fields the target cannot express are refused by name", () => {
   assert.ok(translateRequest(chat, "anthropic", { messages: msg, logprobs: null }, ctx));
 });
 
+test("client-supplied names in refusals are shown only as short identifiers", () => {
+  const msg = [{ role: "user", content: "hi" }];
+  const long = "x".repeat(100);
+  assert.throws(
+    () => translateRequest(chat, "anthropic", { messages: msg, [long]: 1 }, ctx),
+    (err: unknown) =>
+      err instanceof TranslationError && err.field === "(unnamed)" && !err.message.includes(long),
+  );
+  assert.throws(
+    () =>
+      translateRequest(
+        chat,
+        "anthropic",
+        { messages: [{ role: "user", content: [{ type: "<script>", text: "" }] }] },
+        ctx,
+      ),
+    (err: unknown) => err instanceof TranslationError && !err.message.includes("<script>"),
+  );
+});
+
 test("operations without a translation say so", () => {
   assert.throws(
     () => translateRequest(endpoint("/v1/messages/count_tokens"), "openai", { messages: [] }, ctx),

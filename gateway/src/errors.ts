@@ -39,8 +39,24 @@ export const ERRORS = {
     type: "invalid_request_error",
     message: "Request headers are larger than the gateway accepts",
   },
+  unsupported_parameter: {
+    status: 400,
+    type: "invalid_request_error",
+    message: "The request uses a field the backend's API cannot express",
+  },
   authentication_error: { status: 401, type: "authentication_error", message: "Invalid authentication" },
   route_not_found: { status: 404, type: "not_found_error", message: "No route matches this request" },
+  endpoint_not_found: {
+    status: 404,
+    type: "not_found_error",
+    message: "The gateway does not serve this endpoint on this route",
+  },
+  model_not_found: { status: 404, type: "not_found_error", message: "The route does not serve this model" },
+  method_not_allowed: {
+    status: 405,
+    type: "invalid_request_error",
+    message: "This endpoint does not accept this HTTP method",
+  },
   route_killed: {
     status: 404,
     type: "not_found_error",

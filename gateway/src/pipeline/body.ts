@@ -157,3 +157,11 @@ export function rewriteBody(body: RequestBody, changed: JsonObject): Buffer {
   parts.push(raw.subarray(at));
   return Buffer.concat(parts);
 }
+
+/**
+ * Every member of the body, parsed: only for translation between API formats, which rewrites the
+ * whole document. The scan has already bounded its size and depth, so the parse is bounded too.
+ */
+export function parseWholeBody(body: RequestBody): unknown {
+  return body.raw.length === 0 ? undefined : JSON.parse(body.raw.toString("utf8"));
+}

@@ -1,7 +1,7 @@
 // The request path of a listener, stage by stage: route match (by listener, host, path, headers;
-// the body's model only when a model glob decides) → client auth → body read → kill-switch
-// registration → upstream call (backend select, credentials, adapter, undici) → relay and
-// metering. Every stage either hands on or ends the exchange with a catalogued error.
+// the body's model only when a model glob decides) → client auth → endpoint check (404/405, never
+// forwarded; /v1/models answered here) → body read → kill-switch registration → upstream call
+// (backend select, credentials, adapter with translation, undici) → relay and metering. Every stage either hands on or ends the exchange with a catalogued error.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { GatewayError, isGatewayError } from "../errors.ts";
 import type { Logger } from "../log.ts";
@@ -11,9 +11,11 @@ import { normalizePrefix } from "../routing/path-index.ts";
 import type { RouteQuery, Selection } from "../routing/table.ts";
 import type { CompiledClientAuth, CompiledRoute, CompiledSnapshot } from "../snapshot/compile.ts";
 import type { SnapshotStore } from "../snapshot/store.ts";
+import { errorFormatOf } from "../translate/catalogue.ts";
 import { bodyModel, parseBody, type RequestBody, readBody } from "./body.ts";
 import type { BodyBudget } from "./body-budget.ts";
 import { checkClientAuth } from "./client-auth.ts";
+import { answerModels, nativeFormat, resolveEndpoint } from "./endpoint.ts";
 import { Exchange, type ExchangeOutcome } from "./exchange.ts";
 import type { InFlightRegistry } from "./inflight.ts";
 import { type MeteringDeps, recordExchange } from "./metering.ts";
@@ -89,6 +91,7 @@ async function handle(ex: Exchange, gatewayPort: number, deps: HandlerDeps): Pro
   if (!snap) throw new GatewayError("no_snapshot");
   const target = splitTarget(ex.req.url ?? "/");
   if (!target) throw new GatewayError("invalid_request", { message: "Invalid request target" });
+  ex.clientFormat = errorFormatOf(target.path);
   const headers = ex.clientHeaders;
   const query: RouteQuery = {
     port: gatewayPort,
@@ -116,6 +119,12 @@ async function handle(ex: Exchange, gatewayPort: number, deps: HandlerDeps): Pro
   const route = snap.routes[sel.entry.order] as CompiledRoute;
   ex.routeId = route.config.id;
   const gatewayKeyInAuthorization = authorize(ex, route.clientAuth);
+  const path = rewritePath(target.path, route);
+  const endpoint = resolveEndpoint(path, ex.req.method ?? "GET", route.config.api);
+  if (endpoint instanceof GatewayError) throw endpoint;
+  ex.clientFormat = endpoint.operation === "native" ? nativeFormat(route) : endpoint.format;
+  if (endpoint.operation === "models" || endpoint.operation === "model")
+    return answerModels(ex, route, endpoint);
   const unregister = registerInFlight(ex, route, snap, deps);
   ex.onFinish(unregister);
   body ??= await readAndParse(ex, deps);
@@ -125,9 +134,10 @@ async function handle(ex: Exchange, gatewayPort: number, deps: HandlerDeps): Pro
     ex,
     {
       route,
-      path: rewritePath(target.path, route),
+      path,
       query: new URLSearchParams(target.search),
       body,
+      endpoint,
       gatewayKeyInAuthorization,
     },
     deps,

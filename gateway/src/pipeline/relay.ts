@@ -3,6 +3,8 @@
 // gateway asked for stream usage itself are events re-emitted one by one, minus the usage-only
 // chunk. JSON answers are passed through while a bounded copy is kept to read usage at the end.
 // An upstream that dies mid-answer ends the client response with an error (never a clean finish).
+// A translated answer (plan.translator) is re-framed on the way: each stream event as it arrives,
+// a JSON answer once it is complete (its headers wait for it; up to MAX_USAGE_COPY bytes).
 import type { ErrorCode } from "../errors.ts";
 import { eventJson, SseParser } from "../providers/sse.ts";
 import type { JsonObject, StreamState } from "../providers/types.ts";
@@ -33,11 +35,16 @@ export function relay(
   if (!provider || !plan) throw new Error("relay without a provider");
   const { res } = ex;
   const stream = isEventStream(upstream);
-  const strip = stream && plan.stripUsageChunk;
+  const translator = plan.translator;
+  const strip = stream && plan.stripUsageChunk && !translator;
   ex.streamed = stream;
   const status = upstream.statusCode;
   const body = upstream.body;
-  res.writeHead(status, forwardableResponseHeaders(upstream.headers, { dropLength: strip }));
+  const headers = forwardableResponseHeaders(upstream.headers, {
+    dropLength: strip || translator !== undefined,
+  });
+  const holdHeaders = translator !== undefined && !stream;
+  if (!holdHeaders) res.writeHead(status, headers);
   if (stream) res.flushHeaders();
 
   const parser = stream ? new SseParser() : undefined;
@@ -56,12 +63,14 @@ export function relay(
         if (provider.adapter.onStreamEvent(ev, json, state) && ex.firstTokenAt === undefined) {
           ex.firstTokenAt = performance.now();
         }
-        if (strip && !provider.adapter.isInjectedUsageEvent(json)) kept += ev.raw;
+        if (translator) kept += translator.event(ev.data, json);
+        else if (strip && !provider.adapter.isInjectedUsageEvent(json)) kept += ev.raw;
       }
-      if (strip) out = kept;
-    } else if (copied + chunk.length <= MAX_USAGE_COPY) {
-      copy.push(chunk);
+      if (strip || translator) out = kept;
+    } else {
+      if (copied + chunk.length <= MAX_USAGE_COPY) copy.push(chunk);
       copied += chunk.length;
+      if (holdHeaders) return;
     }
     if (out.length > 0 && !res.write(out)) {
       body.pause();
@@ -76,8 +85,33 @@ export function relay(
       const tail = parser.rest();
       if (tail) res.write(tail);
     }
-    if (!parser && copied > 0 && copied <= MAX_USAGE_COPY) {
-      const usage = usageMembers(copy.length === 1 ? (copy[0] as Buffer) : Buffer.concat(copy, copied));
+    if (translator && parser) res.write(translator.end());
+    const whole = !parser && copied > 0 && copied <= MAX_USAGE_COPY;
+    const buf = whole ? (copy.length === 1 ? (copy[0] as Buffer) : Buffer.concat(copy, copied)) : undefined;
+    if (holdHeaders) {
+      // the whole answer is needed to translate it
+      let json: unknown;
+      try {
+        json = buf ? JSON.parse(buf.toString("utf8")) : undefined;
+      } catch {
+        json = undefined;
+      }
+      if (json === undefined) {
+        settled();
+        ex.failWith("upstream_interrupted");
+        return;
+      }
+      if (typeof json === "object" && json !== null && !Array.isArray(json))
+        Object.assign(ex.usage, definedOnly(provider.adapter.usageFromJson(json as JsonObject)));
+      const text = JSON.stringify(translator.json(json));
+      res.writeHead(status, { ...headers, "content-length": Buffer.byteLength(text) });
+      res.end(text);
+      settled();
+      ex.succeed(status);
+      return;
+    }
+    if (buf) {
+      const usage = usageMembers(buf);
       // not a JSON object: usage stays unknown
       if (usage) Object.assign(ex.usage, definedOnly(provider.adapter.usageFromJson(usage)));
     }

@@ -8,14 +8,16 @@ import { GatewayError } from "../errors.ts";
 import type { MetricChildren } from "../metrics/children.ts";
 import type { CompiledProvider, CompiledRoute } from "../snapshot/compile.ts";
 import { upstreamKey } from "../snapshot/compile.ts";
+import type { Endpoint } from "../translate/catalogue.ts";
 import { failoverOrder, pickBackend, type Random } from "./backend-select.ts";
-import { type RequestBody, rewriteBody } from "./body.ts";
+import { parseWholeBody, type RequestBody, rewriteBody } from "./body.ts";
 import { buildUpstreamHeaders, stripCredentialQuery } from "./credentials.ts";
 import { AbortError, type Exchange } from "./exchange.ts";
 import { type AttemptResult, type AttemptSpec, type Forwarder, isTimeoutError } from "./forward.ts";
 import { upstreamHostHeader } from "./headers.ts";
 import { providerError, readBounded } from "./provider-error.ts";
 import { relay } from "./relay.ts";
+import { planUpstream } from "./translate.ts";
 
 const MAX_BACKOFF_MS = 30_000;
 
@@ -35,6 +37,8 @@ export interface UpstreamRequest {
   path: string;
   query: URLSearchParams;
   body: RequestBody;
+  /** The endpoint the path names (translate/catalogue.ts). */
+  endpoint: Endpoint;
   /** The client's Authorization header was its gateway key. */
   gatewayKeyInAuthorization: boolean;
 }
@@ -129,21 +133,32 @@ async function attemptOnce(
   let { last } = tries;
   const cfg = provider.config;
   const fields = call.body.fields;
-  const plan = provider.adapter.plan({
-    provider: cfg,
-    path: call.path,
-    query: stripCredentialQuery(call.query),
-    // adapters change only top-level members: a shallow copy per try keeps the client's intact
-    body: fields === undefined ? undefined : { ...fields },
-    header: (n) => headerValue(ex.clientHeaders[n]),
-  });
+  const plan = planUpstream(
+    provider,
+    call.endpoint,
+    {
+      provider: cfg,
+      path: call.path,
+      query: stripCredentialQuery(call.query),
+      // adapters change only top-level members: a shallow copy per try keeps the client's intact
+      body: fields === undefined ? undefined : { ...fields },
+      header: (n) => headerValue(ex.clientHeaders[n]),
+    },
+    call.route.config.api?.unsupportedFields === "Drop",
+    () => parseWholeBody(call.body),
+  );
   if (plan instanceof GatewayError) {
     ex.fail(plan);
     return "done";
   }
   ex.provider = provider;
   ex.plan = plan;
-  const body = plan.body ? rewriteBody(call.body, plan.body) : call.body.raw;
+  // a translated body is a new document; a native one keeps the client's bytes but for changed members
+  const body = plan.translator
+    ? Buffer.from(JSON.stringify(plan.body ?? {}))
+    : plan.body
+      ? rewriteBody(call.body, plan.body)
+      : call.body.raw;
   const authority = upstreamHostHeader(cfg.host, cfg.port, cfg.tls);
   const routeTimeouts = call.route.config.timeouts;
   // the defaults guard routes without timeouts; a route's own timeouts replace them

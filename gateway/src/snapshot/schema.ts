@@ -98,6 +98,15 @@ export const ClientAuth = z.object({
 });
 export type ClientAuth = z.infer<typeof ClientAuth>;
 
+export const RouteApi = z.object({
+  /** OpenAI paths the gateway does not know (/v1/audio/speech, /v1/files, ...) go unchanged to an
+   * OpenAI backend instead of 404. */
+  passthroughUnknownPaths: z.boolean().optional(),
+  /** "Drop": request fields the target API cannot express are removed instead of a 400. */
+  unsupportedFields: z.enum(["Reject", "Drop"]).optional(),
+});
+export type RouteApi = z.infer<typeof RouteApi>;
+
 export const RouteConfig = z.object({
   /** Stable id of the rule: "<Kind>/<namespace>/<name>/<ruleIndex>". Used in metrics labels and logs. */
   id: z.string(),
@@ -131,6 +140,8 @@ export const RouteConfig = z.object({
   }),
   /** Gateway keys required on this route (overrides the Gateway's). */
   clientAuth: ClientAuth.optional(),
+  /** How the proxy treats API paths and fields it cannot translate (absent: refuse both). */
+  api: RouteApi.optional(),
 });
 export type RouteConfig = z.infer<typeof RouteConfig>;
 

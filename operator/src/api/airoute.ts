@@ -97,6 +97,19 @@ export const AIRouteRule = z.object({
     .meta({
       description: "Retries of failed attempts (AIRoute default: 2 retries on 429 and 5xx, 100ms backoff).",
     }),
+  api: z
+    .object({
+      passthroughUnknownPaths: z.boolean().optional().meta({
+        description:
+          "Forward OpenAI API paths the gateway does not know (/v1/audio/speech, /v1/files, ...) unchanged to OpenAI backends instead of answering 404. Default false.",
+      }),
+      unsupportedFields: z.enum(["Reject", "Drop"]).optional().meta({
+        description:
+          "What to do with request fields the backend's API cannot express when translating between formats: Reject (400 naming the field, the default) or Drop.",
+      }),
+    })
+    .optional()
+    .meta({ description: "How client API formats are handled on this rule (see docs/translation.md)." }),
 });
 export type AIRouteRule = z.infer<typeof AIRouteRule>;
 

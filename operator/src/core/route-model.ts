@@ -25,6 +25,7 @@ export interface RouteRuleModel {
   rewrite?: RouteConfig["rewrite"];
   timeouts: RouteConfig["timeouts"];
   retry: RouteConfig["retry"];
+  api?: RouteConfig["api"];
 }
 
 export interface RouteModel {

@@ -50,6 +50,7 @@ function routeEntries(ev: RouteEvaluation, gatewayKey: string): RankedRoute[] {
           ...(rule.rewrite ? { rewrite: rule.rewrite } : {}),
           timeouts: rule.timeouts,
           retry: rule.retry,
+          ...(rule.api ? { api: rule.api } : {}),
           ...(ev.clientAuth ? { clientAuth: ev.clientAuth } : {}),
         };
         out.push({ config, ...(route.creationTimestamp ? { createdAt: route.creationTimestamp } : {}) });

@@ -30,7 +30,11 @@ describe("Helm chart on a real node", { timeout: 1_500_000 }, () => {
 
   after(async () => {
     console.log(`node e2e figures (ms): ${JSON.stringify(figures)}`);
-    await world?.down();
+    if (!world) return;
+    const downStarted = Date.now();
+    await world.down();
+    console.log(`cluster:down in ${Date.now() - downStarted} ms`);
+    assert.deepEqual(world.leftovers(), [], "cluster:down left these on the host");
   });
 
   function w(): NodeWorld {

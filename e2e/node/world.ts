@@ -4,10 +4,12 @@
 // request to a Service comes from inside that namespace (nothing leaves it).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, globSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { binPath, kubectlPath, repoRoot } from "../../scripts/lib/versions.ts";
+import { clusterId } from "../../scripts/node/cluster.ts";
+import { readSysctls } from "../../scripts/node/host.ts";
 
 export type Run = { code: number; stdout: string; stderr: string; ms: number };
 
@@ -59,11 +61,37 @@ export type NodeWorld = {
   /** Builds the image again with another tag (same content) and imports it. */
   retag(tag: string): Promise<string>;
   down(): Promise<void>;
+  /** What the cluster left on the host after down() ([] when nothing). */
+  leftovers(): string[];
 };
+
+/** Host state a node cluster may touch, to compare before and after. */
+function hostFacts(): Record<string, string> {
+  return {
+    ...readSysctls(),
+    "/var/lib/kubelet": String(existsSync("/var/lib/kubelet")),
+    "/var/log/containers": String(existsSync("/var/log/containers")),
+    "/var/log/pods": String(existsSync("/var/log/pods")),
+  };
+}
 
 export async function startNodeWorld(): Promise<NodeWorld> {
   const scratch = mkdtempSync(join(tmpdir(), "ai-gateway-node-"));
   const dir = join(scratch, "cluster");
+  const before = hostFacts();
+  const id = clusterId(dir);
+  const leftovers = () => {
+    const out: string[] = [];
+    if (existsSync(`/run/netns/aigw-${id}`)) out.push(`network namespace aigw-${id}`);
+    out.push(...globSync(`/sys/fs/cgroup/*/ai-gateway-node-${id}`));
+    if (existsSync(dir)) out.push(dir);
+    // Another node cluster (a developer's) may hold the machine-wide sysctls changed until it ends.
+    if (!existsSync("/run/ai-gateway-node/clusters")) {
+      const after = hostFacts();
+      for (const [k, v] of Object.entries(before)) if (after[k] !== v) out.push(`${k}: ${v} -> ${after[k]}`);
+    }
+    return out;
+  };
   const env = { AI_GATEWAY_CLUSTER_DIR: dir };
   const node = process.execPath;
   const timings: Record<string, number> = {};
@@ -119,6 +147,7 @@ export async function startNodeWorld(): Promise<NodeWorld> {
       run(node, ["scripts/cluster.ts", "exec", ...argv], { env, timeoutMs: timeoutMs ?? 120_000 }),
     retag: async (tag) => (await image(tag)).tag,
     down: world.down,
+    leftovers,
   };
 }
 

@@ -57,13 +57,14 @@ export function deleteNetns(name: string): void {
 
 const CGROUP_FS = "/sys/fs/cgroup";
 
-/** Mount points of the cgroup v1 hierarchies (cpu, memory, ..., name=systemd). */
+/** Mount points of the cgroup hierarchies: v1 (cpu, memory, ..., name=systemd) and, in hybrid
+ * mode, the unified v2 one (runc creates the pod cgroups there too). */
 export function cgroupHierarchies(): string[] {
   const out: string[] = [];
   for (const line of readFileSync("/proc/self/mountinfo", "utf8").split("\n")) {
     const [left, right] = line.split(" - ");
     if (!left || !right) continue;
-    if (!right.startsWith("cgroup ")) continue;
+    if (!right.startsWith("cgroup ") && !right.startsWith("cgroup2 ")) continue;
     const mountPoint = left.split(" ")[4];
     if (mountPoint?.startsWith(CGROUP_FS)) out.push(mountPoint);
   }

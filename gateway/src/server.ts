@@ -54,6 +54,9 @@ export class ListenerSet {
   readonly #opts: ListenerSetOptions;
   readonly #open = new Map<number, Open>();
   #queue: Promise<void> = Promise.resolve();
+  #wanted: ReadonlySet<number> = new Set();
+  #pending = 0;
+  #draining = false;
 
   constructor(opts: ListenerSetOptions) {
     this.#opts = opts;
@@ -67,8 +70,29 @@ export class ListenerSet {
   /** Open the ports not open yet, close those no longer wanted. Calls are serialized. */
   sync(gatewayPorts: readonly number[]): Promise<void> {
     const wanted = new Set(gatewayPorts);
-    this.#queue = this.#queue.then(() => this.#sync(wanted));
+    this.#wanted = wanted;
+    this.#pending++;
+    this.#queue = this.#queue
+      .then(() => this.#sync(wanted))
+      .finally(() => {
+        this.#pending--;
+      });
     return this.#queue;
+  }
+
+  /** True when every port of the latest sync is open (a readiness condition). */
+  allOpen(): boolean {
+    if (this.#pending > 0) return false;
+    for (const port of this.#wanted) if (!this.#open.has(port)) return false;
+    return true;
+  }
+
+  /**
+   * Shutdown, first phase: keep serving, but answer every request with `connection: close` so
+   * keep-alive clients move to another replica instead of reusing a socket about to be closed.
+   */
+  drain(): void {
+    this.#draining = true;
   }
 
   async #sync(wanted: ReadonlySet<number>): Promise<void> {
@@ -81,7 +105,10 @@ export class ListenerSet {
     }
     for (const port of wanted) {
       if (this.#open.has(port)) continue;
-      const server = createServer((req, res) => this.#opts.handler(req, res, port));
+      const server = createServer((req, res) => {
+        if (this.#draining) res.setHeader("connection", "close");
+        this.#opts.handler(req, res, port);
+      });
       const local = this.#opts.portMap.get(port) ?? port;
       try {
         const localPort = await listen(server, local, this.#opts.bind);

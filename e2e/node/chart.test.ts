@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { SEED_003 } from "../fixtures/seed-003.ts";
 import { backendToSimulator, SIM_NS, SIM_PORT, simulatorManifests } from "./sim.ts";
-import { CLIENT, NODE, type NodeWorld, startNodeWorld } from "./world.ts";
+import { CLIENT, NODE, type NodeWorld, startNodeWorld, startTraffic, type TrafficResult } from "./world.ts";
 
 const RELEASE = "aigw";
 const RELEASE_NS = "ai-gateway-system";
@@ -15,13 +15,16 @@ const NS = SEED_003.namespace;
 const FIRST_KEY = "sk-node-first-key-0123456789abcdef";
 const NEW_KEY = "sk-node-rotated-key-fedcba9876543210";
 const CHAT = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }] });
-const POLL_MS = 60_000;
+const POLL_MS = 120_000;
+/** Failed requests allowed per disruption (of a few hundred); measured: see the README. */
+const FAILURE_BOUND = 2;
 
 type Answer = { status: number; body: string } | { error: string };
 
 describe("Helm chart on a real node", { timeout: 1_500_000 }, () => {
   let world: NodeWorld | undefined;
   const figures: Record<string, number> = {};
+  const disruptions: Record<string, TrafficResult> = {};
 
   before(async () => {
     world = await startNodeWorld();
@@ -30,6 +33,9 @@ describe("Helm chart on a real node", { timeout: 1_500_000 }, () => {
 
   after(async () => {
     console.log(`node e2e figures (ms): ${JSON.stringify(figures)}`);
+    for (const [name, r] of Object.entries(disruptions)) {
+      console.log(`failed requests, ${name}: ${r.failed} of ${r.ok + r.failed}`);
+    }
     if (!world) return;
     const downStarted = Date.now();
     await world.down();
@@ -263,6 +269,187 @@ describe("Helm chart on a real node", { timeout: 1_500_000 }, () => {
       'jsonpath={.status.conditions[?(@.type=="Programmed")].status}',
     ]);
     assert.equal(status.trim(), "True");
+  });
+
+  /** Ready replicas of a Deployment, and whether its rollout is complete. */
+  async function rolledOut(ns: string, name: string, replicas: number): Promise<boolean> {
+    const d = JSON.parse(await w().kubectl(["-n", ns, "get", "deployment", name, "-o", "json"])) as {
+      metadata: { generation: number };
+      spec: { replicas: number };
+      status: {
+        observedGeneration?: number;
+        readyReplicas?: number;
+        updatedReplicas?: number;
+        replicas?: number;
+      };
+    };
+    const s = d.status;
+    return (
+      d.spec.replicas === replicas &&
+      s.observedGeneration === d.metadata.generation &&
+      s.readyReplicas === replicas &&
+      s.updatedReplicas === replicas &&
+      s.replicas === replicas
+    );
+  }
+
+  /** Runs `disrupt` under steady traffic through the Gateway's Service; returns the counts. */
+  async function underTraffic(name: string, disrupt: () => Promise<void>): Promise<TrafficResult> {
+    const gwIp = await clusterIp(NS, "llm-gateway");
+    const traffic = startTraffic(w(), `http://${gwIp}/v1/chat/completions`, CHAT, 2);
+    await new Promise((r) => setTimeout(r, 3_000));
+    let result: TrafficResult;
+    try {
+      await disrupt();
+      await new Promise((r) => setTimeout(r, 3_000));
+    } finally {
+      result = await traffic.stop();
+    }
+    disruptions[name] = result;
+    console.log(
+      `under traffic, ${name}: ${result.ok} ok, ${result.failed} failed in ${result.ms} ms${result.failed > 0 ? ` ${JSON.stringify(result.failures.slice(0, 5))}` : ""}`,
+    );
+    return result;
+  }
+
+  // One operator replica: with more, the standbys are never Ready by design (only the leader is),
+  // so `helm --wait` and a maxUnavailable: 0 rollout of the operator could not complete.
+  it("two proxies per Gateway from an AgentgatewayParameters, with a PodDisruptionBudget", async () => {
+    await w().kubectl(
+      ["apply", "-f", "-"],
+      `apiVersion: agentgateway.dev/v1alpha1
+kind: AgentgatewayParameters
+metadata:
+  name: two-proxies
+  namespace: ${NS}
+spec:
+  replicas: 2
+`,
+    );
+    await w().kubectl([
+      "-n",
+      NS,
+      "patch",
+      "gateway",
+      "llm-gateway",
+      "--type=merge",
+      "-p",
+      JSON.stringify({
+        spec: {
+          infrastructure: {
+            parametersRef: { group: "agentgateway.dev", kind: "AgentgatewayParameters", name: "two-proxies" },
+          },
+        },
+      }),
+    ]);
+    figures.twoProxiesReadyMs = await until("two ready proxies", () => rolledOut(NS, "llm-gateway", 2));
+    const pdb = JSON.parse(
+      await w().kubectl(["-n", NS, "get", "poddisruptionbudget", "llm-gateway", "-o", "json"]),
+    ) as { spec: { maxUnavailable: number }; status: { expectedPods?: number } };
+    assert.equal(pdb.spec.maxUnavailable, 1, "the chart's default, from the GatewayClass's parameters");
+    await until("the PDB counts both proxies", async () => {
+      const s = JSON.parse(await w().kubectl(["-n", NS, "get", "pdb", "llm-gateway", "-o", "json"])) as {
+        status: { expectedPods?: number; disruptionsAllowed?: number };
+      };
+      return s.status.expectedPods === 2 && s.status.disruptionsAllowed === 1;
+    });
+  });
+
+  it(`steady traffic loses at most ${FAILURE_BOUND} requests when a proxy pod is deleted`, async () => {
+    const pods = (
+      await w().kubectl([
+        "-n",
+        NS,
+        "get",
+        "pods",
+        "-l",
+        "app.kubernetes.io/name=ai-gateway-proxy",
+        "-o",
+        "jsonpath={.items[*].metadata.name}",
+      ])
+    )
+      .trim()
+      .split(" ");
+    assert.equal(pods.length, 2);
+    const result = await underTraffic("proxy pod deleted", async () => {
+      await w().kubectl(["-n", NS, "delete", "pod", pods[0] ?? "", "--wait=true", "--timeout=120s"]);
+      await until("two ready proxies again", () => rolledOut(NS, "llm-gateway", 2));
+    });
+    assert.ok(result.ok > 0);
+    assert.ok(result.failed <= FAILURE_BOUND, `${result.failed} failed requests`);
+  });
+
+  it(`steady traffic loses at most ${FAILURE_BOUND} requests when the operator leader pod is deleted`, async () => {
+    const holder = (
+      await w().kubectl([
+        "-n",
+        RELEASE_NS,
+        "get",
+        "lease",
+        "ai-gateway-operator",
+        "-o",
+        "jsonpath={.spec.holderIdentity}",
+      ])
+    ).trim();
+    const leaderPod = holder.split("_")[0] ?? "";
+    assert.ok(leaderPod !== "", `lease holder ${holder}`);
+    const result = await underTraffic("operator leader deleted", async () => {
+      await w().kubectl(["-n", RELEASE_NS, "delete", "pod", leaderPod, "--wait=true", "--timeout=120s"]);
+      await until("a new leader", async () => {
+        const now = await w().kubectl([
+          "-n",
+          RELEASE_NS,
+          "get",
+          "lease",
+          "ai-gateway-operator",
+          "-o",
+          "jsonpath={.spec.holderIdentity}",
+        ]);
+        return now.trim() !== "" && !now.startsWith(`${leaderPod}_`);
+      });
+    });
+    assert.ok(result.ok > 0);
+    assert.ok(result.failed <= FAILURE_BOUND, `${result.failed} failed requests`);
+  });
+
+  it(`steady traffic loses at most ${FAILURE_BOUND} requests through a helm upgrade that changes the image tag`, async () => {
+    const newTag = await w().retag(`${w().image.tag}-b`);
+    const result = await underTraffic("helm upgrade (new image tag)", async () => {
+      const r = await w().helm([
+        "upgrade",
+        RELEASE,
+        "charts/ai-gateway",
+        "--namespace",
+        RELEASE_NS,
+        "--reuse-values",
+        "--set",
+        `image.tag=${newTag}`,
+        "--wait",
+        "--timeout",
+        "300s",
+      ]);
+      assert.equal(r.code, 0, `helm upgrade: ${r.stderr}`);
+      await until("proxies on the new image", async () => {
+        const images = await w().kubectl([
+          "-n",
+          NS,
+          "get",
+          "pods",
+          "-l",
+          "app.kubernetes.io/name=ai-gateway-proxy",
+          "-o",
+          'jsonpath={range .items[*]}{.spec.containers[0].image}{"\\n"}{end}',
+        ]);
+        const all = images.trim().split("\n");
+        return (
+          all.length === 2 &&
+          all.every((i) => i.endsWith(`:${newTag}`)) &&
+          (await rolledOut(NS, "llm-gateway", 2))
+        );
+      });
+    });
+    assert.ok(result.ok > 0);
+    assert.ok(result.failed <= FAILURE_BOUND, `${result.failed} failed requests`);
   });
 
   it("helm uninstall leaves no pod, Deployment, Service or Secret of ours; the CRDs stay", async () => {

@@ -4,9 +4,9 @@
 // request to a Service comes from inside that namespace (nothing leaves it).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, globSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, globSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { binPath, kubectlPath, repoRoot } from "../../scripts/lib/versions.ts";
 import { clusterId } from "../../scripts/node/cluster.ts";
 import { readSysctls } from "../../scripts/node/host.ts";
@@ -154,3 +154,33 @@ export async function startNodeWorld(): Promise<NodeWorld> {
 /** Node 24 of this checkout, usable inside the namespace (same filesystem). */
 export const NODE = process.execPath;
 export const CLIENT = join(repoRoot, "e2e", "node", "client.ts");
+
+export type TrafficResult = {
+  ok: number;
+  failed: number;
+  ms: number;
+  failures: { at: number; what: string }[];
+};
+
+/**
+ * Steady traffic from inside the namespace (e2e/node/client.ts steady) until stop() is called;
+ * stop() resolves with what it counted.
+ */
+export function startTraffic(
+  world: NodeWorld,
+  url: string,
+  body: string,
+  concurrency = 2,
+): { stop(): Promise<TrafficResult> } {
+  const stopFile = join(mkdtempSync(join(tmpdir(), "ai-gateway-traffic-")), "stop");
+  const running = world.exec([NODE, CLIENT, "steady", url, body, stopFile, String(concurrency)], 900_000);
+  return {
+    async stop() {
+      writeFileSync(stopFile, "");
+      const r = await running;
+      rmSync(dirname(stopFile), { recursive: true, force: true });
+      assert.equal(r.code, 0, `steady client: ${r.stderr}`);
+      return JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}") as TrafficResult;
+    },
+  };
+}

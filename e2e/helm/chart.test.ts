@@ -264,6 +264,8 @@ describe("chart: lint, templates, schema", () => {
       assert.deepEqual([...provisioned].sort(), [
         "deployments",
         "gateways/finalizers",
+        "horizontalpodautoscalers",
+        "poddisruptionbudgets",
         "secrets",
         "serviceaccounts",
         "services",

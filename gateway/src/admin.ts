@@ -1,4 +1,5 @@
-// The admin endpoints: /health (liveness), /ready (a snapshot is applied), /metrics (this process's
+// The admin endpoints: /health (liveness), /ready (a snapshot is applied and its listeners are
+// open, and not shutting down), /metrics (this process's
 // registry) and /config_dump (the served snapshot, every credential and key hash redacted).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Registry } from "prom-client";
@@ -11,6 +12,8 @@ export interface AdminDeps {
   registry: Registry;
   /** True while shutting down: /ready answers 503 so endpoints drop this proxy. */
   draining?: () => boolean;
+  /** False while a listener of the served snapshot is not open (yet, or failed to open). */
+  listenersOpen?: () => boolean;
 }
 
 function json(res: ServerResponse, status: number, value: unknown): void {
@@ -33,6 +36,8 @@ export function createAdminHandler(deps: AdminDeps): (req: IncomingMessage, res:
         const version = deps.store.version;
         if (deps.draining?.()) return json(res, 503, { ready: false, reason: "shutting down" });
         if (version === undefined) return json(res, 503, { ready: false, reason: "no snapshot applied yet" });
+        if (deps.listenersOpen?.() === false)
+          return json(res, 503, { ready: false, reason: "listeners not open", version });
         return json(res, 200, { ready: true, version });
       }
       case "/metrics":

@@ -30,6 +30,12 @@ import { type ApplyResult, SnapshotStore } from "./snapshot/store.ts";
 
 /** On SIGTERM, in-flight requests get this long to finish (within Kubernetes' default 30 s grace). */
 const SHUTDOWN_GRACE_MS = 20_000;
+/**
+ * On SIGTERM the proxy first keeps accepting for this long, /ready already 503 and every answer
+ * with `connection: close`: Service endpoints (kube-proxy rules) and keep-alive clients move away
+ * from a terminating replica before it stops listening, so a rolling update drops no request.
+ */
+const SHUTDOWN_DELAY_MS = 5_000;
 
 export interface ProxyOptions {
   /** "<namespace>/<name>" (or parts). Required with a control plane; else snapshots of any Gateway are served. */
@@ -69,8 +75,11 @@ export interface ProxyHandle {
   /** Version of the snapshot being served. */
   version(): number | undefined;
   metrics: ProxyMetrics;
-  /** Stop serving. In-flight requests get `graceMs` (default 0) to finish; /ready turns 503 at once. */
-  close(opts?: { graceMs?: number }): Promise<void>;
+  /**
+   * Stop serving. /ready turns 503 at once; listeners keep accepting for `delayMs` (default 0) with
+   * `connection: close` on every answer, then stop; in-flight requests get `graceMs` (default 0).
+   */
+  close(opts?: { graceMs?: number; delayMs?: number }): Promise<void>;
 }
 
 function gatewayKey(g: ProxyOptions["gateway"]): string | undefined {
@@ -141,7 +150,12 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
   const admin = await startAdminServer(
     opts.adminPort ?? 15000,
     bind,
-    createAdminHandler({ store, registry: metrics.registry, draining: () => draining }),
+    createAdminHandler({
+      store,
+      registry: metrics.registry,
+      draining: () => draining,
+      listenersOpen: () => listeners.allOpen(),
+    }),
   );
 
   let client: SnapshotClient | undefined;
@@ -183,6 +197,8 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
     close(closeOpts = {}) {
       closing ??= (async () => {
         draining = true;
+        listeners.drain();
+        if ((closeOpts.delayMs ?? 0) > 0) await new Promise((r) => setTimeout(r, closeOpts.delayMs));
         await client?.close();
         await listeners.close(closeOpts.graceMs ?? 0);
         inflight.close();
@@ -237,5 +253,5 @@ export async function runProxy(argv: string[]): Promise<void> {
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));
   });
-  await handle.close({ graceMs: SHUTDOWN_GRACE_MS });
+  await handle.close({ graceMs: SHUTDOWN_GRACE_MS, delayMs: SHUTDOWN_DELAY_MS });
 }

@@ -109,6 +109,9 @@ export class ListenerSet {
   #connections = 0;
   /** Connections refused by --max-connections (answered already; their requests are dropped). */
   readonly #refused = new WeakSet<Socket>();
+  #wanted: ReadonlySet<number> = new Set();
+  #pending = 0;
+  #draining = false;
 
   constructor(opts: ListenerSetOptions) {
     this.#opts = opts;
@@ -122,8 +125,29 @@ export class ListenerSet {
   /** Open the ports not open yet, close those no longer wanted. Calls are serialized. */
   sync(gatewayPorts: readonly number[]): Promise<void> {
     const wanted = new Set(gatewayPorts);
-    this.#queue = this.#queue.then(() => this.#sync(wanted));
+    this.#wanted = wanted;
+    this.#pending++;
+    this.#queue = this.#queue
+      .then(() => this.#sync(wanted))
+      .finally(() => {
+        this.#pending--;
+      });
     return this.#queue;
+  }
+
+  /** True when every port of the latest sync is open (a readiness condition). */
+  allOpen(): boolean {
+    if (this.#pending > 0) return false;
+    for (const port of this.#wanted) if (!this.#open.has(port)) return false;
+    return true;
+  }
+
+  /**
+   * Shutdown, first phase: keep serving, but answer every request with `connection: close` so
+   * keep-alive clients move to another replica instead of reusing a socket about to be closed.
+   */
+  drain(): void {
+    this.#draining = true;
   }
 
   async #sync(wanted: ReadonlySet<number>): Promise<void> {
@@ -137,8 +161,12 @@ export class ListenerSet {
     for (const port of wanted) {
       if (this.#open.has(port)) continue;
       const server = createServer((req, res) => {
-        if (this.#refused.has(req.socket)) res.destroy();
-        else this.#opts.handler(req, res, port);
+        if (this.#refused.has(req.socket)) {
+          res.destroy();
+          return;
+        }
+        if (this.#draining) res.setHeader("connection", "close");
+        this.#opts.handler(req, res, port);
       }, this.#opts.limits);
       // before Node's own connection listener: a refused socket is answered before any parsing
       server.prependListener("connection", (socket: Socket) => this.#accept(socket));

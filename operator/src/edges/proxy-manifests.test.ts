@@ -23,11 +23,11 @@ describe("proxyManifests", () => {
     ]);
   });
 
-  it("makes SA, token Secret, Service, Deployment, all controller-owned by the Gateway", () => {
+  it("makes SA, token Secret, Service, Deployment, PDB, all controller-owned by the Gateway", () => {
     const ms = proxyManifests(gw, settings);
     assert.deepEqual(
       ms.map((m) => m.kind),
-      ["ServiceAccount", "Secret", "Service", "Deployment"],
+      ["ServiceAccount", "Secret", "Service", "Deployment", "PodDisruptionBudget"],
     );
     for (const m of ms) {
       const owners = m.metadata.ownerReferences as { uid: string; controller: boolean; kind: string }[];

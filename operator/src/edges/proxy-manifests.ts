@@ -1,7 +1,8 @@
 // The objects the provisioner keeps for one Gateway of our class: a ServiceAccount, a copy of the
 import { formatProxyArgs } from "../../../gateway/src/flags.ts";
-// stream token Secret, a Service named like the Gateway (one port per listener port) and the
-// proxy Deployment. Every object has a controller ownerReference to the Gateway, so garbage
+import { DEFAULT_PROXY_DEPLOYMENT, type ProxyDeployment } from "./proxy-parameters.ts";
+// stream token Secret, a Service named like the Gateway (one port per listener port), the
+// proxy Deployment, its PodDisruptionBudget and (when autoscaled) HorizontalPodAutoscaler. Every object has a controller ownerReference to the Gateway, so garbage
 // collection removes them with it (no finalizers). Pure: the provisioner applies the result.
 //
 // Listener ports below 1024 are served on port + 8000 inside the pod (the proxy runs as non-root,
@@ -17,6 +18,8 @@ export interface GatewayInfo {
   name: string;
   uid: string;
   listeners: { name: string; port: number; protocol: string }[];
+  /** Replicas, disruption budget, autoscaling (AgentgatewayParameters). Default: one replica. */
+  deployment?: ProxyDeployment;
 }
 
 export interface ProvisionSettings {
@@ -46,7 +49,43 @@ export function proxyManifests(gw: GatewayInfo, settings: ProvisionSettings): Ma
     tokenSecret(gw, settings.token),
     ...(ports.length > 0 ? [service(gw, ports)] : []),
     deployment(gw, ports, settings),
+    podDisruptionBudget(gw),
+    ...(gw.deployment?.autoscaling ? [autoscaler(gw, gw.deployment.autoscaling)] : []),
   ];
+}
+
+function podDisruptionBudget(gw: GatewayInfo): Manifest {
+  return {
+    apiVersion: "policy/v1",
+    kind: "PodDisruptionBudget",
+    metadata: metadata(gw, gw.name),
+    spec: {
+      maxUnavailable: (gw.deployment ?? DEFAULT_PROXY_DEPLOYMENT).maxUnavailable,
+      selector: { matchLabels: selector(gw) },
+    },
+  };
+}
+
+function autoscaler(gw: GatewayInfo, a: NonNullable<ProxyDeployment["autoscaling"]>): Manifest {
+  return {
+    apiVersion: "autoscaling/v2",
+    kind: "HorizontalPodAutoscaler",
+    metadata: metadata(gw, gw.name),
+    spec: {
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: gw.name },
+      minReplicas: a.minReplicas,
+      maxReplicas: a.maxReplicas,
+      metrics: [
+        {
+          type: "Resource",
+          resource: {
+            name: "cpu",
+            target: { type: "Utilization", averageUtilization: a.targetCPUUtilizationPercentage ?? 80 },
+          },
+        },
+      ],
+    },
+  };
 }
 
 /** One Service port per distinct HTTP listener port, named after its first listener. */
@@ -147,6 +186,12 @@ function deployment(gw: GatewayInfo, ports: ReturnType<typeof servicePorts>, set
     kind: "Deployment",
     metadata: metadata(gw, gw.name),
     spec: {
+      // Left to the HorizontalPodAutoscaler when there is one (server-side apply drops our claim).
+      ...(gw.deployment?.autoscaling
+        ? {}
+        : { replicas: (gw.deployment ?? DEFAULT_PROXY_DEPLOYMENT).replicas }),
+      // A new proxy is Ready (snapshot applied, listeners open) before an old one is stopped.
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       selector: { matchLabels: selector(gw) },
       template: {
         metadata: { labels: labels(gw) },

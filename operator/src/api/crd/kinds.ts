@@ -3,6 +3,7 @@
 // from this list.
 import type { z } from "zod";
 import { AgentgatewayBackend } from "../agentgateway-backend.ts";
+import { AgentgatewayParameters } from "../agentgateway-parameters.ts";
 import { AIRoute } from "../airoute.ts";
 import { AGENTGATEWAY_GROUP } from "../gateway-api.ts";
 import type { SchemaOverride } from "./overrides.ts";
@@ -145,5 +146,46 @@ export const AIROUTE_CRD: CrdKind = {
   overrides: [],
 };
 
+export const AGENTGATEWAY_PARAMETERS_CRD: CrdKind = {
+  group: AGENTGATEWAY_GROUP,
+  version: CRD_VERSION,
+  kind: "AgentgatewayParameters",
+  listKind: "AgentgatewayParametersList",
+  plural: "agentgatewayparameters",
+  singular: "agentgatewayparameters",
+  shortNames: ["agparams"],
+  categories: CATEGORIES,
+  source: "operator/src/api/agentgateway-parameters.ts",
+  description:
+    "How the proxies of a Gateway are deployed: replicas, PodDisruptionBudget, optional HorizontalPodAutoscaler. Referenced from a GatewayClass (spec.parametersRef) or a Gateway (spec.infrastructure.parametersRef); a Gateway's parameters override its class's field by field.",
+  schema: AgentgatewayParameters,
+  example: {
+    apiVersion: "agentgateway.dev/v1alpha1",
+    kind: "AgentgatewayParameters",
+    metadata: { name: "two-proxies", namespace: "ai" },
+    spec: { replicas: 2, podDisruptionBudget: { maxUnavailable: 1 } },
+  } satisfies AgentgatewayParameters,
+  printerColumns: [
+    {
+      name: "Replicas",
+      type: "integer",
+      jsonPath: ".spec.replicas",
+      description: "Proxy replicas per Gateway (without autoscaling).",
+    },
+    {
+      name: "MaxReplicas",
+      type: "integer",
+      jsonPath: ".spec.autoscaling.maxReplicas",
+      description: "Upper bound when autoscaled.",
+    },
+    age,
+  ],
+  overrides: [],
+};
+
 /** Every CRD we own, in the order they are generated and documented. */
-export const CRD_KINDS: readonly CrdKind[] = [AGENTGATEWAY_BACKEND_CRD, AIROUTE_CRD];
+export const CRD_KINDS: readonly CrdKind[] = [
+  AGENTGATEWAY_BACKEND_CRD,
+  AIROUTE_CRD,
+  AGENTGATEWAY_PARAMETERS_CRD,
+];

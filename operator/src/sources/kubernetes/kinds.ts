@@ -43,6 +43,12 @@ export const BACKEND: KindSpec = {
   path: "/apis/agentgateway.dev/v1alpha1/agentgatewaybackends",
   namespaced: true,
 };
+export const POLICY: KindSpec = {
+  kind: "AgentgatewayPolicy",
+  apiVersion: "agentgateway.dev/v1alpha1",
+  path: "/apis/agentgateway.dev/v1alpha1/agentgatewaypolicies",
+  namespaced: true,
+};
 export const SECRET: KindSpec = {
   kind: "Secret",
   apiVersion: "v1",
@@ -69,6 +75,7 @@ export const WATCHED_KINDS: readonly KindSpec[] = [
   REFERENCE_GRANT,
   AI_ROUTE,
   BACKEND,
+  POLICY,
   SECRET,
   SERVICE,
   NAMESPACE,

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages the tests need. Guarded: installs only what is missing.
-#   prometheus  - the real Prometheus that executes every dashboard query in e2e
+#   prometheus   - the real Prometheus that executes every dashboard query in e2e
+#   redis-server - the real Redis behind global rate limits and budgets (policy tests, e2e)
 # Go (to build kube-apiserver, etcd, helm) and kubectl come with the machine image.
 set -euo pipefail
 need=()
-for pkg in prometheus; do
+for pkg in prometheus redis-server; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 for cmd in go kubectl git; do

@@ -6,6 +6,8 @@ export const DEFAULT_ADMIN_PORT = 15000;
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_KILL_GRACE_MS = 1000;
 export const TOKEN_ENV = "AI_GATEWAY_TOKEN";
+/** Password of --redis-url (mounted from a Secret); never a flag, so it is not in the process list. */
+export const REDIS_PASSWORD_ENV = "AI_GATEWAY_REDIS_PASSWORD";
 
 export const PROXY_HELP = `Usage: ai-gateway proxy --gateway <namespace>/<name> --control-plane <url> [flags]
 
@@ -21,6 +23,8 @@ Flags:
   --max-body-bytes <n>      larger request bodies get 400 request_too_large (default ${DEFAULT_MAX_BODY_BYTES})
   --drain-killed            let in-flight requests of a deleted route finish instead of aborting them
   --kill-grace-ms <ms>      time in-flight requests of a deleted route get before they are aborted (default ${DEFAULT_KILL_GRACE_MS})
+  --redis-url <url>         Redis for AgentgatewayPolicy counters with counters: Global, e.g. redis://redis:6379
+                            (password: env ${REDIS_PASSWORD_ENV})
   -h, --help                show this help
 `;
 
@@ -34,6 +38,7 @@ export interface ProxyFlags {
   maxBodyBytes: number;
   drainKilled: boolean;
   killGraceMs: number;
+  redis?: { url: string; password?: string };
 }
 
 export class UsageError extends Error {
@@ -50,6 +55,7 @@ const OPTIONS = {
   "max-body-bytes": { type: "string" },
   "drain-killed": { type: "boolean" },
   "kill-grace-ms": { type: "string" },
+  "redis-url": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -118,6 +124,10 @@ export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     }
   }
   if (!token) throw new UsageError(`a stream token is required: --token-file or env ${TOKEN_ENV}`);
+  const redisUrl = values["redis-url"];
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl))
+    throw new UsageError("--redis-url must be redis://host:port or rediss://host:port");
+  const redisPassword = env[REDIS_PASSWORD_ENV];
   return {
     help: false,
     flags: {
@@ -130,6 +140,9 @@ export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       maxBodyBytes: intFlag("max-body-bytes", values["max-body-bytes"], DEFAULT_MAX_BODY_BYTES, 1, 2 ** 31),
       drainKilled: values["drain-killed"] === true,
       killGraceMs: intFlag("kill-grace-ms", values["kill-grace-ms"], DEFAULT_KILL_GRACE_MS, 0, 3_600_000),
+      ...(redisUrl !== undefined
+        ? { redis: { url: redisUrl, ...(redisPassword ? { password: redisPassword } : {}) } }
+        : {}),
     },
   };
 }
@@ -143,6 +156,7 @@ export interface ProxyLaunch {
   /** Gateway listener port → local port. */
   portMap?: ReadonlyMap<number, number> | Readonly<Record<number, number>>;
   bind?: string;
+  redisUrl?: string;
 }
 
 /** argv for `ai-gateway proxy` (without the leading "proxy"), for every launcher of a proxy:
@@ -156,5 +170,6 @@ export function formatProxyArgs(l: ProxyLaunch): string[] {
       : Object.entries(l.portMap ?? {}).map(([k, v]) => [Number(k), v]);
   if (entries.length > 0) args.push("--port-map", entries.map(([from, to]) => `${from}=${to}`).join(","));
   if (l.bind !== undefined) args.push("--bind", l.bind);
+  if (l.redisUrl !== undefined) args.push("--redis-url", l.redisUrl);
   return args;
 }

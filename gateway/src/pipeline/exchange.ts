@@ -39,6 +39,8 @@ export class Exchange {
   usage: Usage = {};
   firstTokenAt: number | undefined;
   streamed = false;
+  /** Output tokens a stream may carry before a budget is crossed (policy stage); undefined: no cap. */
+  outputAllowance: number | undefined;
   /** Set once the outcome is final (metrics recorded). */
   done = false;
   #onDone: ((ex: Exchange, outcome: ExchangeOutcome) => void) | undefined;
@@ -89,7 +91,7 @@ export class Exchange {
       return;
     }
     if (!res.headersSent) {
-      const body = JSON.stringify(err.body());
+      const body = JSON.stringify(err.wireBody());
       res.writeHead(err.status, {
         ...err.headers,
         "content-type": "application/json",

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { GatewayError, isGatewayError } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import type { PolicyEngine } from "../policy/engine.ts";
 import { parseGeminiPath } from "../providers/gemini.ts";
 import { normalizeHost } from "../routing/host-index.ts";
 import { normalizePrefix } from "../routing/path-index.ts";
@@ -16,6 +17,7 @@ import { checkClientAuth } from "./client-auth.ts";
 import { Exchange, type ExchangeOutcome } from "./exchange.ts";
 import type { InFlightRegistry } from "./inflight.ts";
 import { type MeteringDeps, recordExchange } from "./metering.ts";
+import { admitPolicies } from "./policy-stage.ts";
 import { callUpstream, type UpstreamCallDeps } from "./upstream-call.ts";
 
 export interface HandlerDeps extends UpstreamCallDeps {
@@ -24,6 +26,8 @@ export interface HandlerDeps extends UpstreamCallDeps {
   metering: MeteringDeps;
   maxBodyBytes: number;
   log: Logger;
+  /** Rate limits and budgets (AgentgatewayPolicy); absent: none enforced. */
+  policy?: PolicyEngine;
 }
 
 export type ListenerHandler = (req: IncomingMessage, res: ServerResponse, gatewayPort: number) => void;
@@ -94,6 +98,7 @@ async function handle(ex: Exchange, gatewayPort: number, deps: HandlerDeps): Pro
   body ??= await readAndParse(ex, deps.maxBodyBytes);
   if (ex.signal.aborted)
     throw new GatewayError(ex.abortReason === "route_killed" ? "route_killed" : "upstream_timeout");
+  if (deps.policy) await admitPolicies(ex, deps.policy, snap, route, url.pathname, body);
   await callUpstream(
     ex,
     {

@@ -4,7 +4,8 @@
 // chunk. JSON answers are passed through while a bounded copy is kept to read usage at the end.
 // An upstream that dies mid-answer ends the client response with an error (never a clean finish).
 import type { IncomingMessage } from "node:http";
-import type { ErrorCode } from "../errors.ts";
+import { type ErrorCode, GatewayError } from "../errors.ts";
+import { eventOutputTokens } from "../policy/stream-meter.ts";
 import { eventJson, SseParser } from "../providers/sse.ts";
 import type { StreamState } from "../providers/types.ts";
 import type { Exchange } from "./exchange.ts";
@@ -43,6 +44,8 @@ export function relay(
   const copy: Buffer[] = [];
   let copied = 0;
   let ended = false;
+  const allowance = ex.outputAllowance;
+  let streamedOutput = 0;
 
   const onData = (chunk: Buffer): void => {
     let out: Buffer | string = chunk;
@@ -55,6 +58,13 @@ export function relay(
           ex.firstTokenAt = performance.now();
         }
         if (strip && !provider.adapter.isInjectedUsageEvent(json)) kept += ev.raw;
+        if (allowance !== undefined) {
+          streamedOutput += eventOutputTokens(json);
+          if (streamedOutput > allowance) {
+            cutForBudget(streamedOutput);
+            return;
+          }
+        }
       }
       if (strip) out = kept;
     } else if (copied + chunk.length <= MAX_USAGE_COPY) {
@@ -65,6 +75,21 @@ export function relay(
       upstream.pause();
       res.once("drain", () => upstream.resume());
     }
+  };
+
+  // A budget would be crossed: end the stream with a final error event in the client's format
+  // (like the kill switch) and stop reading the provider.
+  const cutForBudget = (tokens: number): void => {
+    ended = true;
+    cleanup();
+    upstream.destroy();
+    ex.usage.outputTokens ??= tokens;
+    settled();
+    ex.fail(
+      new GatewayError("insufficient_quota", {
+        message: "Budget exhausted: the response was cut because it crossed the budget",
+      }),
+    );
   };
 
   const onEnd = (): void => {

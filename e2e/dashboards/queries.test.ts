@@ -34,6 +34,8 @@ test("the dashboards have a query for every panel the brief asks for", () => {
     "Proxy CPU",
     "Operator memory (RSS)",
     "Operator CPU",
+    "Spend by team and key",
+    "Remaining budget by team and key",
   ]) {
     assert.ok(panels.has(want), `panel ${want}`);
   }

@@ -63,6 +63,19 @@ export const ERRORS = {
     message: "The route serving this request was removed",
   },
   rate_limited: { status: 429, type: "rate_limit_error", message: "The provider is rate limiting requests" },
+  // AgentgatewayPolicy refusals (gateway/src/policy/refusal.ts): OpenAI's own codes and types.
+  rate_limit_exceeded: { status: 429, type: "requests", message: "Rate limit reached" },
+  insufficient_quota: { status: 429, type: "insufficient_quota", message: "Budget exhausted" },
+  price_unknown: {
+    status: 400,
+    type: "invalid_request_error",
+    message: "No price is known for this model on a dollar budget",
+  },
+  limit_store_unavailable: {
+    status: 503,
+    type: "server_error",
+    message: "The rate limit and budget store is unavailable",
+  },
   no_backend: { status: 500, type: "server_error", message: "The route has no usable backend" },
   internal_error: { status: 500, type: "server_error", message: "Internal gateway error" },
   upstream_unreachable: { status: 502, type: "upstream_error", message: "The provider could not be reached" },
@@ -104,10 +117,18 @@ export class GatewayError extends Error {
   readonly headers: Readonly<Record<string, string>>;
   /** Overrides the catalogue message (already scrubbed by the caller). */
   readonly publicMessage: string;
+  /** The client's API shape: "anthropic" answers in Anthropic's error format. */
+  readonly format: "openai" | "anthropic";
 
   constructor(
     code: ErrorCode,
-    opts: { status?: number; message?: string; headers?: Record<string, string>; cause?: unknown } = {},
+    opts: {
+      status?: number;
+      message?: string;
+      headers?: Record<string, string>;
+      cause?: unknown;
+      format?: "openai" | "anthropic";
+    } = {},
   ) {
     const entry: CatalogueEntry = ERRORS[code];
     super(opts.message ?? entry.message, opts.cause === undefined ? undefined : { cause: opts.cause });
@@ -116,11 +137,31 @@ export class GatewayError extends Error {
     this.status = opts.status ?? (entry.status || 502);
     this.headers = opts.headers ?? {};
     this.publicMessage = opts.message ?? entry.message;
+    this.format = opts.format ?? "openai";
   }
 
   body(): ErrorBody {
     return errorBody(this.code, this.publicMessage);
   }
+
+  /** What is written to the client: OpenAI's shape, or Anthropic's for Anthropic-format clients. */
+  wireBody(): ErrorBody | AnthropicErrorBody {
+    if (this.format === "openai") return this.body();
+    return { type: "error", error: { type: anthropicType(this.status), message: this.publicMessage } };
+  }
+}
+
+export interface AnthropicErrorBody {
+  type: "error";
+  error: { type: string; message: string };
+}
+
+function anthropicType(status: number): string {
+  if (status === 429) return "rate_limit_error";
+  if (status === 400) return "invalid_request_error";
+  if (status === 401) return "authentication_error";
+  if (status === 503) return "overloaded_error";
+  return "api_error";
 }
 
 export function errorBody(code: ErrorCode, message?: string): ErrorBody {

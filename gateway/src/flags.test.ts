@@ -174,3 +174,27 @@ test("limits and timeouts: defaults, parsing, bounds and the launch formatter ro
     UsageError,
   );
 });
+
+test("--redis-url takes the password from the environment only, and must be a redis URL", () => {
+  const p = parseProxyArgs([...base, "--redis-url", "redis://127.0.0.1:6379"], {
+    AI_GATEWAY_TOKEN: "t",
+    AI_GATEWAY_REDIS_PASSWORD: "s3cret",
+  });
+  assert.ok(!p.help);
+  if (!p.help) assert.deepEqual(p.flags.redis, { url: "redis://127.0.0.1:6379", password: "s3cret" });
+  const none = parseProxyArgs(base, { AI_GATEWAY_TOKEN: "t", AI_GATEWAY_REDIS_PASSWORD: "x" });
+  if (!none.help) assert.equal(none.flags.redis, undefined);
+  assert.throws(
+    () => parseProxyArgs([...base, "--redis-url", "http://x"], { AI_GATEWAY_TOKEN: "t" }),
+    UsageError,
+  );
+  assert.deepEqual(
+    formatProxyArgs({
+      gateway: "ai/gw",
+      controlPlane: "http://c",
+      tokenFile: "/t",
+      redisUrl: "redis://r:6379",
+    }).slice(-2),
+    ["--redis-url", "redis://r:6379"],
+  );
+});

@@ -6,6 +6,8 @@ export const DEFAULT_ADMIN_PORT = 15000;
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_KILL_GRACE_MS = 1000;
 export const TOKEN_ENV = "AI_GATEWAY_TOKEN";
+/** Password of --redis-url (mounted from a Secret); never a flag, so it is not in the process list. */
+export const REDIS_PASSWORD_ENV = "AI_GATEWAY_REDIS_PASSWORD";
 
 /** What one proxy process accepts at once and how long it waits (docs/cli.md). */
 export interface ProxyLimits {
@@ -72,6 +74,8 @@ Flags:
   --upstream-connect-timeout-ms <ms>  connecting to a provider (default ${DEFAULT_LIMITS.upstreamConnectTimeoutMs})
   --upstream-header-timeout-ms <ms>   waiting for a provider's response headers, unless the route sets a timeout (default ${DEFAULT_LIMITS.upstreamHeaderTimeoutMs})
   --upstream-idle-timeout-ms <ms>     silence between two chunks of a provider's answer, unless the route sets a timeout (default ${DEFAULT_LIMITS.upstreamIdleTimeoutMs})
+  --redis-url <url>         Redis for AgentgatewayPolicy counters with counters: Global, e.g. redis://redis:6379
+                            (password: env ${REDIS_PASSWORD_ENV})
   -h, --help                show this help
 `;
 
@@ -86,6 +90,7 @@ export interface ProxyFlags {
   drainKilled: boolean;
   killGraceMs: number;
   limits: ProxyLimits;
+  redis?: { url: string; password?: string };
 }
 
 export class UsageError extends Error {
@@ -110,6 +115,7 @@ const OPTIONS = {
   "upstream-connect-timeout-ms": { type: "string" },
   "upstream-header-timeout-ms": { type: "string" },
   "upstream-idle-timeout-ms": { type: "string" },
+  "redis-url": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -178,6 +184,10 @@ export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     }
   }
   if (!token) throw new UsageError(`a stream token is required: --token-file or env ${TOKEN_ENV}`);
+  const redisUrl = values["redis-url"];
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl))
+    throw new UsageError("--redis-url must be redis://host:port or rediss://host:port");
+  const redisPassword = env[REDIS_PASSWORD_ENV];
   return {
     help: false,
     flags: {
@@ -191,6 +201,9 @@ export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       drainKilled: values["drain-killed"] === true,
       killGraceMs: intFlag("kill-grace-ms", values["kill-grace-ms"], DEFAULT_KILL_GRACE_MS, 0, 3_600_000),
       limits: parseLimits(values),
+      ...(redisUrl !== undefined
+        ? { redis: { url: redisUrl, ...(redisPassword ? { password: redisPassword } : {}) } }
+        : {}),
     },
   };
 }
@@ -216,6 +229,7 @@ export interface ProxyLaunch {
   bind?: string;
   /** Limits that differ from the defaults. */
   limits?: Partial<ProxyLimits>;
+  redisUrl?: string;
 }
 
 /** argv for `ai-gateway proxy` (without the leading "proxy"), for every launcher of a proxy:
@@ -233,5 +247,6 @@ export function formatProxyArgs(l: ProxyLaunch): string[] {
     const v = l.limits?.[field];
     if (v !== undefined) args.push(`--${flag}`, String(v));
   }
+  if (l.redisUrl !== undefined) args.push("--redis-url", l.redisUrl);
   return args;
 }

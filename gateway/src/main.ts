@@ -23,6 +23,10 @@ import { BodyBudget } from "./pipeline/body-budget.ts";
 import { Forwarder } from "./pipeline/forward.ts";
 import { createListenerHandler } from "./pipeline/handler.ts";
 import { InFlightRegistry } from "./pipeline/inflight.ts";
+import { PolicyEngine } from "./policy/engine.ts";
+import { createPolicyMetrics } from "./policy/metrics.ts";
+import { RedisCounterStore } from "./policy/redis-store.ts";
+import { LocalCounterStore } from "./policy/store.ts";
 import { ListenerSet, startAdminServer } from "./server.ts";
 import type { BackoffOptions } from "./snapshot/backoff.ts";
 import { SnapshotClient } from "./snapshot/client.ts";
@@ -57,6 +61,8 @@ export interface ProxyOptions {
   limits?: Partial<ProxyLimits>;
   registry?: Registry;
   log?: Logger;
+  /** Redis for Global policy counters (absent: Global limits fail per their failure mode). */
+  redis?: { url: string; password?: string };
   /** Stream tuning (tests): ping interval and reconnect backoff. */
   stream?: { pingIntervalMs?: number; backoff?: BackoffOptions };
 }
@@ -112,6 +118,20 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
     metrics.limited.inc({ gateway: store.gateway, limit });
   };
   const handlerLog = log.child({ subsystem: "pipeline" });
+  const localCounters = new LocalCounterStore();
+  const globalCounters = opts.redis ? new RedisCounterStore(opts.redis) : undefined;
+  if (globalCounters) {
+    // not fatal: until Redis answers, Global limits fail open or closed as their policies say
+    await globalCounters.ready(5_000).catch((err: unknown) => {
+      log.warn({ err: err instanceof Error ? err.message : String(err) }, "redis not ready");
+    });
+  }
+  const policy = new PolicyEngine({
+    local: localCounters,
+    global: globalCounters,
+    metrics: createPolicyMetrics(metrics.registry),
+    modelLabel: (m) => models.label(m),
+  });
   const handler = createListenerHandler({
     store,
     inflight,
@@ -125,6 +145,7 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
     onLimited: limited,
     onClientGone: () => metrics.clientDisconnects.inc({ gateway: store.gateway }),
     log: handlerLog,
+    policy,
     metering: { metrics, children, models, gateway: () => store.gateway, log: handlerLog },
   });
   const bind = opts.bind ?? "0.0.0.0";
@@ -204,6 +225,8 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
         inflight.close();
         await admin.close();
         agents.destroy();
+        await localCounters.close();
+        await globalCounters?.close();
       })();
       return closing;
     },
@@ -237,6 +260,7 @@ export async function runProxy(argv: string[]): Promise<void> {
     portMap: f.portMap,
     maxBodyBytes: f.maxBodyBytes,
     drainKilled: f.drainKilled,
+    ...(f.redis ? { redis: f.redis } : {}),
     killGraceMs: f.killGraceMs,
     limits: f.limits,
     log,

@@ -43,6 +43,8 @@ export class Exchange {
   streamed = false;
   /** The API format the client speaks: the shape of the error bodies it gets. */
   clientFormat: ClientFormat = "openai";
+  /** Output tokens a stream may carry before a budget is crossed (policy stage); undefined: no cap. */
+  outputAllowance: number | undefined;
   /** Set once the outcome is final (metrics recorded). */
   done = false;
   #onDone: ((ex: Exchange, outcome: ExchangeOutcome) => void) | undefined;
@@ -93,7 +95,11 @@ export class Exchange {
       return;
     }
     if (!res.headersSent) {
-      const body = JSON.stringify(clientErrorBody(this.clientFormat, err.status, err.body()));
+      const body = JSON.stringify(
+        this.clientFormat === "openai"
+          ? err.wireBody()
+          : clientErrorBody(this.clientFormat, err.status, err.body()),
+      );
       res.writeHead(err.status, {
         ...err.headers,
         "content-type": "application/json",

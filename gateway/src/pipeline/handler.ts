@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { GatewayError, isGatewayError } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import type { PolicyEngine } from "../policy/engine.ts";
 import { parseGeminiPath } from "../providers/gemini.ts";
 import { normalizeHost } from "../routing/host-index.ts";
 import { normalizePrefix } from "../routing/path-index.ts";
@@ -19,6 +20,7 @@ import { answerModels, nativeFormat, resolveEndpoint } from "./endpoint.ts";
 import { Exchange, type ExchangeOutcome } from "./exchange.ts";
 import type { InFlightRegistry } from "./inflight.ts";
 import { type MeteringDeps, recordExchange } from "./metering.ts";
+import { admitPolicies } from "./policy-stage.ts";
 import { callUpstream, type UpstreamCallDeps } from "./upstream-call.ts";
 
 export interface HandlerDeps extends UpstreamCallDeps {
@@ -35,6 +37,8 @@ export interface HandlerDeps extends UpstreamCallDeps {
   /** Called once per request whose client went away before its answer was complete (metric). */
   onClientGone?: () => void;
   log: Logger;
+  /** Rate limits and budgets (AgentgatewayPolicy); absent: none enforced. */
+  policy?: PolicyEngine;
 }
 
 export type ListenerHandler = (req: IncomingMessage, res: ServerResponse, gatewayPort: number) => void;
@@ -130,6 +134,7 @@ async function handle(ex: Exchange, gatewayPort: number, deps: HandlerDeps): Pro
   body ??= await readAndParse(ex, deps);
   if (ex.signal.aborted)
     throw new GatewayError(ex.abortReason === "route_killed" ? "route_killed" : "upstream_timeout");
+  if (deps.policy) await admitPolicies(ex, deps.policy, snap, route, target.path, body);
   await callUpstream(
     ex,
     {

@@ -5,7 +5,8 @@
 // An upstream that dies mid-answer ends the client response with an error (never a clean finish).
 // A translated answer (plan.translator) is re-framed on the way: each stream event as it arrives,
 // a JSON answer once it is complete (its headers wait for it; up to MAX_USAGE_COPY bytes).
-import type { ErrorCode } from "../errors.ts";
+import { type ErrorCode, GatewayError } from "../errors.ts";
+import { eventOutputTokens } from "../policy/stream-meter.ts";
 import { eventJson, SseParser } from "../providers/sse.ts";
 import type { JsonObject, StreamState } from "../providers/types.ts";
 import type { Exchange } from "./exchange.ts";
@@ -52,6 +53,8 @@ export function relay(
   const copy: Buffer[] = [];
   let copied = 0;
   let ended = false;
+  const allowance = ex.outputAllowance;
+  let streamedOutput = 0;
 
   const onData = (chunk: Buffer): void => {
     let out: Buffer | string = chunk;
@@ -65,6 +68,13 @@ export function relay(
         }
         if (translator) kept += translator.event(ev.data, json);
         else if (strip && !provider.adapter.isInjectedUsageEvent(json)) kept += ev.raw;
+        if (allowance !== undefined) {
+          streamedOutput += eventOutputTokens(json);
+          if (streamedOutput > allowance) {
+            cutForBudget(streamedOutput);
+            return;
+          }
+        }
       }
       if (strip || translator) out = kept;
     } else {
@@ -76,6 +86,21 @@ export function relay(
       body.pause();
       res.once("drain", () => body.resume());
     }
+  };
+
+  // A budget would be crossed: end the stream with a final error event in the client's format
+  // (like the kill switch) and stop reading the provider.
+  const cutForBudget = (tokens: number): void => {
+    ended = true;
+    cleanup();
+    body.destroy();
+    ex.usage.outputTokens ??= tokens;
+    settled();
+    ex.fail(
+      new GatewayError("insufficient_quota", {
+        message: "Budget exhausted: the response was cut because it crossed the budget",
+      }),
+    );
   };
 
   const onEnd = (): void => {

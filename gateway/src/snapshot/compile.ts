@@ -25,6 +25,8 @@ export interface CompiledClientAuth {
   secretRef: string;
   /** SHA-256 digests of the accepted keys. */
   digests: Buffer[];
+  /** Key ids (Secret entry names), aligned with digests: whose counters a request uses. */
+  ids?: string[];
 }
 
 export interface CompiledRoute {
@@ -58,7 +60,11 @@ export function upstreamKey(p: ProviderConfig): string {
 
 function compileAuth(auth: ClientAuth | undefined): CompiledClientAuth | undefined {
   if (!auth) return undefined;
-  return { secretRef: auth.secretRef, digests: auth.keys.map((k) => Buffer.from(k.sha256, "hex")) };
+  return {
+    secretRef: auth.secretRef,
+    digests: auth.keys.map((k) => Buffer.from(k.sha256, "hex")),
+    ids: auth.keys.map((k) => k.id),
+  };
 }
 
 function compileBackend(b: BackendConfig): CompiledBackend {

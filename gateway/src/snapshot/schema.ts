@@ -145,6 +145,55 @@ export const RouteConfig = z.object({
 });
 export type RouteConfig = z.infer<typeof RouteConfig>;
 
+/** Who a counter belongs to: the client key id, a header's value, the route, or the route's namespace. */
+export const LimitKeyConfig = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("ClientKey") }),
+  z.object({ type: z.literal("Header"), header: z.string() }),
+  z.object({ type: z.literal("Route") }),
+  z.object({ type: z.literal("Namespace") }),
+]);
+export type LimitKeyConfig = z.infer<typeof LimitKeyConfig>;
+
+/** One limit of an AgentgatewayPolicy: a counter with a capacity per fixed UTC window. */
+export const LimitConfig = z.object({
+  /** "<policy namespace>/<name>/<rateLimit|budget>/<index>": stable, used in counter keys and status. */
+  id: z.string(),
+  /** rateLimit: 429 rate_limit_exceeded with Retry-After; budget: 429 insufficient_quota, no retry. */
+  class: z.enum(["rateLimit", "budget"]),
+  /** requests: 1 per request; tokens: tokens of `tokenType`; microdollars: cost from the price table. */
+  unit: z.enum(["requests", "tokens", "microdollars"]),
+  tokenType: z.enum(["Input", "Output", "Total"]),
+  /** Capacity per window, in `unit`. */
+  limit: z.number().int().min(0),
+  window: z.enum(["Second", "Minute", "Hour", "Day", "Week", "Month"]),
+  key: LimitKeyConfig,
+});
+export type LimitConfig = z.infer<typeof LimitConfig>;
+
+export const PriceConfig = z.object({
+  provider: ProviderKind.optional(),
+  /** Exact model, or a prefix ending in '*'. */
+  model: z.string(),
+  /** Microdollars per million tokens (integer: no float drift in counters). */
+  inputPerMillionMicros: z.number().int().min(0),
+  outputPerMillionMicros: z.number().int().min(0),
+});
+export type PriceConfig = z.infer<typeof PriceConfig>;
+
+/** An accepted AgentgatewayPolicy as it applies to this Gateway's routes. */
+export const PolicyConfig = z.object({
+  /** "<namespace>/<name>" of the AgentgatewayPolicy. */
+  ref: z.string(),
+  /** Ids of the route entries it applies to (resolved from its targetRefs by the translator). */
+  routes: z.array(z.string()),
+  counters: z.enum(["Local", "Global"]),
+  failOpen: z.object({ rateLimits: z.boolean(), budgets: z.boolean() }),
+  limits: z.array(LimitConfig),
+  /** Policy overrides first; the proxy falls back to its built-in table. */
+  prices: z.array(PriceConfig),
+});
+export type PolicyConfig = z.infer<typeof PolicyConfig>;
+
 /** What the translator produces for one Gateway. Sorted, deterministic, no version. */
 export const GatewayConfig = z.object({
   schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
@@ -157,6 +206,8 @@ export const GatewayConfig = z.object({
   backends: z.array(BackendConfig),
   /** Gateway keys required on every route of this Gateway unless the route has its own. */
   clientAuth: ClientAuth.optional(),
+  /** AgentgatewayPolicies attached to this Gateway or its routes/backends; sorted by ref. Absent: none. */
+  policies: z.array(PolicyConfig).optional(),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
 

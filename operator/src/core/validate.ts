@@ -3,6 +3,7 @@
 // are set aside with a Problem (the zod issue paths) so they get a False condition, never a throw.
 import { z } from "zod";
 import { AgentgatewayBackend } from "../api/agentgateway-backend.ts";
+import { AgentgatewayPolicy } from "../api/agentgateway-policy.ts";
 import { AIRoute } from "../api/airoute.ts";
 import {
   Gateway,
@@ -40,6 +41,7 @@ export interface ValidatedInputs {
   aiRoutes: Partitioned<AIRoute>;
   httpRoutes: Partitioned<HTTPRoute>;
   backends: Partitioned<AgentgatewayBackend>;
+  policies: Partitioned<AgentgatewayPolicy>;
   referenceGrants: ReferenceGrant[];
   secrets: Secret[];
   services: Service[];
@@ -121,6 +123,7 @@ export function validateInputs(rs: ResourceSet): ValidatedInputs {
     aiRoutes: partition(rs.aiRoutes, AIRoute, Reason.InvalidConfig),
     httpRoutes: partition(rs.httpRoutes, HTTPRoute, Reason.UnsupportedValue),
     backends: partition(rs.backends, AgentgatewayBackend, Reason.InvalidConfig),
+    policies: partition(rs.policies ?? [], AgentgatewayPolicy, Reason.InvalidConfig),
     referenceGrants: validOnly(rs.referenceGrants, ReferenceGrant),
     secrets: validOnly(rs.secrets, Secret),
     services: validOnly(rs.services, Service),

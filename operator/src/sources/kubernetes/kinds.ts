@@ -45,6 +45,13 @@ export const BACKEND: KindSpec = {
   path: "/apis/agentgateway.dev/v1alpha1/agentgatewaybackends",
   namespaced: true,
 };
+export const POLICY: KindSpec = {
+  kind: "AgentgatewayPolicy",
+  apiVersion: "agentgateway.dev/v1alpha1",
+  path: "/apis/agentgateway.dev/v1alpha1/agentgatewaypolicies",
+  namespaced: true,
+};
+
 export const PARAMETERS: KindSpec = {
   kind: "AgentgatewayParameters",
   apiVersion: "agentgateway.dev/v1alpha1",
@@ -79,6 +86,7 @@ export const WATCHED_KINDS: readonly KindSpec[] = [
   AI_ROUTE,
   BACKEND,
   PARAMETERS,
+  POLICY,
   SECRET,
   SERVICE,
   NAMESPACE,

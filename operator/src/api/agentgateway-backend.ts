@@ -4,7 +4,7 @@ import { z } from "zod";
 import { Condition, ObjectMeta, SecretReference } from "./meta.ts";
 
 export const OpenAIProvider = z
-  .object({
+  .strictObject({
     model: z
       .string()
       .optional()
@@ -15,7 +15,7 @@ export const OpenAIProvider = z
   });
 
 export const AzureOpenAIProvider = z
-  .object({
+  .strictObject({
     endpoint: z
       .string()
       .min(1)
@@ -31,7 +31,7 @@ export const AzureOpenAIProvider = z
   });
 
 export const GeminiProvider = z
-  .object({
+  .strictObject({
     model: z.string().min(1).meta({ description: "Gemini model, e.g. gemini-2.0-flash." }),
     apiVersion: z
       .string()
@@ -41,7 +41,7 @@ export const GeminiProvider = z
   .meta({ description: "Google Gemini native API (generateContent / streamGenerateContent)." });
 
 export const AnthropicProvider = z
-  .object({
+  .strictObject({
     model: z
       .string()
       .optional()
@@ -59,7 +59,7 @@ const exactlyOne = (fields: readonly string[], what: string) => ({
 });
 
 export const LLMProvider = z
-  .object({
+  .strictObject({
     openai: OpenAIProvider.optional(),
     azureopenai: AzureOpenAIProvider.optional(),
     gemini: GeminiProvider.optional(),
@@ -98,7 +98,7 @@ export const NamedProvider = LLMProvider.extend({
 });
 
 export const PriorityGroup = z
-  .object({
+  .strictObject({
     providers: z
       .array(NamedProvider)
       .min(1)
@@ -108,7 +108,7 @@ export const PriorityGroup = z
   .meta({ description: "A priority group. The next group is used when every provider in this one fails." });
 
 export const AIBackend = z
-  .object({
+  .strictObject({
     provider: LLMProvider.optional(),
     groups: z
       .array(PriorityGroup)
@@ -123,7 +123,7 @@ export const AIBackend = z
   });
 
 export const AuthPolicy = z
-  .object({
+  .strictObject({
     key: z.string().min(1).optional().meta({
       description: "Inline API key. Stored in the object itself: prefer secretRef outside of demos.",
     }),
@@ -138,11 +138,11 @@ export const AuthPolicy = z
         description: "Read the API key from a Secret. Rotating the Secret takes effect without restarts.",
       }),
     passthrough: z
-      .object({})
+      .strictObject({})
       .optional()
       .meta({ description: "Forward the client's own credential header to the provider unchanged." }),
     header: z
-      .object({
+      .strictObject({
         name: z.string().min(1).optional().meta({ description: "Header to carry the key, e.g. api-key." }),
         prefix: z
           .string()
@@ -159,13 +159,13 @@ export const AuthPolicy = z
 export type AuthPolicy = z.infer<typeof AuthPolicy>;
 
 export const BackendPolicies = z
-  .object({
+  .strictObject({
     auth: AuthPolicy.optional(),
   })
   .meta({ description: "Policies applied to requests sent to this backend." });
 
 export const AgentgatewayBackendSpec = z
-  .object({
+  .strictObject({
     ai: AIBackend.meta({ description: "LLM provider configuration." }),
     policies: BackendPolicies.optional(),
   })
@@ -178,7 +178,7 @@ export const AgentgatewayBackendStatus = z
   })
   .meta({ description: "Observed state: Accepted and ResolvedRefs conditions." });
 
-export const AgentgatewayBackend = z.object({
+export const AgentgatewayBackend = z.strictObject({
   apiVersion: z.literal("agentgateway.dev/v1alpha1"),
   kind: z.literal("AgentgatewayBackend"),
   metadata: ObjectMeta,

@@ -90,38 +90,6 @@ export const LLMProvider = z
   });
 export type LLMProvider = z.infer<typeof LLMProvider>;
 
-export const NamedProvider = LLMProvider.extend({
-  name: z.string().min(1).max(63).meta({ description: "Name of this provider within its group." }),
-}).meta({
-  description: "A named provider in a priority group.",
-  "x-kubernetes-validations": [exactlyOne(providerKinds, "provider")],
-});
-
-export const PriorityGroup = z
-  .strictObject({
-    providers: z
-      .array(NamedProvider)
-      .min(1)
-      .max(16)
-      .meta({ description: "Providers of equal priority (load balanced). At most 16." }),
-  })
-  .meta({ description: "A priority group. The next group is used when every provider in this one fails." });
-
-export const AIBackend = z
-  .strictObject({
-    provider: LLMProvider.optional(),
-    groups: z
-      .array(PriorityGroup)
-      .min(1)
-      .max(16)
-      .optional()
-      .meta({ description: "Priority groups, highest priority first, for failover. At most 16." }),
-  })
-  .meta({
-    description: "An LLM backend: one provider, or priority groups of providers.",
-    "x-kubernetes-validations": [exactlyOne(["provider", "groups"], "ai")],
-  });
-
 export const AuthPolicy = z
   .strictObject({
     key: z.string().min(1).optional().meta({
@@ -163,6 +131,42 @@ export const BackendPolicies = z
     auth: AuthPolicy.optional(),
   })
   .meta({ description: "Policies applied to requests sent to this backend." });
+
+export const NamedProvider = LLMProvider.extend({
+  name: z.string().min(1).max(63).meta({ description: "Name of this provider within its group." }),
+  policies: BackendPolicies.optional().meta({
+    description:
+      "Policies for this provider only, merged field by field over spec.policies: a field set here (e.g. auth) replaces the backend's.",
+  }),
+}).meta({
+  description: "A named provider in a priority group.",
+  "x-kubernetes-validations": [exactlyOne(providerKinds, "provider")],
+});
+
+export const PriorityGroup = z
+  .strictObject({
+    providers: z
+      .array(NamedProvider)
+      .min(1)
+      .max(16)
+      .meta({ description: "Providers of equal priority (load balanced). At most 16." }),
+  })
+  .meta({ description: "A priority group. The next group is used when every provider in this one fails." });
+
+export const AIBackend = z
+  .strictObject({
+    provider: LLMProvider.optional(),
+    groups: z
+      .array(PriorityGroup)
+      .min(1)
+      .max(16)
+      .optional()
+      .meta({ description: "Priority groups, highest priority first, for failover. At most 16." }),
+  })
+  .meta({
+    description: "An LLM backend: one provider, or priority groups of providers.",
+    "x-kubernetes-validations": [exactlyOne(["provider", "groups"], "ai")],
+  });
 
 export const AgentgatewayBackendSpec = z
   .strictObject({

@@ -32,7 +32,10 @@ export const AzureOpenAIProvider = z
 
 export const GeminiProvider = z
   .strictObject({
-    model: z.string().min(1).meta({ description: "Gemini model, e.g. gemini-2.0-flash." }),
+    model: z.string().min(1).optional().meta({
+      description:
+        "Gemini model, e.g. gemini-2.0-flash. When unset, the model is taken from the request path (/{apiVersion}/models/{model}:generateContent).",
+    }),
     apiVersion: z
       .string()
       .optional()

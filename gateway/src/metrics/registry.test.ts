@@ -5,8 +5,8 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { Registry } from "prom-client";
 import { z } from "zod";
-import { TOKEN_USAGE_BUCKETS } from "./buckets.ts";
 import { createPolicyMetrics } from "../policy/metrics.ts";
+import { TOKEN_USAGE_BUCKETS } from "./buckets.ts";
 import { createProxyMetrics } from "./registry.ts";
 
 const DOC = new URL("../../../docs/metrics.md", import.meta.url);

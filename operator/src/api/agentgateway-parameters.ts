@@ -6,7 +6,7 @@ import { z } from "zod";
 import { ObjectMeta } from "./meta.ts";
 
 export const ProxyAutoscaling = z
-  .object({
+  .strictObject({
     minReplicas: z.number().int().min(1).max(100).meta({ description: "Lower bound of the replica count." }),
     maxReplicas: z.number().int().min(1).max(100).meta({ description: "Upper bound of the replica count." }),
     targetCPUUtilizationPercentage: z
@@ -27,7 +27,7 @@ export const ProxyAutoscaling = z
 export type ProxyAutoscaling = z.infer<typeof ProxyAutoscaling>;
 
 export const ProxyDisruptionBudget = z
-  .object({
+  .strictObject({
     maxUnavailable: z.number().int().min(0).optional().meta({
       description: "Proxies that may be down at once by voluntary disruptions (drains). Default 1.",
     }),
@@ -35,7 +35,7 @@ export const ProxyDisruptionBudget = z
   .meta({ description: "The PodDisruptionBudget every Gateway's proxies get." });
 
 export const AgentgatewayParametersSpec = z
-  .object({
+  .strictObject({
     replicas: z
       .number()
       .int()
@@ -51,7 +51,7 @@ export const AgentgatewayParametersSpec = z
   });
 export type AgentgatewayParametersSpec = z.infer<typeof AgentgatewayParametersSpec>;
 
-export const AgentgatewayParameters = z.object({
+export const AgentgatewayParameters = z.strictObject({
   apiVersion: z.literal("agentgateway.dev/v1alpha1"),
   kind: z.literal("AgentgatewayParameters"),
   metadata: ObjectMeta,

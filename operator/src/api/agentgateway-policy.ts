@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { Condition, ObjectMeta } from "./meta.ts";
 
-export const PolicyTargetRef = z.object({
+export const PolicyTargetRef = z.strictObject({
   group: z.string().meta({
     description:
       "gateway.networking.k8s.io (Gateway, HTTPRoute) or agentgateway.dev (AIRoute, AgentgatewayBackend).",
@@ -18,7 +18,7 @@ export const PolicyTargetRef = z.object({
 export type PolicyTargetRef = z.infer<typeof PolicyTargetRef>;
 
 export const LimitKey = z
-  .object({
+  .strictObject({
     type: z.enum(["ClientKey", "Header", "Route", "Namespace"]).meta({
       description:
         "Whose counter: ClientKey (the gateway key id that authenticated the request), Header (the value of `header`), Route (the route), Namespace (the route's namespace: a team).",
@@ -38,7 +38,7 @@ export const TokenType = z
   .meta({ description: "Which tokens count. Default Total." });
 
 export const LocalRateLimit = z
-  .object({
+  .strictObject({
     requests: z.number().int().min(1).optional().meta({ description: "Requests allowed per unit." }),
     tokens: z.number().int().min(1).optional().meta({ description: "Tokens allowed per unit." }),
     unit: z
@@ -56,7 +56,7 @@ export const LocalRateLimit = z
 export type LocalRateLimit = z.infer<typeof LocalRateLimit>;
 
 export const Budget = z
-  .object({
+  .strictObject({
     tokens: z.number().int().min(0).optional().meta({ description: "Tokens allowed per period." }),
     dollars: z
       .string()
@@ -78,7 +78,7 @@ export const Budget = z
   });
 export type Budget = z.infer<typeof Budget>;
 
-export const ModelPrice = z.object({
+export const ModelPrice = z.strictObject({
   provider: z
     .enum(["openai", "azureopenai", "gemini", "anthropic"])
     .optional()
@@ -95,16 +95,16 @@ export const ModelPrice = z.object({
 });
 export type ModelPrice = z.infer<typeof ModelPrice>;
 
-export const AgentgatewayPolicySpec = z.object({
+export const AgentgatewayPolicySpec = z.strictObject({
   targetRefs: z
     .array(PolicyTargetRef)
     .min(1)
     .max(16)
     .meta({ description: "Objects (in this namespace) the policy attaches to." }),
   traffic: z
-    .object({
+    .strictObject({
       rateLimit: z
-        .object({
+        .strictObject({
           local: z.array(LocalRateLimit).max(16).optional().meta({ description: "Rate limits." }),
         })
         .optional(),
@@ -122,7 +122,7 @@ export const AgentgatewayPolicySpec = z.object({
       "Local (default): counters in each proxy (N replicas allow N times the limit). Global: counters in the Redis the proxies are configured with.",
   }),
   failureMode: z
-    .object({
+    .strictObject({
       rateLimits: z.enum(["Open", "Closed"]).optional().meta({ description: "Default Open." }),
       budgets: z.enum(["Open", "Closed"]).optional().meta({ description: "Default Closed." }),
     })
@@ -131,13 +131,13 @@ export const AgentgatewayPolicySpec = z.object({
 });
 export type AgentgatewayPolicySpec = z.infer<typeof AgentgatewayPolicySpec>;
 
-export const AgentgatewayPolicy = z.object({
+export const AgentgatewayPolicy = z.strictObject({
   apiVersion: z.literal("agentgateway.dev/v1alpha1"),
   kind: z.literal("AgentgatewayPolicy"),
   metadata: ObjectMeta,
   spec: AgentgatewayPolicySpec.meta({ description: "Rate limits and budgets, and what they attach to." }),
   status: z
-    .object({
+    .strictObject({
       conditions: z.array(Condition).max(8).optional(),
     })
     .optional()

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { Condition, ObjectMeta, ParentReference, SecretReference } from "./meta.ts";
 
-export const PathMatch = z.object({
+export const PathMatch = z.strictObject({
   type: z
     .enum(["PathPrefix", "Exact"])
     .optional()
@@ -11,7 +11,7 @@ export const PathMatch = z.object({
   value: z.string().startsWith("/").meta({ description: "The path to match." }),
 });
 
-export const HeaderMatch = z.object({
+export const HeaderMatch = z.strictObject({
   type: z.enum(["Exact", "RegularExpression"]).optional().meta({ description: "Default Exact." }),
   name: z.string().min(1).meta({ description: "Header name (case-insensitive)." }),
   value: z.string().max(1024).meta({
@@ -21,7 +21,7 @@ export const HeaderMatch = z.object({
 });
 
 export const AIRouteMatch = z
-  .object({
+  .strictObject({
     path: PathMatch.optional().meta({ description: "Match on the request path." }),
     headers: z
       .array(HeaderMatch)
@@ -36,7 +36,7 @@ export const AIRouteMatch = z
   .meta({ description: "All set fields must match." });
 export type AIRouteMatch = z.infer<typeof AIRouteMatch>;
 
-export const AIBackendRef = z.object({
+export const AIBackendRef = z.strictObject({
   group: z.string().optional().meta({ description: "Default agentgateway.dev." }),
   kind: z.string().optional().meta({ description: "Default AgentgatewayBackend." }),
   name: z.string().min(1).meta({ description: "Name of the AgentgatewayBackend." }),
@@ -59,7 +59,7 @@ export const Duration = z
   .regex(/^([0-9]{1,5}(h|m|s|ms)){1,4}$/)
   .meta({ description: "A Gateway API duration, e.g. 30s, 1m, 500ms." });
 
-export const AIRouteRule = z.object({
+export const AIRouteRule = z.strictObject({
   matches: z
     .array(AIRouteMatch)
     .max(16)
@@ -71,14 +71,14 @@ export const AIRouteRule = z.object({
     .max(16)
     .meta({ description: "Backends that serve the rule, load balanced by weight." }),
   timeouts: z
-    .object({
+    .strictObject({
       request: Duration.optional().meta({ description: "Whole-request timeout, including retries." }),
       backendRequest: Duration.optional().meta({ description: "Timeout of one attempt to a backend." }),
     })
     .optional()
     .meta({ description: "Request timeouts." }),
   retry: z
-    .object({
+    .strictObject({
       attempts: z
         .number()
         .int()
@@ -113,7 +113,7 @@ export const AIRouteRule = z.object({
 });
 export type AIRouteRule = z.infer<typeof AIRouteRule>;
 
-export const AIRouteSpec = z.object({
+export const AIRouteSpec = z.strictObject({
   parentRefs: z
     .array(ParentReference)
     .min(1)
@@ -130,7 +130,7 @@ export const AIRouteSpec = z.object({
     .max(64)
     .meta({ description: "Rules, each matching requests to backends." }),
   clientAuth: z
-    .object({
+    .strictObject({
       secretRef: SecretReference.meta({
         description: "Secret whose entries are the accepted gateway keys; each entry's name is the key id.",
       }),
@@ -146,7 +146,7 @@ export const RouteParentStatus = z.object({
   conditions: z.array(Condition).optional(),
 });
 
-export const AIRoute = z.object({
+export const AIRoute = z.strictObject({
   apiVersion: z.literal("agentgateway.dev/v1alpha1"),
   kind: z.literal("AIRoute"),
   metadata: ObjectMeta,

@@ -211,6 +211,34 @@ test("malformed objects never throw", () => {
   assert.deepEqual(result.snapshots["default/g2"]?.listeners, []);
 });
 
+test("an unknown field in our kinds is a False condition naming its path, never dropped silently", () => {
+  const objects: unknown[] = [
+    {
+      apiVersion: "agentgateway.dev/v1alpha1",
+      kind: "AgentgatewayBackend",
+      metadata: { name: "b", generation: 3 },
+      spec: { ai: { provider: { openai: { model: "m" } } }, policies: { auth: { key: "k" }, tls: {} } },
+    },
+    {
+      apiVersion: "agentgateway.dev/v1alpha1",
+      kind: "AIRoute",
+      metadata: { name: "r" },
+      spec: { parentRefs: [{ name: "g" }], rules: [{ backendRefs: [{ name: "b", priority: 1 }] }] },
+    },
+  ];
+  const result = translate(resourceSetFromObjects(objects, {}), settings);
+  const b = result.statuses.find((s) => s.kind === "AgentgatewayBackend");
+  assert.ok(b && "conditions" in b.status);
+  const accepted = b.status.conditions.find((c) => c.type === "Accepted");
+  assert.equal(accepted?.status, "False");
+  assert.equal(accepted?.reason, "InvalidConfig");
+  assert.match(accepted?.message ?? "", /spec\.policies\.tls: unknown field: not supported/);
+  const r = result.statuses.find((s) => s.kind === "AIRoute");
+  assert.ok(r && "parents" in r.status);
+  const msgs = r.status.parents.flatMap((p) => p.conditions.map((c) => c.message)).join(" ");
+  assert.match(msgs, /spec\.rules\[0\]\.backendRefs\[0\]\.priority: unknown field: not supported/);
+});
+
 test("an invalid providerOverride fails the affected backends closed", () => {
   const c = cases.find((x) => x.name === "provider-override");
   assert.ok(c);

@@ -14,6 +14,7 @@ import {
   Secret,
   Service,
 } from "../api/gateway-api.ts";
+import { formatIssues } from "../api/issues.ts";
 import { ParentReference } from "../api/meta.ts";
 import type { NamespacedName } from "./object-ref.ts";
 import { type Problem, Reason } from "./reasons.ts";
@@ -64,19 +65,6 @@ const LenientMeta = z.looseObject({
     .optional()
     .catch(undefined),
 });
-
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const p of path) out += typeof p === "number" ? `[${p}]` : `${out === "" ? "" : "."}${String(p)}`;
-  return out === "" ? "(root)" : out;
-}
-
-/** "spec.ai.provider: Invalid input ...; spec.rules[0].backendRefs: Too small ..." (at most 3 issues). */
-export function formatIssues(error: z.ZodError): string {
-  const shown = error.issues.slice(0, 3).map((i) => `${formatPath(i.path)}: ${i.message}`);
-  const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : "";
-  return `${shown.join("; ")}${more}`;
-}
 
 function isDeleting(raw: unknown): boolean {
   const meta = LenientMeta.safeParse(raw);

@@ -65,7 +65,6 @@ describe("operator e2e: AgentgatewayPolicy", { timeout: 300_000 }, () => {
       assert.equal(cond(p.status?.conditions, "Accepted").status, "True");
       assert.equal(cond(p.status?.conditions, "ResolvedRefs").status, "True");
     });
-    if (proxy.kind !== "real") return;
     await eventually(async () => assert.equal((await chat(100)).status, 200));
     const refused = await chat(2000);
     assert.equal(refused.status, 429);

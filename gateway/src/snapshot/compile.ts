@@ -32,6 +32,8 @@ export interface CompiledClientAuth {
 export interface CompiledRoute {
   config: RouteConfig;
   backends: { backend: CompiledBackend; weight: number }[];
+  /** Weight of the invalid backendRefs: that share of requests is answered 500. */
+  invalidWeight: number;
   /** Effective gateway keys (the route's own, else the Gateway's); undefined: no key required. */
   clientAuth: CompiledClientAuth | undefined;
 }
@@ -114,6 +116,7 @@ export function compileSnapshot(snapshot: Snapshot): CompiledSnapshot {
         if (!backend) throw new CompileError(`route ${r.id}: unknown backend ${ref.backend}`);
         return { backend, weight: ref.weight };
       }),
+      invalidWeight: r.invalidBackendWeight ?? 0,
       clientAuth: r.clientAuth ? compileAuth(r.clientAuth) : gatewayAuth,
     };
   });

@@ -127,6 +127,9 @@ export const RouteConfig = z.strictObject({
   match: RouteMatch,
   /** Resolved backends only. Empty when none resolved: the proxy answers 500 (fail closed). */
   backends: z.array(z.strictObject({ backend: z.string(), weight: z.number().int().min(0) })),
+  /** Summed weight of the rule's backendRefs that did not resolve. That share of requests gets a 500
+   * (Gateway API: traffic that would have gone to an invalid backend is answered 500); absent: 0. */
+  invalidBackendWeight: z.number().int().min(1).optional(),
   /** HTTPRoute URLRewrite path filter. */
   rewrite: z
     .strictObject({ type: z.enum(["ReplaceFullPath", "ReplacePrefixMatch"]), value: z.string() })

@@ -1,5 +1,7 @@
 # syntax=docker/dockerfile:1
 # ai-gateway: one image for the operator and the proxy (`ai-gateway operator|proxy|standalone`).
+# `npm run image` (scripts/image.ts) builds the same content without this file or a registry:
+# buildah FROM scratch, Node from the npm `node` package, the same entrypoint.
 # The product is TypeScript run directly by Node 24's type stripping: there is no build step, the
 # runtime is the base image's Node 24, and only the production dependencies are installed (the
 # `node` package in devDependencies is the developer toolchain, never shipped).
@@ -21,6 +23,8 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY operator/src ./operator/src
 COPY gateway/src ./gateway/src
+# The provider simulator runs in-cluster in the e2e tests on a real node (same image, other command).
+COPY e2e/simulator ./e2e/simulator
 # Fail the build if the base image's Node cannot run the product (type stripping needs 24+).
 RUN node -e 'const m = Number(process.versions.node.split(".")[0]); if (m < 24) { console.error(`Node ${process.versions.node} < 24`); process.exit(1); }'
 # Distroless-style nonroot uid/gid; the chart also sets runAsNonRoot and a read-only root FS.

@@ -9,6 +9,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { aiGateway } from "./contenders/ai-gateway.ts";
+import { bareHttp, bareUndici } from "./contenders/bare.ts";
 import { direct } from "./contenders/direct.ts";
 import { litellm } from "./contenders/litellm.ts";
 import { nginxPeer } from "./contenders/nginx.ts";
@@ -31,7 +32,7 @@ import { FULL, QUICK } from "./settings.ts";
 
 const PHASES = ["dataplane", "streaming", "scaling", "profile", "controlplane"] as const;
 type Phase = (typeof PHASES)[number];
-const ALL: Contender[] = [direct, nginxPeer, aiGateway, portkey, litellm];
+const ALL: Contender[] = [direct, nginxPeer, bareHttp, bareUndici, aiGateway, portkey, litellm];
 
 const { values } = parseArgs({
   options: {

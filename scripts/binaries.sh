@@ -2,6 +2,8 @@
 # Builds the real control-plane binaries the tests and the local cluster run, from their Go
 # modules (this machine cannot download release binaries), and caches them by version:
 #   etcd, kube-apiserver, kubectl, helm, and the Gateway API CRDs (from the module cache).
+# and the parts of a real node (`node`): kubelet, kube-scheduler, kube-controller-manager,
+# kube-proxy (same module, version and ldflags as kube-apiserver), CoreDNS, crictl, pause.
 # Usage: scripts/binaries.sh            build what is missing, print the cache dir
 #        scripts/binaries.sh --print    print the cache dir only
 set -euo pipefail
@@ -93,6 +95,104 @@ build_kubectl() {
       k8s.io/kubernetes/cmd/kubectl && mv "$out.tmp" "$out")
 }
 
+# kubelet, kube-scheduler, kube-controller-manager, kube-proxy: the same module dir, version and
+# ldflags as kube-apiserver (so they share its Go build cache).
+build_kube_node() {
+  [ -f "$cache/build/kube-apiserver-$KUBERNETES_VERSION/go.mod" ] || build_kube_apiserver
+  local dir=$cache/build/kube-apiserver-$KUBERNETES_VERSION pkg=k8s.io/component-base/version minor cmd out
+  minor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2)
+  for cmd in kubelet kube-scheduler kube-controller-manager kube-proxy; do
+    out=$bin/$cmd-$KUBERNETES_VERSION
+    [ -x "$out" ] && continue
+    log "building $cmd $KUBERNETES_VERSION"
+    (cd "$dir" && go get "k8s.io/kubernetes/cmd/$cmd@$KUBERNETES_VERSION" &&
+      go build -trimpath -o "$out.tmp" \
+        -ldflags "-s -w -X $pkg.gitVersion=$KUBERNETES_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z" \
+        "k8s.io/kubernetes/cmd/$cmd" && mv "$out.tmp" "$out")
+  done
+}
+
+# CoreDNS with only the plugins the cluster needs: no forward plugin, so no query can leave.
+build_coredns() {
+  local out=$bin/coredns-$COREDNS_VERSION
+  [ -x "$out" ] && return 0
+  log "building coredns $COREDNS_VERSION (errors, health, ready, cache, kubernetes, template)"
+  local dir=$cache/build/coredns-$COREDNS_VERSION
+  rm -rf "$dir" && mkdir -p "$dir"
+  printf 'module aigateway.local/coredns\n\ngo 1.24\n' >"$dir/go.mod"
+  cat >"$dir/main.go" <<'GO'
+package main
+
+import (
+	"github.com/coredns/coredns/core/dnsserver"
+	_ "github.com/coredns/coredns/plugin/cache"
+	_ "github.com/coredns/coredns/plugin/errors"
+	_ "github.com/coredns/coredns/plugin/health"
+	_ "github.com/coredns/coredns/plugin/kubernetes"
+	_ "github.com/coredns/coredns/plugin/ready"
+	_ "github.com/coredns/coredns/plugin/template"
+	"github.com/coredns/coredns/coremain"
+)
+
+// The plugin chain order; only the plugins linked in above.
+func init() {
+	dnsserver.Directives = []string{"errors", "health", "ready", "cache", "kubernetes", "template"}
+}
+
+func main() { coremain.Run() }
+GO
+  (cd "$dir" && go get "github.com/coredns/coredns@$COREDNS_VERSION" && go mod tidy &&
+    go build -trimpath -ldflags "-s -w" -o "$out.tmp" . && mv "$out.tmp" "$out")
+}
+
+build_crictl() {
+  local out=$bin/crictl-$CRICTL_VERSION
+  [ -x "$out" ] && return 0
+  log "building crictl $CRICTL_VERSION"
+  local gobin=$cache/build/crictl-$CRICTL_VERSION
+  mkdir -p "$gobin"
+  GOFLAGS= GOBIN=$gobin go install -trimpath -ldflags "-s -w" "sigs.k8s.io/cri-tools/cmd/crictl@$CRICTL_VERSION"
+  mv "$gobin/crictl" "$out"
+}
+
+# Every pod's sandbox process: sleeps until signalled and reaps orphans. Static C, no image pull.
+build_pause() {
+  local out=$bin/pause-$PAUSE_VERSION
+  [ -x "$out" ] && return 0
+  log "building pause $PAUSE_VERSION"
+  local dir=$cache/build/pause-$PAUSE_VERSION
+  rm -rf "$dir" && mkdir -p "$dir"
+  cat >"$dir/pause.c" <<'C'
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void stop(int sig) { (void)sig; _exit(0); }
+static void reap(int sig) {
+  (void)sig;
+  while (waitpid(-1, 0, WNOHANG) > 0) {
+  }
+}
+
+int main(void) {
+  struct sigaction term = {.sa_handler = stop};
+  struct sigaction child = {.sa_handler = reap, .sa_flags = SA_NOCLDSTOP};
+  sigaction(SIGINT, &term, 0);
+  sigaction(SIGTERM, &term, 0);
+  sigaction(SIGCHLD, &child, 0);
+  for (;;) pause();
+}
+C
+  gcc -static -Os -s -o "$out.tmp" "$dir/pause.c" && mv "$out.tmp" "$out"
+}
+
+build_node() {
+  build_pause
+  build_kube_node
+  build_coredns
+  build_crictl
+}
+
 build_helm() {
   local out=$bin/helm-$HELM_VERSION
   [ -x "$out" ] && return 0
@@ -130,13 +230,15 @@ case "$what" in
     build_helm
     build_kube_apiserver
     build_kubectl
+    build_node
     ;;
   etcd) build_etcd ;;
   kube-apiserver) build_kube_apiserver ;;
   helm) build_helm ;;
   kubectl) build_kubectl ;;
   gateway-api) fetch_gateway_api ;;
-  *) echo "usage: $0 [all|etcd|kube-apiserver|kubectl|helm|gateway-api|--print]" >&2; exit 2 ;;
+  node) build_node ;;
+  *) echo "usage: $0 [all|node|etcd|kube-apiserver|kubectl|helm|gateway-api|--print]" >&2; exit 2 ;;
 esac
 log "ready in $(( $(date +%s) - start ))s: $bin"
 echo "$cache"

@@ -48,7 +48,20 @@ export function renderContenders(rows: ContenderResult[], rate: number): string 
       ];
     }),
   );
-  return `${table}${notes(rows)}`;
+  return `${table}${referenceRatio(rows)}${notes(rows)}`;
+}
+
+/** ai-gateway's throughput over the bare Node proxies' measured in the same run (goal ≥ 0.7 of undici). */
+function referenceRatio(rows: ContenderResult[]): string {
+  const rps = (name: string) => {
+    const r = rows.find((x) => x.name === name && x.outcome.status === "ok");
+    return r?.throughput?.okRps;
+  };
+  const gw = rps("ai-gateway");
+  const parts = ["bare-undici", "bare-http"]
+    .filter((n) => gw !== undefined && rps(n) !== undefined)
+    .map((n) => `ai-gateway ÷ ${n} = ${ratio(gw, rps(n))}`);
+  return parts.length ? `\n\nmax req/s, same run: ${parts.join("; ")} (goal: ≥ 0.7 of bare-undici)` : "";
 }
 
 function notes(rows: Array<{ name: string; note?: string; outcome: Outcome }>): string {

@@ -80,6 +80,15 @@ spec:
   listeners: [{ name: http, port: 80, protocol: HTTP }]
 `,
     route("chat", "sim"),
+    // a per-team (namespace) token budget far above the scenario's traffic: spend panels have data
+    `
+apiVersion: agentgateway.dev/v1alpha1
+kind: AgentgatewayPolicy
+metadata: { name: team-budget, namespace: ${NS} }
+spec:
+  targetRefs: [{ group: agentgateway.dev, kind: AIRoute, name: chat }]
+  budgets: [{ tokens: 100000000, period: Day, key: { type: Namespace } }]
+`,
     route("broken", "unreachable", "broken-*"),
     route("slow", "sim", "slow-*"),
   ].join("---");

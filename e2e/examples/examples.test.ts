@@ -33,6 +33,7 @@ const EXAMPLES: Record<string, string> = {
   failover: "example-failover/ai-gateway",
   "kill-switch": "example-kill-switch/llm-gateway",
   "key-rotation": "example-key-rotation/llm-gateway",
+  budgets: "example-budgets/llm-gateway",
 };
 
 const AUTH_ERROR = {
@@ -190,6 +191,34 @@ describe("example inline (standalone)", () => {
     assert.match(dump, /example-inline\/openai/, "the dump shows the backend");
     assertAbsent(dump, [KEY], "/config_dump");
     assertAbsent(w.logs(), [KEY], "the gateway logs");
+  });
+});
+
+describe("example budgets (standalone)", () => {
+  const { world } = withExample("budgets");
+
+  it("serves a request that fits the key's daily budget, with x-ratelimit headers", async () => {
+    const w = world();
+    const req = curl(w, 0, 2);
+    assert.equal(req.headers.authorization, "Bearer gw-budgets-demo-7d3f9a2c41b8e605");
+    const res = await w.send(req);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("x-ratelimit-limit-requests"), "60");
+    assert.equal((await json(res)).object, "chat.completion");
+    assert.equal(last(w).headers.authorization, "Bearer sk-budgets-demo-key");
+  });
+
+  it("refuses the README's 2,000-token request at once: 429 insufficient_quota, provider untouched", async () => {
+    const w = world();
+    const before = w.sim.requests.length;
+    const res = await w.send(curl(w, 1, 2));
+    assert.equal(res.status, 429);
+    assert.equal(res.headers.get("x-should-retry"), "false");
+    const body = (await json(res)) as { error: { type: string; code: string; message: string } };
+    assert.equal(body.error.code, "insufficient_quota");
+    assert.equal(body.error.type, "insufficient_quota");
+    assert.match(body.error.message, /example-budgets\/daily-budget\/budget\/0/);
+    assert.equal(w.sim.requests.length, before, "nothing reached the provider");
   });
 });
 

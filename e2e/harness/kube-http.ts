@@ -2,7 +2,13 @@
 // the admin token and the API server's CA, no proxy, no keep-alive, bounded by a timeout.
 import { request } from "node:https";
 
-export type KubeConnection = { server: string; token: string; caPem: string };
+export type KubeConnection = {
+  server: string;
+  token: string;
+  caPem: string;
+  /** TLS name to verify instead of the URL's host (a relay on loopback in front of the server). */
+  servername?: string;
+};
 export type KubeResponse = { status: number; body: string };
 export type KubeRequest = {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -29,6 +35,7 @@ export function kubeRequest(conn: KubeConnection, req: KubeRequest): Promise<Kub
         method: req.method,
         headers,
         ca: conn.caPem,
+        ...(conn.servername ? { servername: conn.servername } : {}),
         agent: false,
         signal: AbortSignal.timeout(req.timeoutMs ?? 10_000),
       },

@@ -21,6 +21,8 @@ export type ReadyWait = {
   server: string;
   token: string;
   caPath: string;
+  /** TLS name to verify when `server` is a relay (see KubeConnection). */
+  servername?: string;
   processes: ManagedProcess[];
   timeoutMs: number;
 };
@@ -54,7 +56,12 @@ export async function waitApiServerReady(w: ReadyWait): Promise<string> {
     if (dead) throw exitedError(dead);
     if (existsSync(w.caPath)) {
       const caPem = readFileSync(w.caPath, "utf8");
-      const problem = await probe({ server: w.server, token: w.token, caPem });
+      const problem = await probe({
+        server: w.server,
+        token: w.token,
+        caPem,
+        ...(w.servername ? { servername: w.servername } : {}),
+      });
       if (problem === undefined) return caPem;
       last = problem;
     }

@@ -10,12 +10,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { chartGenerators } from "../../charts/ai-gateway/gen.ts";
+import { goldenUpdateRequested } from "../../scripts/lib/golden-update.ts";
 import { repoRoot } from "../../scripts/lib/versions.ts";
 import { type ControlPlane, startControlPlane } from "../harness/control-plane.ts";
+import { environmentSkip } from "../harness/environment-skip.ts";
 import { eventually } from "../harness/eventually.ts";
 import { freePort } from "../harness/free-port.ts";
 import { writeKubeconfig } from "../harness/kubeconfig.ts";
-import { CLI_PATH, cliExists, startCli } from "./cli-process.ts";
+import { CLI_PATH, startCli } from "./cli-process.ts";
 import {
   CHART_DIR,
   createHelm,
@@ -82,13 +84,12 @@ async function operatorFlags(): Promise<Set<string>> {
   const doc = readFileSync(join(repoRoot, "docs", "cli.md"), "utf8");
   const section = doc.split("## `ai-gateway operator`")[1]?.split("\n## ")[0] ?? "";
   const flags = new Set(flagsIn(section));
-  if (cliExists()) {
-    const r = spawnSync(process.execPath, [CLI_PATH, "operator", "--help"], {
-      encoding: "utf8",
-      timeout: 30_000,
-    });
-    if (r.status === 0) for (const f of flagsIn(r.stdout)) flags.add(f);
-  }
+  const r = spawnSync(process.execPath, [CLI_PATH, "operator", "--help"], {
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  assert.equal(r.status, 0, `ai-gateway operator --help failed: ${r.stderr}`);
+  for (const f of flagsIn(r.stdout)) flags.add(f);
   return flags;
 }
 
@@ -111,7 +112,7 @@ describe("chart: lint, templates, schema", () => {
       const rendered = await template(helm, golden.args);
       const got = normalizeDashboards(rendered);
       const path = join(CHART_DIR, "testdata", `${golden.name}.golden.yaml`);
-      if (process.env.UPDATE_GOLDEN === "1") writeFileSync(path, got);
+      if (goldenUpdateRequested()) writeFileSync(path, got);
       assert.equal(got, readFileSync(path, "utf8"), `stale golden: UPDATE_GOLDEN=1 to rewrite ${path}`);
     });
   }
@@ -266,6 +267,8 @@ describe("chart: lint, templates, schema", () => {
       assert.deepEqual([...provisioned].sort(), [
         "deployments",
         "gateways/finalizers",
+        "horizontalpodautoscalers",
+        "poddisruptionbudgets",
         "secrets",
         "serviceaccounts",
         "services",
@@ -462,7 +465,9 @@ describe("chart: install, upgrade, uninstall on a real API server", () => {
 
   test("PodMonitor and ServiceMonitor are admitted by the Prometheus Operator CRDs", async (t) => {
     if ("unavailable" in monitoring) {
-      t.skip(`Prometheus Operator CRDs unavailable (${monitoring.unavailable})`);
+      t.skip(
+        environmentSkip(`Prometheus Operator CRDs unavailable (${monitoring.unavailable})`) || undefined,
+      );
       return;
     }
     const r = await helm.run(["upgrade", RELEASE, CHART_DIR, "--namespace", NAMESPACE, "-f", HA_VALUES], {
@@ -473,11 +478,7 @@ describe("chart: install, upgrade, uninstall on a real API server", () => {
     await kubectl(["get", "podmonitor", `${RELEASE}-proxies`, "-n", NAMESPACE]);
   });
 
-  test("the operator, as the chart's ServiceAccount, accepts the chart's GatewayClass", async (t) => {
-    if (!cliExists()) {
-      t.skip("operator/src/cli.ts does not exist yet: cannot run the operator");
-      return;
-    }
+  test("the operator, as the chart's ServiceAccount, accepts the chart's GatewayClass", async (_t) => {
     const token = (await kubectl(["create", "token", RELEASE, "-n", NAMESPACE, "--duration=1h"])).trim();
     const kubeconfigPath = join(tmp, "operator.kubeconfig");
     writeKubeconfig(kubeconfigPath, { contextName: "operator", server: cp.server, caPem: cp.caPem, token });

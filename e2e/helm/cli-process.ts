@@ -1,7 +1,7 @@
 // The product's CLI (operator/src/cli.ts) as a real local process, run by the Node that runs the
 // tests, with its JSON log in a file; stop() ends it (SIGTERM, then SIGKILL) and is idempotent.
 import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, existsSync, openSync } from "node:fs";
+import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../../scripts/lib/versions.ts";
 import { onProcessExit } from "../harness/exit-cleanup.ts";
@@ -18,10 +18,6 @@ export type CliProcess = {
   logTail(): string;
   stop(): Promise<void>;
 };
-
-export function cliExists(): boolean {
-  return existsSync(CLI_PATH);
-}
 
 function spawnCli(name: string, args: string[], logPath: string, env: NodeJS.ProcessEnv): ManagedProcess {
   const fd = openSync(logPath, "a", 0o600);

@@ -1,21 +1,17 @@
-// A proxy for the operator e2e: the REAL proxy process (`ai-gateway proxy`) when it exists in the
-// tree, else a minimal subscriber that acks every snapshot (same protocol, no traffic).
+// A proxy for the operator e2e: always the REAL proxy process (`ai-gateway proxy`); there is no
+// stand-in, so a missing or broken proxy fails the test instead of being papered over.
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatProxyArgs } from "../../gateway/src/flags.ts";
 import { eventually } from "../harness/eventually.ts";
 import { freePort, LOOPBACK } from "../harness/free-port.ts";
 import { CLI, REPO_ROOT } from "./operator-process.ts";
-import { type StreamClient, subscribe } from "./stream-client.ts";
-
-export const REAL_PROXY_AVAILABLE = existsSync(join(REPO_ROOT, "gateway/src/main.ts"));
 
 export interface TestProxy {
-  kind: "real" | "subscriber";
-  /** Local port serving listener port 80 (real proxy only). */
-  httpPort?: number;
+  /** Local port serving listener port 80. */
+  httpPort: number;
   output(): string;
   stop(): Promise<void>;
 }
@@ -26,16 +22,6 @@ export async function startTestProxy(opts: {
   /** The Gateway's ServiceAccount token (proxy-token.ts). */
   token: string;
 }): Promise<TestProxy> {
-  if (!REAL_PROXY_AVAILABLE) {
-    const client: StreamClient = await subscribe({
-      baseUrl: opts.snapshotUrl,
-      gateway: opts.gateway,
-      token: opts.token,
-      proxyId: `test-subscriber-${process.pid}`,
-      ack: true,
-    });
-    return { kind: "subscriber", output: () => "", stop: async () => client.close() };
-  }
   const dir = mkdtempSync(join(tmpdir(), "aigw-proxy-"));
   const tokenFile = join(dir, "token");
   writeFileSync(tokenFile, `${opts.token}\n`, { mode: 0o600 });
@@ -90,5 +76,5 @@ export async function startTestProxy(opts: {
     await stop();
     throw err;
   }
-  return { kind: "real", httpPort, output: () => out, stop };
+  return { httpPort, output: () => out, stop };
 }

@@ -126,11 +126,11 @@ describe("proxy: gateway errors, client keys and secrets", () => {
 
   const auth = { authorization: `Bearer ${GATEWAY_KEY_1}` };
 
-  it("a body over --max-body-bytes gets 400 request_too_large", async () => {
+  it("a body over --max-body-bytes gets 413 request_too_large", async () => {
     sim.reset();
     const big = { ...CHAT, messages: [{ role: "user", content: "x".repeat(MAX_BODY) }] };
     const res = await postJson(`${world.base}/v1/chat/completions`, big, auth);
-    assert.equal(res.status, 400);
+    assert.equal(res.status, 413);
     assert.deepEqual(JSON.parse(await record(res)), {
       error: {
         message: "Request body is larger than the gateway accepts",

@@ -7,14 +7,104 @@ import { answer, estimateInputTokens, textOf } from "./content.ts";
 import { geminiModelGet, geminiModelList } from "./models.ts";
 import type { Reply } from "./reply.ts";
 import { type HandlerInput, parseBody, type Route } from "./route.ts";
+import { type PlannedCall, planCall } from "./tools.ts";
 
-const Parts = z.object({ parts: z.array(z.unknown()).optional() }).nullish();
+// As strict as the Gemini API: an unknown field anywhere we model (an OpenAI-shaped body with
+// "messages" or "model", say) is 400 INVALID_ARGUMENT ("Unknown name ... Cannot find field").
+const Part = z
+  .object({
+    text: z.string().optional(),
+    inlineData: z
+      .object({ mimeType: z.string().min(1), data: z.string().min(1) })
+      .strict()
+      .optional(),
+    fileData: z.object({ mimeType: z.string().optional(), fileUri: z.string() }).strict().optional(),
+    functionCall: z
+      .object({
+        name: z.string().min(1),
+        args: z.record(z.string(), z.unknown()).optional(),
+        id: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    functionResponse: z
+      .object({
+        name: z.string().min(1),
+        response: z.record(z.string(), z.unknown()),
+        id: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    thought: z.boolean().optional(),
+    thoughtSignature: z.string().optional(),
+  })
+  .strict()
+  .refine((p) => Object.keys(p).filter((k) => k !== "thought" && k !== "thoughtSignature").length === 1, {
+    message: "a part must hold exactly one kind of data",
+  });
+const Content = z
+  .object({ role: z.enum(["user", "model"]).optional(), parts: z.array(Part).min(1) })
+  .strict();
+const Parts = z
+  .object({ role: z.string().optional(), parts: z.array(Part).optional() })
+  .strict()
+  .nullish();
+const GenerationConfig = z
+  .object({
+    maxOutputTokens: z.number().int().positive().optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    topP: z.number().optional(),
+    topK: z.number().int().optional(),
+    stopSequences: z.array(z.string()).max(5).optional(),
+    candidateCount: z.number().int().optional(),
+    responseMimeType: z.enum(["text/plain", "application/json", "text/x.enum"]).optional(),
+    responseSchema: z.unknown().optional(),
+    responseJsonSchema: z.unknown().optional(),
+    seed: z.number().int().optional(),
+    presencePenalty: z.number().optional(),
+    frequencyPenalty: z.number().optional(),
+    thinkingConfig: z.unknown().optional(),
+  })
+  .strict();
+const FunctionDeclaration = z
+  .object({
+    name: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_.-]{0,63}$/),
+    description: z.string().optional(),
+    parameters: z.unknown().optional(),
+    parametersJsonSchema: z.unknown().optional(),
+  })
+  .strict();
+const Tool = z
+  .object({
+    functionDeclarations: z.array(FunctionDeclaration).optional(),
+    googleSearch: z.unknown().optional(),
+    codeExecution: z.unknown().optional(),
+  })
+  .strict();
+const ToolConfig = z
+  .object({
+    functionCallingConfig: z
+      .object({
+        mode: z.enum(["AUTO", "ANY", "NONE", "VALIDATED"]).optional(),
+        allowedFunctionNames: z.array(z.string()).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
 
-export const GenerateRequestSchema = z.object({
-  contents: z.array(z.object({ parts: z.array(z.unknown()).min(1) })).min(1),
-  systemInstruction: Parts,
-  system_instruction: Parts,
-});
+export const GenerateRequestSchema = z
+  .object({
+    contents: z.array(Content).min(1),
+    systemInstruction: Parts,
+    system_instruction: Parts,
+    generationConfig: GenerationConfig.optional(),
+    tools: z.array(Tool).optional(),
+    toolConfig: ToolConfig.optional(),
+    safetySettings: z.array(z.unknown()).optional(),
+    cachedContent: z.string().optional(),
+  })
+  .strict();
 
 type GenerateRequest = z.infer<typeof GenerateRequestSchema>;
 
@@ -30,6 +120,8 @@ function usageMetadata(prompt: number, candidates: number) {
 function generate(req: GenerateRequest, model: string, stream: boolean, input: HandlerInput): Reply {
   const responseId = input.nextId("sim-resp-");
   const prompt = promptTokens(req);
+  const call = toolCall(req);
+  if (call) return functionCall(call, model, stream, input.query.alt === "sse", responseId, prompt);
   const a = answer(input.chunks);
   const n = a.tokens.length;
   if (!stream) {
@@ -69,6 +161,62 @@ function generate(req: GenerateRequest, model: string, stream: boolean, input: H
         head: "[",
         count: n,
         chunk: (i) => (i === 0 ? body(i) : `,\r\n${body(i)}`),
+        tail: "]",
+      };
+}
+
+function toolCall(req: GenerateRequest): PlannedCall | undefined {
+  const decls = (req.tools ?? []).flatMap((t) => t.functionDeclarations ?? []);
+  const last = req.contents.at(-1);
+  const cfg = req.toolConfig?.functionCallingConfig;
+  return planCall(
+    decls.map((d) => ({ name: d.name, schema: d.parametersJsonSchema ?? d.parameters })),
+    {
+      endsWithToolResult: last?.parts.some((p) => p.functionResponse !== undefined) ?? false,
+      none: cfg?.mode === "NONE",
+      ...(cfg?.allowedFunctionNames?.[0] ? { forced: cfg.allowedFunctionNames[0] } : {}),
+    },
+  );
+}
+
+/** A functionCall answer (Gemini sends a call whole, in one chunk when streaming). */
+function functionCall(
+  call: PlannedCall,
+  model: string,
+  stream: boolean,
+  sse: boolean,
+  responseId: string,
+  prompt: number,
+): Reply {
+  const body = {
+    candidates: [
+      {
+        content: { parts: [{ functionCall: { name: call.name, args: call.args } }], role: "model" },
+        finishReason: "STOP",
+        index: 0,
+      },
+    ],
+    usageMetadata: usageMetadata(prompt, 3),
+    modelVersion: model,
+    responseId,
+  };
+  if (!stream) return { kind: "json", status: 200, body };
+  const text = JSON.stringify(body);
+  return sse
+    ? {
+        kind: "stream",
+        contentType: "text/event-stream",
+        head: "",
+        count: 1,
+        chunk: () => `data: ${text}\r\n\r\n`,
+        tail: "",
+      }
+    : {
+        kind: "stream",
+        contentType: "application/json; charset=UTF-8",
+        head: "[",
+        count: 1,
+        chunk: () => text,
         tail: "]",
       };
 }

@@ -1,6 +1,7 @@
-// The admin endpoints: /health (liveness), /ready (a snapshot is applied), /metrics (this process's
-// registry) and /config_dump (the served snapshot, every credential and key hash redacted; it shows
-// routes, backends and limits, so it answers only to loopback clients: `kubectl port-forward`).
+// The admin endpoints: /health (liveness), /ready (a snapshot is applied and its listeners are
+// open, and not shutting down), /metrics (this process's registry) and /config_dump (the served
+// snapshot, every credential and key hash redacted; it shows routes, backends and limits, so it
+// answers only to loopback clients: `kubectl port-forward`).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Registry } from "prom-client";
 import { errorBody } from "./errors.ts";
@@ -12,6 +13,8 @@ export interface AdminDeps {
   registry: Registry;
   /** True while shutting down: /ready answers 503 so endpoints drop this proxy. */
   draining?: () => boolean;
+  /** False while a listener of the served snapshot is not open (yet, or failed to open). */
+  listenersOpen?: () => boolean;
 }
 
 function json(res: ServerResponse, status: number, value: unknown): void {
@@ -34,6 +37,8 @@ export function createAdminHandler(deps: AdminDeps): (req: IncomingMessage, res:
         const version = deps.store.version;
         if (deps.draining?.()) return json(res, 503, { ready: false, reason: "shutting down" });
         if (version === undefined) return json(res, 503, { ready: false, reason: "no snapshot applied yet" });
+        if (deps.listenersOpen?.() === false)
+          return json(res, 503, { ready: false, reason: "listeners not open", version });
         return json(res, 200, { ready: true, version });
       }
       case "/metrics":

@@ -3,7 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { formatProxyArgs, PROXY_HELP, parsePortMap, parseProxyArgs, UsageError } from "./flags.ts";
+import {
+  DEFAULT_LIMITS,
+  formatProxyArgs,
+  PROXY_HELP,
+  parsePortMap,
+  parseProxyArgs,
+  UsageError,
+} from "./flags.ts";
 
 const base = ["--gateway", "ai/gw", "--control-plane", "http://127.0.0.1:15010"];
 
@@ -137,4 +144,57 @@ test("formatProxyArgs is the inverse of parseProxyArgs", () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("limits and timeouts: defaults, parsing, bounds and the launch formatter round trip", () => {
+  const d = parseProxyArgs(base, { AI_GATEWAY_TOKEN: "t" });
+  assert.ok(!d.help);
+  assert.deepEqual(d.flags.limits, DEFAULT_LIMITS);
+  const args = formatProxyArgs({
+    gateway: "ai/gw",
+    controlPlane: "http://127.0.0.1:15010",
+    tokenFile: "/dev/null",
+    limits: { maxConnections: 3, upstreamIdleTimeoutMs: 250, maxInflightBodyBytes: 1000 },
+  });
+  const withoutTokenFile = args.filter((a, i) => a !== "--token-file" && args[i - 1] !== "--token-file");
+  const p = parseProxyArgs(withoutTokenFile, { AI_GATEWAY_TOKEN: "t" });
+  assert.ok(!p.help);
+  assert.deepEqual(p.flags.limits, {
+    ...DEFAULT_LIMITS,
+    maxConnections: 3,
+    upstreamIdleTimeoutMs: 250,
+    maxInflightBodyBytes: 1000,
+  });
+  assert.throws(
+    () => parseProxyArgs([...base, "--upstream-idle-timeout-ms", "0"], { AI_GATEWAY_TOKEN: "t" }),
+    UsageError,
+  );
+  assert.throws(
+    () => parseProxyArgs([...base, "--max-connections", "-1"], { AI_GATEWAY_TOKEN: "t" }),
+    UsageError,
+  );
+});
+
+test("--redis-url takes the password from the environment only, and must be a redis URL", () => {
+  const p = parseProxyArgs([...base, "--redis-url", "redis://127.0.0.1:6379"], {
+    AI_GATEWAY_TOKEN: "t",
+    AI_GATEWAY_REDIS_PASSWORD: "s3cret",
+  });
+  assert.ok(!p.help);
+  if (!p.help) assert.deepEqual(p.flags.redis, { url: "redis://127.0.0.1:6379", password: "s3cret" });
+  const none = parseProxyArgs(base, { AI_GATEWAY_TOKEN: "t", AI_GATEWAY_REDIS_PASSWORD: "x" });
+  if (!none.help) assert.equal(none.flags.redis, undefined);
+  assert.throws(
+    () => parseProxyArgs([...base, "--redis-url", "http://x"], { AI_GATEWAY_TOKEN: "t" }),
+    UsageError,
+  );
+  assert.deepEqual(
+    formatProxyArgs({
+      gateway: "ai/gw",
+      controlPlane: "http://c",
+      tokenFile: "/t",
+      redisUrl: "redis://r:6379",
+    }).slice(-2),
+    ["--redis-url", "redis://r:6379"],
+  );
 });

@@ -6,6 +6,51 @@ export const DEFAULT_ADMIN_PORT = 15000;
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_KILL_GRACE_MS = 1000;
 export const TOKEN_ENV = "AI_GATEWAY_TOKEN";
+/** Password of --redis-url (mounted from a Secret); never a flag, so it is not in the process list. */
+export const REDIS_PASSWORD_ENV = "AI_GATEWAY_REDIS_PASSWORD";
+
+/** What one proxy process accepts at once and how long it waits (docs/cli.md). */
+export interface ProxyLimits {
+  /** Request-body bytes buffered at once, all requests together (503 body_budget_exceeded beyond). */
+  maxInflightBodyBytes: number;
+  /** Open client connections; more are answered 503 and closed (0: no limit). */
+  maxConnections: number;
+  /** Requests handled at once; more get 503 overloaded (0: no limit). */
+  maxInflightRequests: number;
+  /** A client must send its request headers within this (408). */
+  clientHeaderTimeoutMs: number;
+  /** A client must send its whole request, body included, within this (408). */
+  clientRequestTimeoutMs: number;
+  /** Connecting to a provider (TCP and TLS). */
+  upstreamConnectTimeoutMs: number;
+  /** From sending the request to the provider's response headers; a route timeout replaces it. */
+  upstreamHeaderTimeoutMs: number;
+  /** Longest silence between two chunks of a provider's answer; a route timeout replaces it. */
+  upstreamIdleTimeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<ProxyLimits> = {
+  maxInflightBodyBytes: 64 * 1024 * 1024,
+  maxConnections: 10_000,
+  maxInflightRequests: 4096,
+  clientHeaderTimeoutMs: 10_000,
+  clientRequestTimeoutMs: 60_000,
+  upstreamConnectTimeoutMs: 10_000,
+  upstreamHeaderTimeoutMs: 300_000,
+  upstreamIdleTimeoutMs: 120_000,
+};
+
+/** Flag name of each limit (kebab-case of the field). */
+const LIMIT_FLAGS = {
+  maxInflightBodyBytes: "max-inflight-body-bytes",
+  maxConnections: "max-connections",
+  maxInflightRequests: "max-inflight-requests",
+  clientHeaderTimeoutMs: "client-header-timeout-ms",
+  clientRequestTimeoutMs: "client-request-timeout-ms",
+  upstreamConnectTimeoutMs: "upstream-connect-timeout-ms",
+  upstreamHeaderTimeoutMs: "upstream-header-timeout-ms",
+  upstreamIdleTimeoutMs: "upstream-idle-timeout-ms",
+} as const satisfies Record<keyof ProxyLimits, string>;
 
 export const PROXY_HELP = `Usage: ai-gateway proxy --gateway <namespace>/<name> --control-plane <url> [flags]
 
@@ -20,9 +65,19 @@ Flags:
   --port-map <list>         serve Gateway listener ports on local ports, e.g. 80=8080,443=8443
   --bind <address>          address the listeners and the admin server bind to (default 127.0.0.1;
                             the provisioned Deployment passes 0.0.0.0)
-  --max-body-bytes <n>      larger request bodies get 400 request_too_large (default ${DEFAULT_MAX_BODY_BYTES})
+  --max-body-bytes <n>      larger request bodies get 413 request_too_large (default ${DEFAULT_MAX_BODY_BYTES})
   --drain-killed            let in-flight requests of a deleted route finish instead of aborting them
   --kill-grace-ms <ms>      time in-flight requests of a deleted route get before they are aborted (default ${DEFAULT_KILL_GRACE_MS})
+  --max-inflight-body-bytes <n>  request-body bytes buffered at once, all requests together; beyond: 503 (default ${DEFAULT_LIMITS.maxInflightBodyBytes})
+  --max-connections <n>     open client connections; beyond: 503 and closed, 0 = no limit (default ${DEFAULT_LIMITS.maxConnections})
+  --max-inflight-requests <n>  requests handled at once; beyond: 503 overloaded, 0 = no limit (default ${DEFAULT_LIMITS.maxInflightRequests})
+  --client-header-timeout-ms <ms>   time a client gets to send its headers; then 408 (default ${DEFAULT_LIMITS.clientHeaderTimeoutMs})
+  --client-request-timeout-ms <ms>  time a client gets to send its whole request; then 408 (default ${DEFAULT_LIMITS.clientRequestTimeoutMs})
+  --upstream-connect-timeout-ms <ms>  connecting to a provider (default ${DEFAULT_LIMITS.upstreamConnectTimeoutMs})
+  --upstream-header-timeout-ms <ms>   waiting for a provider's response headers, unless the route sets a timeout (default ${DEFAULT_LIMITS.upstreamHeaderTimeoutMs})
+  --upstream-idle-timeout-ms <ms>     silence between two chunks of a provider's answer, unless the route sets a timeout (default ${DEFAULT_LIMITS.upstreamIdleTimeoutMs})
+  --redis-url <url>         Redis for AgentgatewayPolicy counters with counters: Global, e.g. redis://redis:6379
+                            (password: env ${REDIS_PASSWORD_ENV})
   -h, --help                show this help
 `;
 
@@ -38,6 +93,8 @@ export interface ProxyFlags {
   maxBodyBytes: number;
   drainKilled: boolean;
   killGraceMs: number;
+  limits: ProxyLimits;
+  redis?: { url: string; password?: string };
 }
 
 export class UsageError extends Error {
@@ -54,6 +111,15 @@ const OPTIONS = {
   "max-body-bytes": { type: "string" },
   "drain-killed": { type: "boolean" },
   "kill-grace-ms": { type: "string" },
+  "max-inflight-body-bytes": { type: "string" },
+  "max-connections": { type: "string" },
+  "max-inflight-requests": { type: "string" },
+  "client-header-timeout-ms": { type: "string" },
+  "client-request-timeout-ms": { type: "string" },
+  "upstream-connect-timeout-ms": { type: "string" },
+  "upstream-header-timeout-ms": { type: "string" },
+  "upstream-idle-timeout-ms": { type: "string" },
+  "redis-url": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -122,6 +188,10 @@ export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     }
   }
   if (!token) throw new UsageError(`a stream token is required: --token-file or env ${TOKEN_ENV}`);
+  const redisUrl = values["redis-url"];
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl))
+    throw new UsageError("--redis-url must be redis://host:port or rediss://host:port");
+  const redisPassword = env[REDIS_PASSWORD_ENV];
   return {
     help: false,
     flags: {
@@ -135,8 +205,22 @@ export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       maxBodyBytes: intFlag("max-body-bytes", values["max-body-bytes"], DEFAULT_MAX_BODY_BYTES, 1, 2 ** 31),
       drainKilled: values["drain-killed"] === true,
       killGraceMs: intFlag("kill-grace-ms", values["kill-grace-ms"], DEFAULT_KILL_GRACE_MS, 0, 3_600_000),
+      limits: parseLimits(values),
+      ...(redisUrl !== undefined
+        ? { redis: { url: redisUrl, ...(redisPassword ? { password: redisPassword } : {}) } }
+        : {}),
     },
   };
+}
+
+function parseLimits(values: Partial<Record<string, string | boolean>>): ProxyLimits {
+  const out = { ...DEFAULT_LIMITS };
+  for (const [field, flag] of Object.entries(LIMIT_FLAGS) as [keyof ProxyLimits, string][]) {
+    const v = values[flag];
+    const min = field.endsWith("Ms") || field === "maxInflightBodyBytes" ? 1 : 0;
+    out[field] = intFlag(flag, typeof v === "string" ? v : undefined, DEFAULT_LIMITS[field], min, 2 ** 31);
+  }
+  return out;
 }
 
 /** What launches a proxy needs to say; the inverse of parseProxyArgs for these flags. */
@@ -148,6 +232,9 @@ export interface ProxyLaunch {
   /** Gateway listener port → local port. */
   portMap?: ReadonlyMap<number, number> | Readonly<Record<number, number>>;
   bind?: string;
+  /** Limits that differ from the defaults. */
+  limits?: Partial<ProxyLimits>;
+  redisUrl?: string;
 }
 
 /** argv for `ai-gateway proxy` (without the leading "proxy"), for every launcher of a proxy:
@@ -161,5 +248,10 @@ export function formatProxyArgs(l: ProxyLaunch): string[] {
       : Object.entries(l.portMap ?? {}).map(([k, v]) => [Number(k), v]);
   if (entries.length > 0) args.push("--port-map", entries.map(([from, to]) => `${from}=${to}`).join(","));
   if (l.bind !== undefined) args.push("--bind", l.bind);
+  for (const [field, flag] of Object.entries(LIMIT_FLAGS) as [keyof ProxyLimits, string][]) {
+    const v = l.limits?.[field];
+    if (v !== undefined) args.push(`--${flag}`, String(v));
+  }
+  if (l.redisUrl !== undefined) args.push("--redis-url", l.redisUrl);
   return args;
 }

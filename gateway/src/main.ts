@@ -7,8 +7,10 @@ import type { Registry } from "prom-client";
 import { createAdminHandler } from "./admin.ts";
 import {
   DEFAULT_KILL_GRACE_MS,
+  DEFAULT_LIMITS,
   DEFAULT_MAX_BODY_BYTES,
   PROXY_HELP,
+  type ProxyLimits,
   parseProxyArgs,
   UsageError,
 } from "./flags.ts";
@@ -17,9 +19,14 @@ import { MetricChildren } from "./metrics/children.ts";
 import { ModelLabels } from "./metrics/model-labels.ts";
 import { createProxyMetrics, type ProxyMetrics } from "./metrics/registry.ts";
 import { AgentPool } from "./pipeline/agents.ts";
+import { BodyBudget } from "./pipeline/body-budget.ts";
 import { Forwarder } from "./pipeline/forward.ts";
 import { createListenerHandler } from "./pipeline/handler.ts";
 import { InFlightRegistry } from "./pipeline/inflight.ts";
+import { PolicyEngine } from "./policy/engine.ts";
+import { createPolicyMetrics } from "./policy/metrics.ts";
+import { RedisCounterStore } from "./policy/redis-store.ts";
+import { LocalCounterStore } from "./policy/store.ts";
 import { ListenerSet, startAdminServer } from "./server.ts";
 import type { BackoffOptions } from "./snapshot/backoff.ts";
 import { SnapshotClient } from "./snapshot/client.ts";
@@ -28,6 +35,12 @@ import { tokenFileReader } from "./snapshot/token-file.ts";
 
 /** On SIGTERM, in-flight requests get this long to finish (within Kubernetes' default 30 s grace). */
 const SHUTDOWN_GRACE_MS = 20_000;
+/**
+ * On SIGTERM the proxy first keeps accepting for this long, /ready already 503 and every answer
+ * with `connection: close`: Service endpoints (kube-proxy rules) and keep-alive clients move away
+ * from a terminating replica before it stops listening, so a rolling update drops no request.
+ */
+const SHUTDOWN_DELAY_MS = 5_000;
 
 export interface ProxyOptions {
   /** "<namespace>/<name>" (or parts). Required with a control plane; else snapshots of any Gateway are served. */
@@ -46,8 +59,12 @@ export interface ProxyOptions {
   maxBodyBytes?: number;
   drainKilled?: boolean;
   killGraceMs?: number;
+  /** Limits and timeouts that differ from DEFAULT_LIMITS (docs/cli.md). */
+  limits?: Partial<ProxyLimits>;
   registry?: Registry;
   log?: Logger;
+  /** Redis for Global policy counters (absent: Global limits fail per their failure mode). */
+  redis?: { url: string; password?: string };
   /** Stream tuning (tests): ping interval and reconnect backoff. */
   stream?: { pingIntervalMs?: number; backoff?: BackoffOptions };
 }
@@ -66,8 +83,11 @@ export interface ProxyHandle {
   /** Version of the snapshot being served. */
   version(): number | undefined;
   metrics: ProxyMetrics;
-  /** Stop serving. In-flight requests get `graceMs` (default 0) to finish; /ready turns 503 at once. */
-  close(opts?: { graceMs?: number }): Promise<void>;
+  /**
+   * Stop serving. /ready turns 503 at once; listeners keep accepting for `delayMs` (default 0) with
+   * `connection: close` on every answer, then stop; in-flight requests get `graceMs` (default 0).
+   */
+  close(opts?: { graceMs?: number; delayMs?: number }): Promise<void>;
 }
 
 function gatewayKey(g: ProxyOptions["gateway"]): string | undefined {
@@ -89,21 +109,45 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
   const killGraceMs = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const models = new ModelLabels();
   const children = new MetricChildren(metrics);
-  const agents = new AgentPool();
+  const limits: ProxyLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const agents = new AgentPool({ connectTimeoutMs: limits.upstreamConnectTimeoutMs });
   const inflight = new InFlightRegistry({
     graceMs: killGraceMs,
     drain: opts.drainKilled === true,
     onKilled: (route) => metrics.killedRequests.inc({ gateway: store.gateway, route }),
   });
+  const limited = (limit: "connections" | "requests" | "body_budget"): void => {
+    metrics.limited.inc({ gateway: store.gateway, limit });
+  };
   const handlerLog = log.child({ subsystem: "pipeline" });
+  const localCounters = new LocalCounterStore();
+  const globalCounters = opts.redis ? new RedisCounterStore(opts.redis) : undefined;
+  if (globalCounters) {
+    // not fatal: until Redis answers, Global limits fail open or closed as their policies say
+    await globalCounters.ready(5_000).catch((err: unknown) => {
+      log.warn({ err: err instanceof Error ? err.message : String(err) }, "redis not ready");
+    });
+  }
+  const policy = new PolicyEngine({
+    local: localCounters,
+    global: globalCounters,
+    metrics: createPolicyMetrics(metrics.registry),
+    modelLabel: (m) => models.label(m),
+  });
   const handler = createListenerHandler({
     store,
     inflight,
     forwarder: new Forwarder(agents),
+    upstreamTimeouts: { headerMs: limits.upstreamHeaderTimeoutMs, idleMs: limits.upstreamIdleTimeoutMs },
     children,
     gateway: () => store.gateway,
     maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    bodyBudget: new BodyBudget(limits.maxInflightBodyBytes),
+    maxInflightRequests: limits.maxInflightRequests,
+    onLimited: limited,
+    onClientGone: () => metrics.clientDisconnects.inc({ gateway: store.gateway }),
     log: handlerLog,
+    policy,
     metering: { metrics, children, models, gateway: () => store.gateway, log: handlerLog },
   });
   const bind = opts.bind ?? "127.0.0.1";
@@ -113,6 +157,8 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
     handler,
     log: log.child({ subsystem: "listeners" }),
     closeGraceMs: killGraceMs,
+    limits,
+    onConnectionLimited: () => limited("connections"),
   });
   let listening: Promise<void> = Promise.resolve();
   store.onSwap((next) => {
@@ -127,7 +173,12 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
   const admin = await startAdminServer(
     opts.adminPort ?? 15000,
     bind,
-    createAdminHandler({ store, registry: metrics.registry, draining: () => draining }),
+    createAdminHandler({
+      store,
+      registry: metrics.registry,
+      draining: () => draining,
+      listenersOpen: () => listeners.allOpen(),
+    }),
   );
 
   let client: SnapshotClient | undefined;
@@ -169,11 +220,15 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
     close(closeOpts = {}) {
       closing ??= (async () => {
         draining = true;
+        listeners.drain();
+        if ((closeOpts.delayMs ?? 0) > 0) await new Promise((r) => setTimeout(r, closeOpts.delayMs));
         await client?.close();
         await listeners.close(closeOpts.graceMs ?? 0);
         inflight.close();
         await admin.close();
         agents.destroy();
+        await localCounters.close();
+        await globalCounters?.close();
       })();
       return closing;
     },
@@ -207,7 +262,9 @@ export async function runProxy(argv: string[]): Promise<void> {
     portMap: f.portMap,
     maxBodyBytes: f.maxBodyBytes,
     drainKilled: f.drainKilled,
+    ...(f.redis ? { redis: f.redis } : {}),
     killGraceMs: f.killGraceMs,
+    limits: f.limits,
     log,
   });
   log.info(
@@ -222,5 +279,5 @@ export async function runProxy(argv: string[]): Promise<void> {
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));
   });
-  await handle.close({ graceMs: SHUTDOWN_GRACE_MS });
+  await handle.close({ graceMs: SHUTDOWN_GRACE_MS, delayMs: SHUTDOWN_DELAY_MS });
 }

@@ -1,7 +1,14 @@
 // The only file that opens sockets: one HTTP server per Gateway listener port (mapped to a local
 // port by --port-map), opened and closed as snapshots add and remove ports, and the admin server.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+// A connection over --max-connections is answered 503 and closed as it is accepted: it never
+// reaches the request handler. Node's own refusals (malformed request,
+// headers too large, request not received in time) get an OpenAI-style JSON body like every other
+// gateway error instead of Node's empty one.
+import http, { STATUS_CODES } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import type { Duplex } from "node:stream";
+import { type ErrorCode, GatewayError } from "./errors.ts";
+import type { ProxyLimits } from "./flags.ts";
 import type { Logger } from "./log.ts";
 import type { ListenerHandler } from "./pipeline/handler.ts";
 
@@ -16,6 +23,9 @@ export interface ListenerSetOptions {
   log: Logger;
   /** Connections of a removed port get this long before they are closed. */
   closeGraceMs: number;
+  limits?: Pick<ProxyLimits, "maxConnections" | "clientHeaderTimeoutMs" | "clientRequestTimeoutMs">;
+  /** A connection was refused by --max-connections. */
+  onConnectionLimited?: () => void;
 }
 
 interface Open {
@@ -23,10 +33,51 @@ interface Open {
   localPort: number;
 }
 
-function createServer(onRequest: http.RequestListener): http.Server {
-  // Node's requestTimeout (receiving the request) stays; nothing times out a response: a quiet
-  // SSE stream is only ever cut by the route's own timeouts.
-  return http.createServer({ noDelay: true, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, onRequest);
+/** A raw HTTP/1.1 answer with a gateway error body, for sockets no ServerResponse owns. */
+export function rawErrorResponse(code: ErrorCode): string {
+  const err = new GatewayError(code);
+  const body = JSON.stringify(err.body());
+  return (
+    `HTTP/1.1 ${err.status} ${STATUS_CODES[err.status] ?? ""}\r\n` +
+    `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+    `connection: close\r\n\r\n${body}`
+  );
+}
+
+/** Node's parser or timers refused a request: answer in the gateway's error format, then close. */
+function onClientError(err: Error & { code?: string }, socket: Duplex): void {
+  const owner = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (err.code === "ECONNRESET" || !socket.writable || owner?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const code: ErrorCode =
+    err.code === "HPE_HEADER_OVERFLOW"
+      ? "headers_too_large"
+      : err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? "request_timeout"
+        : "bad_request";
+  socket.end(rawErrorResponse(code));
+}
+
+function createServer(onRequest: http.RequestListener, limits?: ListenerSetOptions["limits"]): http.Server {
+  // Receiving the request is timed (headers, then the whole request); nothing times out a
+  // response: a quiet SSE stream is only ever cut by the upstream idle or route timeouts.
+  const requestTimeout = limits?.clientRequestTimeoutMs ?? 300_000;
+  const headersTimeout = Math.min(limits?.clientHeaderTimeoutMs ?? 60_000, requestTimeout);
+  const server = http.createServer(
+    {
+      noDelay: true,
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      headersTimeout,
+      requestTimeout,
+      // how often those timeouts are checked
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersTimeout / 4))),
+    },
+    onRequest,
+  );
+  server.on("clientError", onClientError);
+  return server;
 }
 
 function listen(server: http.Server, port: number, host: string): Promise<number> {
@@ -54,6 +105,13 @@ export class ListenerSet {
   readonly #opts: ListenerSetOptions;
   readonly #open = new Map<number, Open>();
   #queue: Promise<void> = Promise.resolve();
+  /** Open client connections over all listeners. */
+  #connections = 0;
+  /** Connections refused by --max-connections (answered already; their requests are dropped). */
+  readonly #refused = new WeakSet<Socket>();
+  #wanted: ReadonlySet<number> = new Set();
+  #pending = 0;
+  #draining = false;
 
   constructor(opts: ListenerSetOptions) {
     this.#opts = opts;
@@ -67,8 +125,29 @@ export class ListenerSet {
   /** Open the ports not open yet, close those no longer wanted. Calls are serialized. */
   sync(gatewayPorts: readonly number[]): Promise<void> {
     const wanted = new Set(gatewayPorts);
-    this.#queue = this.#queue.then(() => this.#sync(wanted));
+    this.#wanted = wanted;
+    this.#pending++;
+    this.#queue = this.#queue
+      .then(() => this.#sync(wanted))
+      .finally(() => {
+        this.#pending--;
+      });
     return this.#queue;
+  }
+
+  /** True when every port of the latest sync is open (a readiness condition). */
+  allOpen(): boolean {
+    if (this.#pending > 0) return false;
+    for (const port of this.#wanted) if (!this.#open.has(port)) return false;
+    return true;
+  }
+
+  /**
+   * Shutdown, first phase: keep serving, but answer every request with `connection: close` so
+   * keep-alive clients move to another replica instead of reusing a socket about to be closed.
+   */
+  drain(): void {
+    this.#draining = true;
   }
 
   async #sync(wanted: ReadonlySet<number>): Promise<void> {
@@ -81,7 +160,16 @@ export class ListenerSet {
     }
     for (const port of wanted) {
       if (this.#open.has(port)) continue;
-      const server = createServer((req, res) => this.#opts.handler(req, res, port));
+      const server = createServer((req, res) => {
+        if (this.#refused.has(req.socket)) {
+          res.destroy();
+          return;
+        }
+        if (this.#draining) res.setHeader("connection", "close");
+        this.#opts.handler(req, res, port);
+      }, this.#opts.limits);
+      // before Node's own connection listener: a refused socket is answered before any parsing
+      server.prependListener("connection", (socket: Socket) => this.#accept(socket));
       const local = this.#opts.portMap.get(port) ?? port;
       try {
         const localPort = await listen(server, local, this.#opts.bind);
@@ -95,6 +183,19 @@ export class ListenerSet {
       }
     }
     await Promise.all(closing);
+  }
+
+  #accept(socket: Socket): void {
+    const max = this.#opts.limits?.maxConnections ?? 0;
+    if (max > 0 && this.#connections >= max) {
+      this.#refused.add(socket);
+      this.#opts.onConnectionLimited?.();
+      socket.end(rawErrorResponse("overloaded"));
+      setTimeout(() => socket.destroy(), 1000).unref();
+      return;
+    }
+    this.#connections++;
+    socket.once("close", () => this.#connections--);
   }
 
   /** Stop accepting; in-flight requests get `graceMs` to finish before connections are closed. */

@@ -28,7 +28,7 @@ Flags:
   --admin-port <port>         /health, /ready, /metrics, /config_dump of the first Gateway (default ${DEFAULT_ADMIN_PORT})
   --port-map <list>           serve Gateway listener ports on local ports, e.g. 80=8080
   --bind <address>            address the listeners bind to (default 0.0.0.0)
-  --max-body-bytes <n>        larger request bodies get 400 request_too_large (default ${DEFAULT_MAX_BODY_BYTES})
+  --max-body-bytes <n>        larger request bodies get 413 request_too_large (default ${DEFAULT_MAX_BODY_BYTES})
   --drain-killed              let in-flight requests of a deleted route finish instead of aborting them
   --kill-grace-ms <ms>        time in-flight requests of a deleted route get (default ${DEFAULT_KILL_GRACE_MS})
   --provider-override <url>   DEV ONLY: send every provider's default endpoint to this base URL

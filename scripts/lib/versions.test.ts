@@ -9,6 +9,9 @@ KUBERNETES_VERSION=v1.34.4   # trailing comment
 ETCD_VERSION="v3.6.16"
 HELM_VERSION='v3.21.4'
 GATEWAY_API_VERSION=v1.4.1
+COREDNS_VERSION=v1.12.4
+CRICTL_VERSION=v1.34.0
+PAUSE_VERSION=v1
 `;
 
 describe("versions.env", () => {
@@ -19,11 +22,14 @@ describe("versions.env", () => {
       etcd: "v3.6.16",
       helm: "v3.21.4",
       gatewayApi: "v1.4.1",
+      coredns: "v1.12.4",
+      crictl: "v1.34.0",
+      pause: "v1",
     });
   });
 
   it("rejects a malformed line with its line number", () => {
-    assert.throws(() => parseVersionsEnv(`${SAMPLE}export FOO BAR\n`), /line 8/);
+    assert.throws(() => parseVersionsEnv(`${SAMPLE}export FOO BAR\n`), /line 11/);
   });
 
   it("rejects a missing or malformed version", () => {

@@ -15,6 +15,9 @@ const VersionsEnv = z.object({
   ETCD_VERSION: z.string().regex(/^v\d+\.\d+\.\d+$/),
   HELM_VERSION: z.string().regex(/^v\d+\.\d+\.\d+$/),
   GATEWAY_API_VERSION: z.string().regex(/^v\d+\.\d+\.\d+$/),
+  COREDNS_VERSION: z.string().regex(/^v\d+\.\d+\.\d+$/),
+  CRICTL_VERSION: z.string().regex(/^v\d+\.\d+\.\d+$/),
+  PAUSE_VERSION: z.string().regex(/^v\d+$/),
 });
 
 export type Versions = {
@@ -23,6 +26,9 @@ export type Versions = {
   etcd: string;
   helm: string;
   gatewayApi: string;
+  coredns: string;
+  crictl: string;
+  pause: string;
 };
 
 /** Parses `KEY=value` lines (comments, blank lines and optional quotes allowed) of a versions.env. */
@@ -43,6 +49,9 @@ export function parseVersionsEnv(text: string): Versions {
     etcd: env.ETCD_VERSION,
     helm: env.HELM_VERSION,
     gatewayApi: env.GATEWAY_API_VERSION,
+    coredns: env.COREDNS_VERSION,
+    crictl: env.CRICTL_VERSION,
+    pause: env.PAUSE_VERSION,
   };
 }
 
@@ -51,7 +60,17 @@ export const versionsEnvPath: string = join(repoRoot, "scripts", "versions.env")
 export const versions: Versions = parseVersionsEnv(readFileSync(versionsEnvPath, "utf8"));
 
 /** The binaries scripts/binaries.sh builds. */
-export type BinaryName = "etcd" | "kube-apiserver" | "helm";
+export type BinaryName =
+  | "etcd"
+  | "kube-apiserver"
+  | "helm"
+  | "kubelet"
+  | "kube-scheduler"
+  | "kube-controller-manager"
+  | "kube-proxy"
+  | "coredns"
+  | "crictl"
+  | "pause";
 
 /** Cache root: $AI_GATEWAY_CACHE or ~/.cache/ai-gateway (the same rule as scripts/binaries.sh). */
 export function cacheDir(): string {
@@ -64,7 +83,17 @@ function versionOf(name: BinaryName): string {
     case "etcd":
       return versions.etcd;
     case "kube-apiserver":
+    case "kubelet":
+    case "kube-scheduler":
+    case "kube-controller-manager":
+    case "kube-proxy":
       return versions.kubernetes;
+    case "coredns":
+      return versions.coredns;
+    case "crictl":
+      return versions.crictl;
+    case "pause":
+      return versions.pause;
     case "helm":
       return versions.helm;
   }

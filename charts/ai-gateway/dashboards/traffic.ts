@@ -195,6 +195,40 @@ const failures: PanelSpec[] = [
   },
 ];
 
+const spend: PanelSpec[] = [
+  {
+    title: "Spend by team and key",
+    description:
+      "Amount settled on AgentgatewayPolicy counters (tokens, requests or microdollars) by limit and key: a client key id, a route or a namespace (team).",
+    unit: "short",
+    kind: "timeseries",
+    width: 12,
+    targets: [
+      {
+        expr: sumBy(
+          ["limit", "key", "unit"],
+          onSelectedProxies(increase(sel("ai_gateway_policy_spent_total"))),
+        ),
+        legend: "{{key}} {{unit}} ({{limit}})",
+      },
+    ],
+  },
+  {
+    title: "Remaining budget by team and key",
+    description:
+      "What is left of each limit in its current window, as last seen by each proxy (the lowest across proxies: with Global counters they share one).",
+    unit: "short",
+    kind: "timeseries",
+    width: 12,
+    targets: [
+      {
+        expr: `min by (limit, key, unit) (${onSelectedProxies(sel("ai_gateway_policy_remaining"))})`,
+        legend: "{{key}} {{unit}} ({{limit}})",
+      },
+    ],
+  },
+];
+
 const processes: PanelSpec[] = [
   {
     title: "Proxy memory (RSS)",
@@ -236,6 +270,7 @@ export function trafficDashboard(): DashboardSpec {
       { title: "Requests", panels: requests },
       { title: "Tokens and streaming", panels: tokens },
       { title: "Kill switch and upstream failures", panels: failures },
+      { title: "Spend control (AgentgatewayPolicy)", panels: spend },
       { title: "Proxy processes", panels: processes },
     ],
   };

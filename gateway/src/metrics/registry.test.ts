@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { Registry } from "prom-client";
 import { z } from "zod";
+import { createPolicyMetrics } from "../policy/metrics.ts";
 import { TOKEN_USAGE_BUCKETS } from "./buckets.ts";
 import { createProxyMetrics } from "./registry.ts";
 
@@ -31,6 +32,8 @@ const MetricShape = z.object({ name: z.string(), labelNames: z.array(z.string())
 test("the proxy's series are exactly those of docs/metrics.md", async () => {
   const registry = new Registry();
   const metrics = createProxyMetrics(registry);
+  // the proxy also registers the spend-control series on the same registry (main.ts)
+  createPolicyMetrics(registry);
   const doc = documentedProxySeries();
   assert.ok(doc.size >= 11, "the doc table was parsed");
   const json = await registry.getMetricsAsJSON();

@@ -38,6 +38,8 @@ export interface ProxyMetrics {
   killedRequests: Counter<"gateway" | "route">;
   upstreamErrors: Counter<"gateway" | "backend" | "provider" | "reason">;
   activeRequests: Gauge<"gateway">;
+  limited: Counter<"gateway" | "limit">;
+  clientDisconnects: Counter<"gateway">;
 }
 
 export function createProxyMetrics(registry: Registry = new Registry()): ProxyMetrics {
@@ -113,6 +115,18 @@ export function createProxyMetrics(registry: Registry = new Registry()): ProxyMe
     activeRequests: new Gauge({
       name: "ai_gateway_active_requests",
       help: "Requests in flight.",
+      labelNames: ["gateway"],
+      registers,
+    }),
+    limited: new Counter({
+      name: "ai_gateway_limited_total",
+      help: "Connections and requests refused by a proxy limit (connections, requests, body_budget).",
+      labelNames: ["gateway", "limit"],
+      registers,
+    }),
+    clientDisconnects: new Counter({
+      name: "ai_gateway_client_disconnects_total",
+      help: "Requests whose client went away before the answer was complete.",
       labelNames: ["gateway"],
       registers,
     }),

@@ -1,41 +1,45 @@
-// Keep-alive agents, one per upstream endpoint ("https:host:port"). No socket timeout is set: a
-// quiet SSE stream must never be cut by an idle timer (route timeouts are explicit). Agents of
-// endpoints no snapshot uses any more are retired: idle sockets closed now, busy ones when freed.
-import http from "node:http";
-import https from "node:https";
-import type { Socket } from "node:net";
+// Upstream connection pools (undici), one per provider origin ("https:host:port") of the served
+// snapshot, with keep-alive and a connect timeout. TLS verifies the provider's certificate against
+// Node's CA store (NODE_EXTRA_CA_CERTS included). Pools of origins no snapshot uses any more are
+// retired: close() lets their in-flight requests finish, then closes the sockets.
+import { Pool } from "undici";
 
-const MAX_FREE_SOCKETS = 256;
+export interface PoolOptions {
+  connectTimeoutMs: number;
+}
 
 export class AgentPool {
-  readonly #agents = new Map<string, http.Agent>();
+  readonly #pools = new Map<string, Pool>();
+  readonly #opts: PoolOptions;
 
-  get(key: string, tls: boolean): http.Agent {
-    let agent = this.#agents.get(key);
-    if (!agent) {
-      const opts = { keepAlive: true, maxFreeSockets: MAX_FREE_SOCKETS, scheduling: "lifo" as const };
-      agent = tls ? new https.Agent(opts) : new http.Agent(opts);
-      this.#agents.set(key, agent);
-    }
-    return agent;
+  constructor(opts: PoolOptions) {
+    this.#opts = opts;
   }
 
-  /** Retire agents whose endpoint is not in `inUse`. */
+  /** The pool of `key`, created for `origin` ("http(s)://host[:port]") on first use. */
+  get(key: string, origin: string): Pool {
+    let pool = this.#pools.get(key);
+    if (!pool) {
+      pool = new Pool(origin, {
+        connect: { timeout: this.#opts.connectTimeoutMs, rejectUnauthorized: true },
+        pipelining: 1,
+      });
+      this.#pools.set(key, pool);
+    }
+    return pool;
+  }
+
+  /** Retire pools whose origin is not in `inUse`. */
   retain(inUse: ReadonlySet<string>): void {
-    for (const [key, agent] of this.#agents) {
+    for (const [key, pool] of this.#pools) {
       if (inUse.has(key)) continue;
-      this.#agents.delete(key);
-      retire(agent);
+      this.#pools.delete(key);
+      pool.close().catch(() => {});
     }
   }
 
   destroy(): void {
-    for (const agent of this.#agents.values()) agent.destroy();
-    this.#agents.clear();
+    for (const pool of this.#pools.values()) pool.destroy().catch(() => {});
+    this.#pools.clear();
   }
-}
-
-function retire(agent: http.Agent): void {
-  for (const sockets of Object.values(agent.freeSockets)) for (const s of sockets ?? []) s.destroy();
-  agent.on("free", (socket: Socket) => socket.destroy());
 }

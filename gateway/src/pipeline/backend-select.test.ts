@@ -21,9 +21,35 @@ function backend(ref: string, groups: string[][]): CompiledBackend {
   return { ref, groups: groups.map((g) => g.map(prov)) };
 }
 
-function routeWith(backends: { backend: CompiledBackend; weight: number }[]): CompiledRoute {
-  return { config: {} as CompiledRoute["config"], backends, clientAuth: undefined };
+function routeWith(
+  backends: { backend: CompiledBackend; weight: number }[],
+  invalidWeight = 0,
+): CompiledRoute {
+  return { config: {} as CompiledRoute["config"], backends, invalidWeight, clientAuth: undefined };
 }
+
+test("an invalid backendRef of weight 3 next to a valid one of weight 1: 3/4 of requests get no backend (500)", () => {
+  const valid = backend("valid", [["p"]]);
+  const r = routeWith([{ backend: valid, weight: 1 }], 3);
+  assert.equal(
+    pickBackend(r, () => 0),
+    undefined,
+  );
+  assert.equal(
+    pickBackend(r, () => 0.74),
+    undefined,
+  );
+  assert.equal(pickBackend(r, () => 0.76)?.ref, "valid");
+  let none = 0;
+  const draws = 4000;
+  for (let i = 0; i < draws; i++) if (pickBackend(r, () => (i + 0.5) / draws) === undefined) none++;
+  assert.equal(none, 3000);
+  assert.equal(
+    pickBackend(routeWith([], 2), () => 0.99),
+    undefined,
+    "only invalid refs: always 500",
+  );
+});
 
 test("weights split traffic; weight 0 gets none; all-zero has no backend", () => {
   const a = backend("a", [["p"]]);

@@ -4,11 +4,17 @@ import type { CompiledBackend, CompiledProvider, CompiledRoute } from "../snapsh
 
 export type Random = () => number;
 
+/**
+ * The backend for one request, by weight; undefined (the caller answers 500) when the route has no
+ * backend or the draw falls in the share of invalid backendRefs (Gateway API HTTPBackendRef).
+ */
 export function pickBackend(route: CompiledRoute, random: Random = Math.random): CompiledBackend | undefined {
-  let total = 0;
+  let total = route.invalidWeight;
   for (const b of route.backends) total += b.weight;
   if (total <= 0) return undefined;
   let point = random() * total;
+  if (point < route.invalidWeight) return undefined;
+  point -= route.invalidWeight;
   for (const b of route.backends) {
     if (b.weight <= 0) continue;
     if (point < b.weight) return b.backend;

@@ -21,6 +21,21 @@ export function keyMatches(key: string, digests: readonly Buffer[]): boolean {
   return ok;
 }
 
+/** The id of the key the request presented (after checkClientAuth accepted it); safe to log. */
+export function matchedKeyId(
+  authorization: string | undefined,
+  auth: CompiledClientAuth | undefined,
+): string | undefined {
+  const key = bearerToken(authorization);
+  if (!auth?.ids || key === undefined) return undefined;
+  const digest = createHash("sha256").update(key).digest();
+  let id: string | undefined;
+  for (const [i, d] of auth.digests.entries()) {
+    if (d.length === digest.length && timingSafeEqual(d, digest)) id = auth.ids[i];
+  }
+  return id;
+}
+
 /** undefined when the request may go on; the error to answer otherwise. */
 export function checkClientAuth(
   authorization: string | undefined,

@@ -5,6 +5,8 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:
 import { type ErrorCode, GatewayError, REASON_OK } from "../errors.ts";
 import type { UpstreamPlan, Usage } from "../providers/types.ts";
 import type { CompiledProvider } from "../snapshot/compile.ts";
+import type { ClientFormat } from "../translate/catalogue.ts";
+import { clientErrorBody, clientErrorEvent } from "../translate/client-errors.ts";
 
 /** Why an exchange was cut short from outside the pipeline. */
 export type AbortReason = "client_disconnected" | "route_killed" | "upstream_timeout";
@@ -39,6 +41,10 @@ export class Exchange {
   usage: Usage = {};
   firstTokenAt: number | undefined;
   streamed = false;
+  /** The API format the client speaks: the shape of the error bodies it gets. */
+  clientFormat: ClientFormat = "openai";
+  /** Output tokens a stream may carry before a budget is crossed (policy stage); undefined: no cap. */
+  outputAllowance: number | undefined;
   /** Set once the outcome is final (metrics recorded). */
   done = false;
   #onDone: ((ex: Exchange, outcome: ExchangeOutcome) => void) | undefined;
@@ -89,7 +95,11 @@ export class Exchange {
       return;
     }
     if (!res.headersSent) {
-      const body = JSON.stringify(err.body());
+      const body = JSON.stringify(
+        this.clientFormat === "openai"
+          ? err.wireBody()
+          : clientErrorBody(this.clientFormat, err.status, err.body()),
+      );
       res.writeHead(err.status, {
         ...err.headers,
         "content-type": "application/json",
@@ -101,8 +111,8 @@ export class Exchange {
     }
     // Inside a response: a stream gets an error event, then the socket ends without a clean finish.
     if (this.streamed && this.provider) {
-      const body = err.body().error;
-      res.write(this.provider.adapter.streamErrorEvent(body));
+      if (this.plan?.translator) res.write(clientErrorEvent(this.clientFormat, err.status, err.body()));
+      else res.write(this.provider.adapter.streamErrorEvent(err.body().error));
     }
     res.socket?.end();
     if (!this.streamed) res.destroy();

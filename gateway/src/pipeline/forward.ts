@@ -1,15 +1,12 @@
-// One upstream attempt through http-proxy-3 (selfHandleResponse: the relay writes the client
-// response). The gateway prepares everything beforehand — path, headers (credential injected),
-// body — and this file only sends it and reports the upstream response or the failure.
-import type {
-  ClientRequest,
-  IncomingHttpHeaders,
-  IncomingMessage,
-  OutgoingHttpHeaders,
-  ServerResponse,
-} from "node:http";
-import { Readable } from "node:stream";
-import { createProxyServer } from "http-proxy-3";
+// One upstream attempt on undici (Pool.request on the provider origin's pool): the gateway prepares
+// everything beforehand — path, headers (credential injected), body Buffer — and this file only
+// sends it and reports the upstream response or the failure. http-proxy-3 is gone from this path:
+// the gateway never pipes the client request through (the body is read, checked and maybe
+// rewritten first) and writes the client response itself (relay.ts), so a proxy library had
+// nothing left to do but cost a ClientRequest, a Readable and its event plumbing per request.
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
+import type { Readable } from "node:stream";
+import type { Dispatcher } from "undici";
 import type { AgentPool } from "./agents.ts";
 
 export interface UpstreamTarget {
@@ -21,112 +18,83 @@ export interface UpstreamTarget {
 
 export interface AttemptSpec {
   target: UpstreamTarget;
+  /** Host header value (host[:port]), also the origin's authority. */
+  authority: string;
+  method: string;
   /** Path and query string. */
   path: string;
   headers: OutgoingHttpHeaders;
   body: Buffer;
+  /** Waiting for the response headers / between two body chunks; 0 = no limit. */
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+}
+
+/** A provider's answer: status, headers and the body stream. */
+export interface UpstreamResponse {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  body: Readable;
 }
 
 export type AttemptResult =
-  | { kind: "response"; upstream: IncomingMessage; abort: (reason: Error) => void }
-  | {
-      kind: "error";
-      error: Error & { code?: string };
-      /** The request went out on a reused keep-alive socket that turned out stale: safe to resend. */
-      staleSocket: boolean;
-    };
+  | { kind: "response"; upstream: UpstreamResponse; abort: (reason: Error) => void }
+  | { kind: "error"; error: Error & { code?: string } };
 
-interface Pending {
-  settled: boolean;
-  settle: (r: AttemptResult) => void;
-  proxyReq: ClientRequest | undefined;
+const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+
+/** An undici error that is one of its timeouts (connect, headers, body idle). */
+export function isTimeoutError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" && TIMEOUT_CODES.has(code);
 }
 
-export class Forwarder {
-  readonly #proxy = createProxyServer({});
-  /** Keyed by the attempt's body stream: http-proxy-3 hands it back with each proxyReq event. */
-  readonly #pending = new WeakMap<object, Pending>();
-  readonly #agents: AgentPool;
+function undiciHeaders(h: OutgoingHttpHeaders): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const k in h) {
+    const v = h[k];
+    if (v === undefined) continue;
+    out[k] = typeof v === "number" ? String(v) : v;
+  }
+  return out;
+}
 
-  constructor(agents: AgentPool) {
-    this.#agents = agents;
-    this.#proxy.on("proxyReq", (proxyReq, _req, _res, options) => {
-      const p = options.buffer ? this.#pending.get(options.buffer) : undefined;
-      if (!p) return;
-      if (p.settled) {
-        proxyReq.destroy();
-        return;
-      }
-      p.proxyReq = proxyReq;
-      proxyReq.once("response", (upstream: IncomingMessage) => {
-        if (p.settled) {
-          upstream.destroy();
-          return;
-        }
-        p.settle({
-          kind: "response",
-          upstream,
-          abort: (reason) => {
-            proxyReq.destroy(reason);
-            upstream.destroy(reason);
-          },
-        });
-      });
-    });
-    // errors go to the per-attempt callback; this keeps a stray one from crashing the process
-    this.#proxy.on("error", () => {});
+function noop(): void {}
+
+export class Forwarder {
+  readonly #pools: AgentPool;
+
+  constructor(pools: AgentPool) {
+    this.#pools = pools;
   }
 
-  /** Send one attempt. `signal` aborts it (timeouts, client gone, kill switch). */
-  attempt(
-    req: IncomingMessage,
-    res: ServerResponse,
-    spec: AttemptSpec,
-    signal: AbortSignal,
-  ): Promise<AttemptResult> {
-    return new Promise((resolve) => {
-      const pending: Pending = {
-        settled: false,
-        proxyReq: undefined,
-        settle: (r) => {
-          if (pending.settled) return;
-          pending.settled = true;
-          signal.removeEventListener("abort", onAbort);
-          resolve(r);
-        },
-      };
-      const onAbort = (): void => {
-        const reason = signal.reason instanceof Error ? signal.reason : new Error("aborted");
-        pending.proxyReq?.destroy(reason);
-        pending.settle({ kind: "error", error: reason, staleSocket: false });
-      };
-      if (signal.aborted) return onAbort();
-      signal.addEventListener("abort", onAbort, { once: true });
-      const buffer = Readable.from(spec.body.length > 0 ? [spec.body] : []);
-      this.#pending.set(buffer, pending);
-      // http-proxy-3 copies req.url and req.headers into the upstream request.
-      req.url = spec.path;
-      req.headers = spec.headers as IncomingHttpHeaders;
-      this.#proxy.web(
-        req,
-        res,
-        {
-          target: {
-            protocol: spec.target.tls ? "https:" : "http:",
-            host: spec.target.host,
-            port: spec.target.port,
-          },
-          agent: this.#agents.get(spec.target.key, spec.target.tls),
-          selfHandleResponse: true,
-          buffer,
-          secure: true,
-        },
-        (err) => {
-          const e = err as Error & { code?: string };
-          const stale = pending.proxyReq?.reusedSocket === true && e.code === "ECONNRESET";
-          pending.settle({ kind: "error", error: e, staleSocket: stale });
-        },
-      );
-    });
+  /** Send one attempt. `signal` aborts it (timeouts, client gone, kill switch), body included. */
+  async attempt(spec: AttemptSpec, signal: AbortSignal): Promise<AttemptResult> {
+    const origin = `${spec.target.tls ? "https" : "http"}://${spec.authority}`;
+    const pool = this.#pools.get(spec.target.key, origin);
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await pool.request({
+        method: spec.method as Dispatcher.HttpMethod,
+        path: spec.path,
+        headers: undiciHeaders(spec.headers),
+        body: spec.body.length > 0 ? spec.body : null,
+        signal,
+        headersTimeout: spec.headersTimeoutMs,
+        bodyTimeout: spec.bodyTimeoutMs,
+      });
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      return { kind: "error", error: e };
+    }
+    const body = res.body;
+    // undici's body turns a plain destroy() into an "aborted" error: whoever reads the body listens
+    // for errors itself; this keeps an abandoned one (a retried 429, say) from becoming uncaught
+    body.on("error", noop);
+    return {
+      kind: "response",
+      upstream: { statusCode: res.statusCode, headers: res.headers, body },
+      abort: (reason) => body.destroy(reason),
+    };
   }
 }

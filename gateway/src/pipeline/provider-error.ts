@@ -2,7 +2,8 @@
 // (429 → rate_limited, Retry-After kept). Provider messages are kept for the client's sake but
 // scrubbed: anything that looks like a key, and the credentials this request used, are removed;
 // 401/403 messages are replaced outright (providers echo key fragments there).
-import type { IncomingMessage } from "node:http";
+import type { IncomingHttpHeaders } from "node:http";
+import type { Readable } from "node:stream";
 import { GatewayError } from "../errors.ts";
 import type { ProviderAdapter } from "../providers/types.ts";
 
@@ -16,7 +17,7 @@ const KEY_LIKE = [
   /\b(?:key|api[-_]?key|token)=\S+/gi,
 ];
 
-export function readBounded(upstream: IncomingMessage, limit = MAX_ERROR_BODY): Promise<Buffer> {
+export function readBounded(upstream: Readable, limit = MAX_ERROR_BODY): Promise<Buffer> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -48,7 +49,7 @@ export function scrubMessage(message: string, secrets: readonly string[]): strin
 
 export function providerError(
   status: number,
-  headers: IncomingMessage["headers"],
+  headers: IncomingHttpHeaders,
   body: Buffer,
   adapter: ProviderAdapter,
   secrets: readonly string[],

@@ -3,16 +3,20 @@
 // gateway asked for stream usage itself are events re-emitted one by one, minus the usage-only
 // chunk. JSON answers are passed through while a bounded copy is kept to read usage at the end.
 // An upstream that dies mid-answer ends the client response with an error (never a clean finish).
-import type { IncomingMessage } from "node:http";
-import type { ErrorCode } from "../errors.ts";
+// A translated answer (plan.translator) is re-framed on the way: each stream event as it arrives,
+// a JSON answer once it is complete (its headers wait for it; up to MAX_USAGE_COPY bytes).
+import { type ErrorCode, GatewayError } from "../errors.ts";
+import { eventOutputTokens } from "../policy/stream-meter.ts";
 import { eventJson, SseParser } from "../providers/sse.ts";
-import type { StreamState } from "../providers/types.ts";
+import type { JsonObject, StreamState } from "../providers/types.ts";
 import type { Exchange } from "./exchange.ts";
+import type { UpstreamResponse } from "./forward.ts";
 import { forwardableResponseHeaders } from "./headers.ts";
+import { isScanError, scanJson } from "./json-scan.ts";
 
 const MAX_USAGE_COPY = 8 * 1024 * 1024;
 
-export function isEventStream(upstream: IncomingMessage): boolean {
+export function isEventStream(upstream: Pick<UpstreamResponse, "headers">): boolean {
   const ct = upstream.headers["content-type"];
   return typeof ct === "string" && ct.toLowerCase().startsWith("text/event-stream");
 }
@@ -23,8 +27,8 @@ export function isEventStream(upstream: IncomingMessage): boolean {
  */
 export function relay(
   ex: Exchange,
-  upstream: IncomingMessage,
-  interrupted: () => ErrorCode,
+  upstream: UpstreamResponse,
+  interrupted: (err: Error | undefined) => ErrorCode,
   settled: () => void,
 ): void {
   const provider = ex.provider;
@@ -32,10 +36,16 @@ export function relay(
   if (!provider || !plan) throw new Error("relay without a provider");
   const { res } = ex;
   const stream = isEventStream(upstream);
-  const strip = stream && plan.stripUsageChunk;
+  const translator = plan.translator;
+  const strip = stream && plan.stripUsageChunk && !translator;
   ex.streamed = stream;
-  const status = upstream.statusCode ?? 502;
-  res.writeHead(status, forwardableResponseHeaders(upstream.headers, { dropLength: strip }));
+  const status = upstream.statusCode;
+  const body = upstream.body;
+  const headers = forwardableResponseHeaders(upstream.headers, {
+    dropLength: strip || translator !== undefined,
+  });
+  const holdHeaders = translator !== undefined && !stream;
+  if (!holdHeaders) res.writeHead(status, headers);
   if (stream) res.flushHeaders();
 
   const parser = stream ? new SseParser() : undefined;
@@ -43,6 +53,8 @@ export function relay(
   const copy: Buffer[] = [];
   let copied = 0;
   let ended = false;
+  const allowance = ex.outputAllowance;
+  let streamedOutput = 0;
 
   const onData = (chunk: Buffer): void => {
     let out: Buffer | string = chunk;
@@ -54,17 +66,41 @@ export function relay(
         if (provider.adapter.onStreamEvent(ev, json, state) && ex.firstTokenAt === undefined) {
           ex.firstTokenAt = performance.now();
         }
-        if (strip && !provider.adapter.isInjectedUsageEvent(json)) kept += ev.raw;
+        if (translator) kept += translator.event(ev.data, json);
+        else if (strip && !provider.adapter.isInjectedUsageEvent(json)) kept += ev.raw;
+        if (allowance !== undefined) {
+          streamedOutput += eventOutputTokens(json);
+          if (streamedOutput > allowance) {
+            cutForBudget(streamedOutput);
+            return;
+          }
+        }
       }
-      if (strip) out = kept;
-    } else if (copied + chunk.length <= MAX_USAGE_COPY) {
-      copy.push(chunk);
+      if (strip || translator) out = kept;
+    } else {
+      if (copied + chunk.length <= MAX_USAGE_COPY) copy.push(chunk);
       copied += chunk.length;
+      if (holdHeaders) return;
     }
     if (out.length > 0 && !res.write(out)) {
-      upstream.pause();
-      res.once("drain", () => upstream.resume());
+      body.pause();
+      res.once("drain", () => body.resume());
     }
+  };
+
+  // A budget would be crossed: end the stream with a final error event in the client's format
+  // (like the kill switch) and stop reading the provider.
+  const cutForBudget = (tokens: number): void => {
+    ended = true;
+    cleanup();
+    body.destroy();
+    ex.usage.outputTokens ??= tokens;
+    settled();
+    ex.fail(
+      new GatewayError("insufficient_quota", {
+        message: "Budget exhausted: the response was cut because it crossed the budget",
+      }),
+    );
   };
 
   const onEnd = (): void => {
@@ -74,39 +110,84 @@ export function relay(
       const tail = parser.rest();
       if (tail) res.write(tail);
     }
-    if (!parser && copied > 0 && copied <= MAX_USAGE_COPY) {
+    if (translator && parser) res.write(translator.end());
+    const whole = !parser && copied > 0 && copied <= MAX_USAGE_COPY;
+    const buf = whole ? (copy.length === 1 ? (copy[0] as Buffer) : Buffer.concat(copy, copied)) : undefined;
+    if (holdHeaders) {
+      // the whole answer is needed to translate it
+      let json: unknown;
       try {
-        Object.assign(
-          ex.usage,
-          definedOnly(provider.adapter.usageFromJson(JSON.parse(Buffer.concat(copy).toString("utf8")))),
-        );
+        json = buf ? JSON.parse(buf.toString("utf8")) : undefined;
       } catch {
-        // not JSON: usage stays unknown
+        json = undefined;
       }
+      if (json === undefined) {
+        settled();
+        ex.failWith("upstream_interrupted");
+        return;
+      }
+      if (typeof json === "object" && json !== null && !Array.isArray(json))
+        Object.assign(ex.usage, definedOnly(provider.adapter.usageFromJson(json as JsonObject)));
+      const text = JSON.stringify(translator.json(json));
+      res.writeHead(status, { ...headers, "content-length": Buffer.byteLength(text) });
+      res.end(text);
+      settled();
+      ex.succeed(status);
+      return;
+    }
+    if (buf) {
+      const usage = usageMembers(buf);
+      // not a JSON object: usage stays unknown
+      if (usage) Object.assign(ex.usage, definedOnly(provider.adapter.usageFromJson(usage)));
     }
     res.end();
     settled();
     ex.succeed(status);
   };
 
-  const onClose = (): void => {
+  const onClose = (err?: Error): void => {
     if (ended) return;
     cleanup();
     settled();
-    ex.failWith(interrupted());
+    ex.failWith(interrupted(err instanceof Error ? err : undefined));
   };
 
   const cleanup = (): void => {
-    upstream.off("data", onData);
-    upstream.off("end", onEnd);
-    upstream.off("close", onClose);
-    upstream.off("error", onClose);
+    body.off("data", onData);
+    body.off("end", onEnd);
+    body.off("close", onClose);
+    body.off("error", onClose);
   };
 
-  upstream.on("data", onData);
-  upstream.once("end", onEnd);
-  upstream.once("close", onClose);
-  upstream.once("error", onClose);
+  body.on("data", onData);
+  body.once("end", onEnd);
+  body.once("close", onClose);
+  body.once("error", onClose);
+}
+
+/** Top-level members any adapter reads usage from (OpenAI/Anthropic, Gemini). */
+const USAGE_MEMBERS: ReadonlySet<string> = new Set(["usage", "model", "usageMetadata", "modelVersion"]);
+
+/** Answers up to this size are parsed natively (faster than the scan, and small enough to build). */
+const NATIVE_PARSE_MAX = 64 * 1024;
+
+/** The usage members of a JSON answer; a large answer is validated by the scan, never built. */
+function usageMembers(buf: Buffer): JsonObject | undefined {
+  if (buf.length <= NATIVE_PARSE_MAX) {
+    try {
+      const json: unknown = JSON.parse(buf.toString("utf8"));
+      return typeof json === "object" && json !== null && !Array.isArray(json)
+        ? (json as JsonObject)
+        : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const scan = scanJson(buf, USAGE_MEMBERS);
+  if (isScanError(scan)) return undefined;
+  const out: JsonObject = {};
+  for (const [name, r] of scan.picked) out[name] = JSON.parse(buf.toString("utf8", r.start, r.end));
+  return out;
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

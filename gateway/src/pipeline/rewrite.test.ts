@@ -5,7 +5,7 @@ import type { RouteConfig } from "../snapshot/schema.ts";
 import { rewritePath } from "./handler.ts";
 
 function r(match: RouteConfig["match"], rewrite?: RouteConfig["rewrite"]): CompiledRoute {
-  return { config: { match, rewrite } as RouteConfig, backends: [], clientAuth: undefined };
+  return { config: { match, rewrite } as RouteConfig, backends: [], invalidWeight: 0, clientAuth: undefined };
 }
 
 test("ReplaceFullPath replaces the whole path", () => {

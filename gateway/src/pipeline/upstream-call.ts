@@ -8,19 +8,23 @@ import { GatewayError } from "../errors.ts";
 import type { MetricChildren } from "../metrics/children.ts";
 import type { CompiledProvider, CompiledRoute } from "../snapshot/compile.ts";
 import { upstreamKey } from "../snapshot/compile.ts";
+import type { Endpoint } from "../translate/catalogue.ts";
 import { failoverOrder, pickBackend, type Random } from "./backend-select.ts";
-import type { RequestBody } from "./body.ts";
+import { parseWholeBody, type RequestBody, rewriteBody } from "./body.ts";
 import { buildUpstreamHeaders, stripCredentialQuery } from "./credentials.ts";
 import { AbortError, type Exchange } from "./exchange.ts";
-import type { AttemptResult, Forwarder } from "./forward.ts";
+import { type AttemptResult, type AttemptSpec, type Forwarder, isTimeoutError } from "./forward.ts";
 import { upstreamHostHeader } from "./headers.ts";
 import { providerError, readBounded } from "./provider-error.ts";
 import { relay } from "./relay.ts";
+import { planUpstream } from "./translate.ts";
 
 const MAX_BACKOFF_MS = 30_000;
 
 export interface UpstreamCallDeps {
   forwarder: Forwarder;
+  /** Default upstream timeouts (ms) for routes that set none of their own. */
+  upstreamTimeouts: { headerMs: number; idleMs: number };
   /** Bound label children of the per-request metrics (reset on snapshot swap). */
   children: MetricChildren;
   gateway: () => string;
@@ -33,6 +37,8 @@ export interface UpstreamRequest {
   path: string;
   query: URLSearchParams;
   body: RequestBody;
+  /** The endpoint the path names (translate/catalogue.ts). */
+  endpoint: Endpoint;
   /** The client's Authorization header was its gateway key. */
   gatewayKeyInAuthorization: boolean;
 }
@@ -81,22 +87,40 @@ export async function callUpstream(
   }
   const maxTries = providers.length + retry.attempts;
   let lastError: GatewayError | undefined;
+  let retryAfterMs = 0;
   for (let i = 0; i < maxTries; i++) {
-    if (i >= providers.length) {
-      const backoff = Math.min(MAX_BACKOFF_MS, retry.backoffMs * 2 ** (i - providers.length));
-      if (backoff > 0 && !(await sleep(backoff, ex.signal))) return endAborted(ex);
-    }
-    if (ex.signal.aborted) return endAborted(ex);
     const provider = providers[i % providers.length] as CompiledProvider;
-    const outcome = await attemptOnce(ex, call, provider, deps, {
-      last: i === maxTries - 1,
-      only: maxTries === 1,
-    });
+    let wait = retryAfterMs;
+    if (i >= providers.length) {
+      wait = Math.max(wait, Math.min(MAX_BACKOFF_MS, retry.backoffMs * 2 ** (i - providers.length)));
+    }
+    if (wait > 0 && !(await sleep(wait, ex.signal))) return endAborted(ex);
+    if (ex.signal.aborted) return endAborted(ex);
+    const last = i === maxTries - 1;
+    // a Retry-After is honoured only when the next try goes to the same provider, and only within
+    // the time the route leaves (else the 429 is passed on)
+    const nextSame = !last && providers[(i + 1) % providers.length] === provider;
+    const outcome = await attemptOnce(ex, call, provider, deps, { last, nextSame });
     if (outcome === "done") return;
-    lastError = outcome;
+    lastError = outcome.error;
+    retryAfterMs = outcome.retryAfterMs;
   }
   ex.fail(lastError ?? new GatewayError("upstream_unreachable"));
 }
+
+/** The longest Retry-After a retry waits for when the route sets no request timeout. */
+const MAX_RETRY_AFTER_MS = 30_000;
+
+/** Retry-After in ms (delta-seconds or an HTTP date); undefined when absent or unreadable. */
+export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (v === undefined || v.trim() === "") return undefined;
+  if (/^\s*\d+\s*$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+type AttemptOutcome = "done" | { error: GatewayError; retryAfterMs: number };
 
 /** One try against one provider: "done" when the exchange is answered, else the error to go on with. */
 async function attemptOnce(
@@ -104,39 +128,61 @@ async function attemptOnce(
   call: UpstreamRequest,
   provider: CompiledProvider,
   deps: UpstreamCallDeps,
-  tries: { last: boolean; only: boolean },
-): Promise<"done" | GatewayError> {
-  const { last } = tries;
+  tries: { last: boolean; nextSame: boolean },
+): Promise<AttemptOutcome> {
+  let { last } = tries;
   const cfg = provider.config;
-  const json = call.body.json;
-  const plan = provider.adapter.plan({
-    provider: cfg,
-    path: call.path,
-    query: stripCredentialQuery(call.query),
-    // adapters may change the body: each try gets a pristine copy, unless there is only one try
-    body: json === undefined || tries.only ? json : structuredClone(json),
-    header: (n) => headerValue(ex.clientHeaders[n]),
-  });
+  const fields = call.body.fields;
+  const plan = planUpstream(
+    provider,
+    call.endpoint,
+    {
+      provider: cfg,
+      path: call.path,
+      query: stripCredentialQuery(call.query),
+      // adapters change only top-level members: a shallow copy per try keeps the client's intact
+      body: fields === undefined ? undefined : { ...fields },
+      header: (n) => headerValue(ex.clientHeaders[n]),
+    },
+    call.route.config.api?.unsupportedFields === "Drop",
+    () => parseWholeBody(call.body),
+  );
   if (plan instanceof GatewayError) {
     ex.fail(plan);
     return "done";
   }
   ex.provider = provider;
   ex.plan = plan;
-  const body = plan.body ? Buffer.from(JSON.stringify(plan.body)) : call.body.raw;
-  const spec = {
+  // a translated body is a new document; a native one keeps the client's bytes but for changed members
+  const body = plan.translator
+    ? Buffer.from(JSON.stringify(plan.body ?? {}))
+    : plan.body
+      ? rewriteBody(call.body, plan.body)
+      : call.body.raw;
+  const authority = upstreamHostHeader(cfg.host, cfg.port, cfg.tls);
+  const routeTimeouts = call.route.config.timeouts;
+  // the defaults guard routes without timeouts; a route's own timeouts replace them
+  const ownTimeouts = routeTimeouts.backendRequestMs !== undefined || routeTimeouts.requestMs !== undefined;
+  const spec: AttemptSpec = {
     target: { key: upstreamKey(cfg), host: cfg.host, port: cfg.port, tls: cfg.tls },
+    authority,
+    method: ex.req.method ?? "GET",
     path: plan.path,
+    headersTimeoutMs: ownTimeouts ? 0 : deps.upstreamTimeouts.headerMs,
+    bodyTimeoutMs: ownTimeouts ? 0 : deps.upstreamTimeouts.idleMs,
     headers: buildUpstreamHeaders({
       client: ex.clientHeaders,
       auth: cfg.auth,
       gatewayKeyInAuthorization: call.gatewayKeyInAuthorization,
       extra: plan.headers,
-      host: upstreamHostHeader(cfg.host, cfg.port, cfg.tls),
+      host: authority,
       contentLength: body.length,
     }),
     body,
   };
+  // a body sent without a content type was taken as JSON: the provider is told so
+  if (body.length > 0 && spec.headers["content-type"] === undefined)
+    spec.headers["content-type"] = "application/json";
 
   // One signal for the attempt: aborted by its own timeout or by the exchange's signal. Linked by a
   // listener removed on settle, not AbortSignal.any(), whose weak-ref bookkeeping outlives the
@@ -160,10 +206,7 @@ async function attemptOnce(
     ex.signal.removeEventListener("abort", follow);
   };
 
-  let result: AttemptResult = await deps.forwarder.attempt(ex.req, ex.res, spec, signal);
-  if (result.kind === "error" && result.staleSocket && !signal.aborted) {
-    result = await deps.forwarder.attempt(ex.req, ex.res, spec, signal);
-  }
+  const result: AttemptResult = await deps.forwarder.attempt(spec, signal);
   const countError = (reason: ErrorCode): void => {
     deps.children.upstreamError(deps.gateway(), ex.backend, cfg.name, reason).inc();
   };
@@ -174,23 +217,33 @@ async function attemptOnce(
       endAborted(ex);
       return "done";
     }
-    const code: ErrorCode = timedOut ? "upstream_timeout" : "upstream_unreachable";
+    const code: ErrorCode =
+      timedOut || isTimeoutError(result.error) ? "upstream_timeout" : "upstream_unreachable";
     countError(code);
-    return new GatewayError(code);
+    return { error: new GatewayError(code), retryAfterMs: 0 };
   }
 
   const { upstream } = result;
-  const status = upstream.statusCode ?? 502;
+  const status = upstream.statusCode;
   if (status >= 400) {
+    let wait = 0;
+    if (!last && status === 429 && tries.nextSame) {
+      wait = retryAfterMs(upstream.headers["retry-after"]) ?? 0;
+      const requestMs = call.route.config.timeouts.requestMs;
+      const left =
+        requestMs === undefined ? MAX_RETRY_AFTER_MS : requestMs - (performance.now() - ex.startedAt);
+      if (wait > left) last = true; // cannot wait that long: the client gets the 429 and its Retry-After
+    }
     if (isRetryableStatus(status, call.route.config.retry.codes)) {
       countError(status === 429 ? "rate_limited" : "provider_error");
       if (!last) {
         settle();
-        upstream.destroy();
-        return new GatewayError(status === 429 ? "rate_limited" : "provider_error", { status });
+        upstream.body.destroy();
+        const error = new GatewayError(status === 429 ? "rate_limited" : "provider_error", { status });
+        return { error, retryAfterMs: wait };
       }
     }
-    const errBody = await readBounded(upstream);
+    const errBody = await readBounded(upstream.body);
     settle();
     if (ex.signal.aborted) {
       endAborted(ex);
@@ -206,10 +259,10 @@ async function attemptOnce(
     return "done";
   }
 
-  const interrupted = (): ErrorCode => {
+  const interrupted = (err: Error | undefined): ErrorCode => {
     const r = ex.abortReason;
     if (r === "route_killed" || r === "upstream_timeout") return r;
-    const code: ErrorCode = timedOut ? "upstream_timeout" : "upstream_interrupted";
+    const code: ErrorCode = timedOut || isTimeoutError(err) ? "upstream_timeout" : "upstream_interrupted";
     countError(code);
     return code;
   };

@@ -1,5 +1,6 @@
-// OpenAI (and OpenAI-compatible servers). Known endpoints pass through; any other path (a route on
-// "/openai", say) goes to /v1/chat/completions. The backend's model overrides or fills the body's.
+// OpenAI (and OpenAI-compatible servers). /v1/... paths keep their endpoint (the endpoint catalogue
+// decides beforehand which ones may come here); a path with no API in it (a route on "/openai",
+// say) is the route's native endpoint, /v1/chat/completions. The backend's model overrides or fills the body's.
 import { commonErrorMessage, isObject, str } from "./json.ts";
 import {
   injectIncludeUsage,
@@ -23,6 +24,8 @@ export function openAiPath(path: string): string {
   if (isKnown(path)) return path;
   const v1 = path.lastIndexOf("/v1/");
   if (v1 > 0 && isKnown(path.slice(v1))) return path.slice(v1);
+  // an OpenAI path the gateway's endpoint catalogue let through (a route that passes them through)
+  if (v1 >= 0) return path.slice(v1);
   return CHAT;
 }
 

@@ -3,6 +3,7 @@
 // from a stream. Adapters never see credentials: those are injected by pipeline/credentials.ts.
 import type { GatewayError } from "../errors.ts";
 import type { ProviderConfig, ProviderKind } from "../snapshot/schema.ts";
+import type { ResponseTranslator } from "../translate/plan.ts";
 import type { SseEvent } from "./sse.ts";
 
 export type JsonObject = Record<string, unknown>;
@@ -40,6 +41,8 @@ export interface UpstreamPlan {
   headers: Record<string, string>;
   /** True when the gateway asked for stream usage the client did not: drop the usage-only chunk. */
   stripUsageChunk: boolean;
+  /** Set when the request was translated from another API family: turns the answer back. */
+  translator?: ResponseTranslator;
 }
 
 export interface StreamState {

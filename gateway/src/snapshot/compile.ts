@@ -25,11 +25,15 @@ export interface CompiledClientAuth {
   secretRef: string;
   /** SHA-256 digests of the accepted keys. */
   digests: Buffer[];
+  /** Key ids (Secret entry names), aligned with digests: whose counters a request uses. */
+  ids?: string[];
 }
 
 export interface CompiledRoute {
   config: RouteConfig;
   backends: { backend: CompiledBackend; weight: number }[];
+  /** Weight of the invalid backendRefs: that share of requests is answered 500. */
+  invalidWeight: number;
   /** Effective gateway keys (the route's own, else the Gateway's); undefined: no key required. */
   clientAuth: CompiledClientAuth | undefined;
 }
@@ -58,7 +62,11 @@ export function upstreamKey(p: ProviderConfig): string {
 
 function compileAuth(auth: ClientAuth | undefined): CompiledClientAuth | undefined {
   if (!auth) return undefined;
-  return { secretRef: auth.secretRef, digests: auth.keys.map((k) => Buffer.from(k.sha256, "hex")) };
+  return {
+    secretRef: auth.secretRef,
+    digests: auth.keys.map((k) => Buffer.from(k.sha256, "hex")),
+    ids: auth.keys.map((k) => k.id),
+  };
 }
 
 function compileBackend(b: BackendConfig): CompiledBackend {
@@ -108,6 +116,7 @@ export function compileSnapshot(snapshot: Snapshot): CompiledSnapshot {
         if (!backend) throw new CompileError(`route ${r.id}: unknown backend ${ref.backend}`);
         return { backend, weight: ref.weight };
       }),
+      invalidWeight: r.invalidBackendWeight ?? 0,
       clientAuth: r.clientAuth ? compileAuth(r.clientAuth) : gatewayAuth,
     };
   });

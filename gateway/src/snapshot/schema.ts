@@ -16,7 +16,7 @@ import { z } from "zod";
 
 export const SNAPSHOT_SCHEMA_VERSION = 1 as const;
 
-export const ListenerConfig = z.object({
+export const ListenerConfig = z.strictObject({
   name: z.string(),
   /** The port in the Gateway spec. The proxy maps it to a local port (see --port-map). */
   port: z.number().int().min(1).max(65535),
@@ -31,7 +31,7 @@ export type ProviderKind = z.infer<typeof ProviderKind>;
 
 export const UpstreamAuth = z.discriminatedUnion("mode", [
   /** A credential the gateway injects (inline key or Secret value, already without "Bearer "). */
-  z.object({
+  z.strictObject({
     mode: z.literal("inject"),
     header: z.string(),
     prefix: z.string(),
@@ -40,13 +40,13 @@ export const UpstreamAuth = z.discriminatedUnion("mode", [
     source: z.string(),
   }),
   /** Forward the client's credential header (`header`) unchanged. */
-  z.object({ mode: z.literal("passthrough"), header: z.string() }),
+  z.strictObject({ mode: z.literal("passthrough"), header: z.string() }),
   /** No credential (e.g. a local OpenAI-compatible server without auth). */
-  z.object({ mode: z.literal("none") }),
+  z.strictObject({ mode: z.literal("none") }),
 ]);
 export type UpstreamAuth = z.infer<typeof UpstreamAuth>;
 
-export const ProviderConfig = z.object({
+export const ProviderConfig = z.strictObject({
   /** Name within its priority group ("default" for a single-provider backend). */
   name: z.string(),
   kind: ProviderKind,
@@ -58,14 +58,14 @@ export const ProviderConfig = z.object({
   /** Full upstream path override: every request to this provider goes to this path. */
   path: z.string().optional(),
   /** azureopenai only. */
-  azure: z.object({ deploymentName: z.string(), apiVersion: z.string() }).optional(),
+  azure: z.strictObject({ deploymentName: z.string(), apiVersion: z.string() }).optional(),
   /** gemini only. */
-  gemini: z.object({ apiVersion: z.string() }).optional(),
+  gemini: z.strictObject({ apiVersion: z.string() }).optional(),
   auth: UpstreamAuth,
 });
 export type ProviderConfig = z.infer<typeof ProviderConfig>;
 
-export const BackendConfig = z.object({
+export const BackendConfig = z.strictObject({
   /** "<namespace>/<name>" of the AgentgatewayBackend. */
   ref: z.string(),
   namespace: z.string(),
@@ -75,30 +75,41 @@ export const BackendConfig = z.object({
 });
 export type BackendConfig = z.infer<typeof BackendConfig>;
 
-export const RouteMatch = z.object({
-  path: z.object({ type: z.enum(["PathPrefix", "Exact"]), value: z.string() }).optional(),
+export const RouteMatch = z.strictObject({
+  path: z.strictObject({ type: z.enum(["PathPrefix", "Exact"]), value: z.string() }).optional(),
   headers: z
-    .array(z.object({ name: z.string(), type: z.enum(["Exact", "RegularExpression"]), value: z.string() }))
+    .array(
+      z.strictObject({ name: z.string(), type: z.enum(["Exact", "RegularExpression"]), value: z.string() }),
+    )
     .optional(),
   /** Glob on the JSON body's "model" ('*' = any run of characters). */
   model: z.string().optional(),
 });
 export type RouteMatch = z.infer<typeof RouteMatch>;
 
-export const ClientKey = z.object({
+export const ClientKey = z.strictObject({
   /** The Secret entry name: safe to log. */
   id: z.string(),
   /** Hex SHA-256 of the key; the proxy hashes the presented key and compares in constant time. */
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
-export const ClientAuth = z.object({
+export const ClientAuth = z.strictObject({
   /** "<namespace>/<name>" of the Secret holding the keys. */
   secretRef: z.string(),
   keys: z.array(ClientKey),
 });
 export type ClientAuth = z.infer<typeof ClientAuth>;
 
-export const RouteConfig = z.object({
+export const RouteApi = z.strictObject({
+  /** OpenAI paths the gateway does not know (/v1/audio/speech, /v1/files, ...) go unchanged to an
+   * OpenAI backend instead of 404. */
+  passthroughUnknownPaths: z.boolean().optional(),
+  /** "Drop": request fields the target API cannot express are removed instead of a 400. */
+  unsupportedFields: z.enum(["Reject", "Drop"]).optional(),
+});
+export type RouteApi = z.infer<typeof RouteApi>;
+
+export const RouteConfig = z.strictObject({
   /** Stable id of the rule: "<Kind>/<namespace>/<name>/<ruleIndex>". Used in metrics labels and logs. */
   id: z.string(),
   kind: z.enum(["AIRoute", "HTTPRoute"]),
@@ -115,29 +126,83 @@ export const RouteConfig = z.object({
    * so entries can be sorted by Gateway API precedence match by match. */
   match: RouteMatch,
   /** Resolved backends only. Empty when none resolved: the proxy answers 500 (fail closed). */
-  backends: z.array(z.object({ backend: z.string(), weight: z.number().int().min(0) })),
+  backends: z.array(z.strictObject({ backend: z.string(), weight: z.number().int().min(0) })),
+  /** Summed weight of the rule's backendRefs that did not resolve. That share of requests gets a 500
+   * (Gateway API: traffic that would have gone to an invalid backend is answered 500); absent: 0. */
+  invalidBackendWeight: z.number().int().min(1).optional(),
   /** HTTPRoute URLRewrite path filter. */
   rewrite: z
-    .object({ type: z.enum(["ReplaceFullPath", "ReplacePrefixMatch"]), value: z.string() })
+    .strictObject({ type: z.enum(["ReplaceFullPath", "ReplacePrefixMatch"]), value: z.string() })
     .optional(),
-  timeouts: z.object({
+  timeouts: z.strictObject({
     requestMs: z.number().int().positive().optional(),
     backendRequestMs: z.number().int().positive().optional(),
   }),
-  retry: z.object({
+  retry: z.strictObject({
     attempts: z.number().int().min(0),
     backoffMs: z.number().int().min(0),
     codes: z.array(z.number().int()),
   }),
   /** Gateway keys required on this route (overrides the Gateway's). */
   clientAuth: ClientAuth.optional(),
+  /** How the proxy treats API paths and fields it cannot translate (absent: refuse both). */
+  api: RouteApi.optional(),
 });
 export type RouteConfig = z.infer<typeof RouteConfig>;
 
+/** Who a counter belongs to: the client key id, a header's value, the route, or the route's namespace. */
+export const LimitKeyConfig = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("ClientKey") }),
+  z.strictObject({ type: z.literal("Header"), header: z.string() }),
+  z.strictObject({ type: z.literal("Route") }),
+  z.strictObject({ type: z.literal("Namespace") }),
+]);
+export type LimitKeyConfig = z.infer<typeof LimitKeyConfig>;
+
+/** One limit of an AgentgatewayPolicy: a counter with a capacity per fixed UTC window. */
+export const LimitConfig = z.strictObject({
+  /** "<policy namespace>/<name>/<rateLimit|budget>/<index>": stable, used in counter keys and status. */
+  id: z.string(),
+  /** rateLimit: 429 rate_limit_exceeded with Retry-After; budget: 429 insufficient_quota, no retry. */
+  class: z.enum(["rateLimit", "budget"]),
+  /** requests: 1 per request; tokens: tokens of `tokenType`; microdollars: cost from the price table. */
+  unit: z.enum(["requests", "tokens", "microdollars"]),
+  tokenType: z.enum(["Input", "Output", "Total"]),
+  /** Capacity per window, in `unit`. */
+  limit: z.number().int().min(0),
+  window: z.enum(["Second", "Minute", "Hour", "Day", "Week", "Month"]),
+  key: LimitKeyConfig,
+});
+export type LimitConfig = z.infer<typeof LimitConfig>;
+
+export const PriceConfig = z.strictObject({
+  provider: ProviderKind.optional(),
+  /** Exact model, or a prefix ending in '*'. */
+  model: z.string(),
+  /** Microdollars per million tokens (integer: no float drift in counters). */
+  inputPerMillionMicros: z.number().int().min(0),
+  outputPerMillionMicros: z.number().int().min(0),
+});
+export type PriceConfig = z.infer<typeof PriceConfig>;
+
+/** An accepted AgentgatewayPolicy as it applies to this Gateway's routes. */
+export const PolicyConfig = z.strictObject({
+  /** "<namespace>/<name>" of the AgentgatewayPolicy. */
+  ref: z.string(),
+  /** Ids of the route entries it applies to (resolved from its targetRefs by the translator). */
+  routes: z.array(z.string()),
+  counters: z.enum(["Local", "Global"]),
+  failOpen: z.strictObject({ rateLimits: z.boolean(), budgets: z.boolean() }),
+  limits: z.array(LimitConfig),
+  /** Policy overrides first; the proxy falls back to its built-in table. */
+  prices: z.array(PriceConfig),
+});
+export type PolicyConfig = z.infer<typeof PolicyConfig>;
+
 /** What the translator produces for one Gateway. Sorted, deterministic, no version. */
-export const GatewayConfig = z.object({
+export const GatewayConfig = z.strictObject({
   schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
-  gateway: z.object({ namespace: z.string(), name: z.string() }),
+  gateway: z.strictObject({ namespace: z.string(), name: z.string() }),
   listeners: z.array(ListenerConfig),
   /** Sorted by Gateway API precedence within a hostname (exact path, longest prefix, most header
    * matches, model match, oldest route, namespace/name, rule, match). The proxy first narrows by
@@ -146,6 +211,8 @@ export const GatewayConfig = z.object({
   backends: z.array(BackendConfig),
   /** Gateway keys required on every route of this Gateway unless the route has its own. */
   clientAuth: ClientAuth.optional(),
+  /** AgentgatewayPolicies attached to this Gateway or its routes/backends; sorted by ref. Absent: none. */
+  policies: z.array(PolicyConfig).optional(),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
 

@@ -86,6 +86,17 @@ test("rejections keep the last good snapshot and say why, counted in metrics", a
   for (const r of [r1, r2, r3]) assert.ok(!(r.reason ?? "").includes(SECRET));
 });
 
+test("a snapshot with a field this proxy does not know is rejected, naming the field", () => {
+  const store = new SnapshotStore({ gateway: GATEWAY_KEY });
+  store.apply(good(1));
+  const s = good(2);
+  const bad = { ...s, backends: [{ ...s.backends[0]!, tls: { caCert: "x" } }] };
+  const r = store.apply(bad);
+  assert.equal(r.accepted, false);
+  assert.match(r.reason ?? "", /^invalid snapshot: backends\.0\.tls: unknown field/);
+  assert.equal(store.version, 1, "last good kept");
+});
+
 test("a rejection reason never carries a credential value", () => {
   const store = new SnapshotStore();
   const s = good(1);

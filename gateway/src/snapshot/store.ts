@@ -107,8 +107,12 @@ export class SnapshotStore {
     const parsed = Snapshot.safeParse(raw);
     if (!parsed.success) {
       const issues = parsed.error.issues
+        .flatMap((i) =>
+          i.code === "unrecognized_keys"
+            ? i.keys.map((k) => `${[...i.path, k].join(".")}: unknown field`)
+            : [`${i.path.join(".") || "(root)"}: ${i.message}`],
+        )
         .slice(0, 10)
-        .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
         .join("; ");
       return `invalid snapshot: ${issues}`;
     }

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { Condition, ObjectMeta, SecretReference } from "./meta.ts";
 
 export const OpenAIProvider = z
-  .object({
+  .strictObject({
     model: z
       .string()
       .optional()
@@ -15,7 +15,7 @@ export const OpenAIProvider = z
   });
 
 export const AzureOpenAIProvider = z
-  .object({
+  .strictObject({
     endpoint: z
       .string()
       .min(1)
@@ -31,8 +31,11 @@ export const AzureOpenAIProvider = z
   });
 
 export const GeminiProvider = z
-  .object({
-    model: z.string().min(1).meta({ description: "Gemini model, e.g. gemini-2.0-flash." }),
+  .strictObject({
+    model: z.string().min(1).optional().meta({
+      description:
+        "Gemini model, e.g. gemini-2.0-flash. When unset, the model is taken from the request path (/{apiVersion}/models/{model}:generateContent).",
+    }),
     apiVersion: z
       .string()
       .optional()
@@ -41,7 +44,7 @@ export const GeminiProvider = z
   .meta({ description: "Google Gemini native API (generateContent / streamGenerateContent)." });
 
 export const AnthropicProvider = z
-  .object({
+  .strictObject({
     model: z
       .string()
       .optional()
@@ -59,7 +62,7 @@ const exactlyOne = (fields: readonly string[], what: string) => ({
 });
 
 export const LLMProvider = z
-  .object({
+  .strictObject({
     openai: OpenAIProvider.optional(),
     azureopenai: AzureOpenAIProvider.optional(),
     gemini: GeminiProvider.optional(),
@@ -90,40 +93,8 @@ export const LLMProvider = z
   });
 export type LLMProvider = z.infer<typeof LLMProvider>;
 
-export const NamedProvider = LLMProvider.extend({
-  name: z.string().min(1).max(63).meta({ description: "Name of this provider within its group." }),
-}).meta({
-  description: "A named provider in a priority group.",
-  "x-kubernetes-validations": [exactlyOne(providerKinds, "provider")],
-});
-
-export const PriorityGroup = z
-  .object({
-    providers: z
-      .array(NamedProvider)
-      .min(1)
-      .max(16)
-      .meta({ description: "Providers of equal priority (load balanced). At most 16." }),
-  })
-  .meta({ description: "A priority group. The next group is used when every provider in this one fails." });
-
-export const AIBackend = z
-  .object({
-    provider: LLMProvider.optional(),
-    groups: z
-      .array(PriorityGroup)
-      .min(1)
-      .max(16)
-      .optional()
-      .meta({ description: "Priority groups, highest priority first, for failover. At most 16." }),
-  })
-  .meta({
-    description: "An LLM backend: one provider, or priority groups of providers.",
-    "x-kubernetes-validations": [exactlyOne(["provider", "groups"], "ai")],
-  });
-
 export const AuthPolicy = z
-  .object({
+  .strictObject({
     key: z.string().min(1).optional().meta({
       description: "Inline API key. Stored in the object itself: prefer secretRef outside of demos.",
     }),
@@ -138,11 +109,11 @@ export const AuthPolicy = z
         description: "Read the API key from a Secret. Rotating the Secret takes effect without restarts.",
       }),
     passthrough: z
-      .object({})
+      .strictObject({})
       .optional()
       .meta({ description: "Forward the client's own credential header to the provider unchanged." }),
     header: z
-      .object({
+      .strictObject({
         name: z.string().min(1).optional().meta({ description: "Header to carry the key, e.g. api-key." }),
         prefix: z
           .string()
@@ -159,13 +130,49 @@ export const AuthPolicy = z
 export type AuthPolicy = z.infer<typeof AuthPolicy>;
 
 export const BackendPolicies = z
-  .object({
+  .strictObject({
     auth: AuthPolicy.optional(),
   })
   .meta({ description: "Policies applied to requests sent to this backend." });
 
+export const NamedProvider = LLMProvider.extend({
+  name: z.string().min(1).max(63).meta({ description: "Name of this provider within its group." }),
+  policies: BackendPolicies.optional().meta({
+    description:
+      "Policies for this provider only, merged field by field over spec.policies: a field set here (e.g. auth) replaces the backend's.",
+  }),
+}).meta({
+  description: "A named provider in a priority group.",
+  "x-kubernetes-validations": [exactlyOne(providerKinds, "provider")],
+});
+
+export const PriorityGroup = z
+  .strictObject({
+    providers: z
+      .array(NamedProvider)
+      .min(1)
+      .max(16)
+      .meta({ description: "Providers of equal priority (load balanced). At most 16." }),
+  })
+  .meta({ description: "A priority group. The next group is used when every provider in this one fails." });
+
+export const AIBackend = z
+  .strictObject({
+    provider: LLMProvider.optional(),
+    groups: z
+      .array(PriorityGroup)
+      .min(1)
+      .max(16)
+      .optional()
+      .meta({ description: "Priority groups, highest priority first, for failover. At most 16." }),
+  })
+  .meta({
+    description: "An LLM backend: one provider, or priority groups of providers.",
+    "x-kubernetes-validations": [exactlyOne(["provider", "groups"], "ai")],
+  });
+
 export const AgentgatewayBackendSpec = z
-  .object({
+  .strictObject({
     ai: AIBackend.meta({ description: "LLM provider configuration." }),
     policies: BackendPolicies.optional(),
   })
@@ -178,7 +185,7 @@ export const AgentgatewayBackendStatus = z
   })
   .meta({ description: "Observed state: Accepted and ResolvedRefs conditions." });
 
-export const AgentgatewayBackend = z.object({
+export const AgentgatewayBackend = z.strictObject({
   apiVersion: z.literal("agentgateway.dev/v1alpha1"),
   kind: z.literal("AgentgatewayBackend"),
   metadata: ObjectMeta,

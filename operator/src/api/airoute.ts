@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { Condition, ObjectMeta, ParentReference, SecretReference } from "./meta.ts";
 
-export const PathMatch = z.object({
+export const PathMatch = z.strictObject({
   type: z
     .enum(["PathPrefix", "Exact"])
     .optional()
@@ -11,21 +11,24 @@ export const PathMatch = z.object({
   value: z.string().startsWith("/").meta({ description: "The path to match." }),
 });
 
-export const HeaderMatch = z.object({
+export const HeaderMatch = z.strictObject({
   type: z.enum(["Exact", "RegularExpression"]).optional().meta({ description: "Default Exact." }),
   name: z.string().min(1).meta({ description: "Header name (case-insensitive)." }),
-  value: z.string().meta({ description: "Value to match." }),
+  value: z.string().max(1024).meta({
+    description:
+      "Value to match. A RegularExpression is anchored and must be matchable in linear time (no backreferences or lookaround).",
+  }),
 });
 
 export const AIRouteMatch = z
-  .object({
+  .strictObject({
     path: PathMatch.optional().meta({ description: "Match on the request path." }),
     headers: z
       .array(HeaderMatch)
       .max(16)
       .optional()
       .meta({ description: "Match on request headers; all must match." }),
-    model: z.string().min(1).optional().meta({
+    model: z.string().min(1).max(256).optional().meta({
       description:
         "Glob on the request body's model field ('*' matches any run of characters), e.g. gpt-4o*.",
     }),
@@ -33,7 +36,7 @@ export const AIRouteMatch = z
   .meta({ description: "All set fields must match." });
 export type AIRouteMatch = z.infer<typeof AIRouteMatch>;
 
-export const AIBackendRef = z.object({
+export const AIBackendRef = z.strictObject({
   group: z.string().optional().meta({ description: "Default agentgateway.dev." }),
   kind: z.string().optional().meta({ description: "Default AgentgatewayBackend." }),
   name: z.string().min(1).meta({ description: "Name of the AgentgatewayBackend." }),
@@ -56,7 +59,7 @@ export const Duration = z
   .regex(/^([0-9]{1,5}(h|m|s|ms)){1,4}$/)
   .meta({ description: "A Gateway API duration, e.g. 30s, 1m, 500ms." });
 
-export const AIRouteRule = z.object({
+export const AIRouteRule = z.strictObject({
   matches: z
     .array(AIRouteMatch)
     .max(16)
@@ -68,14 +71,14 @@ export const AIRouteRule = z.object({
     .max(16)
     .meta({ description: "Backends that serve the rule, load balanced by weight." }),
   timeouts: z
-    .object({
+    .strictObject({
       request: Duration.optional().meta({ description: "Whole-request timeout, including retries." }),
       backendRequest: Duration.optional().meta({ description: "Timeout of one attempt to a backend." }),
     })
     .optional()
     .meta({ description: "Request timeouts." }),
   retry: z
-    .object({
+    .strictObject({
       attempts: z
         .number()
         .int()
@@ -94,10 +97,23 @@ export const AIRouteRule = z.object({
     .meta({
       description: "Retries of failed attempts (AIRoute default: 2 retries on 429 and 5xx, 100ms backoff).",
     }),
+  api: z
+    .object({
+      passthroughUnknownPaths: z.boolean().optional().meta({
+        description:
+          "Forward OpenAI API paths the gateway does not know (/v1/audio/speech, /v1/files, ...) unchanged to OpenAI backends instead of answering 404. Default false.",
+      }),
+      unsupportedFields: z.enum(["Reject", "Drop"]).optional().meta({
+        description:
+          "What to do with request fields the backend's API cannot express when translating between formats: Reject (400 naming the field, the default) or Drop.",
+      }),
+    })
+    .optional()
+    .meta({ description: "How client API formats are handled on this rule (see docs/translation.md)." }),
 });
 export type AIRouteRule = z.infer<typeof AIRouteRule>;
 
-export const AIRouteSpec = z.object({
+export const AIRouteSpec = z.strictObject({
   parentRefs: z
     .array(ParentReference)
     .min(1)
@@ -114,7 +130,7 @@ export const AIRouteSpec = z.object({
     .max(64)
     .meta({ description: "Rules, each matching requests to backends." }),
   clientAuth: z
-    .object({
+    .strictObject({
       secretRef: SecretReference.meta({
         description: "Secret whose entries are the accepted gateway keys; each entry's name is the key id.",
       }),
@@ -130,7 +146,7 @@ export const RouteParentStatus = z.object({
   conditions: z.array(Condition).optional(),
 });
 
-export const AIRoute = z.object({
+export const AIRoute = z.strictObject({
   apiVersion: z.literal("agentgateway.dev/v1alpha1"),
   kind: z.literal("AIRoute"),
   metadata: ObjectMeta,

@@ -2,6 +2,7 @@
 // Used wherever manifests come from outside the API server (standalone files, golden inputs).
 import type { z } from "zod";
 import { AgentgatewayBackend } from "./agentgateway-backend.ts";
+import { AgentgatewayPolicy } from "./agentgateway-policy.ts";
 import { AIRoute } from "./airoute.ts";
 import {
   Gateway,
@@ -15,6 +16,7 @@ import {
 
 export const SCHEMAS_BY_KIND: Readonly<Record<string, z.ZodType>> = {
   AgentgatewayBackend,
+  AgentgatewayPolicy,
   AIRoute,
   Gateway,
   GatewayClass,

@@ -31,7 +31,7 @@ export const Condition = z.object({
 export type Condition = z.infer<typeof Condition>;
 
 /** Gateway API ParentReference (Gateway by default). */
-export const ParentReference = z.object({
+export const ParentReference = z.strictObject({
   group: z
     .string()
     .optional()
@@ -48,7 +48,7 @@ export const ParentReference = z.object({
 export type ParentReference = z.infer<typeof ParentReference>;
 
 /** A reference to a Secret, optionally in another namespace (needs a ReferenceGrant). */
-export const SecretReference = z.object({
+export const SecretReference = z.strictObject({
   name: z.string().min(1).meta({ description: "Name of the Secret." }),
   namespace: z
     .string()

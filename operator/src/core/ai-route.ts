@@ -34,6 +34,7 @@ function aiRule(rule: AIRouteRule, index: number, namespace: string): RouteRuleM
       weight: r.weight ?? DEFAULT_BACKEND_WEIGHT,
     })),
     timeouts: timeouts(rule),
+    ...(rule.api ? { api: rule.api } : {}),
     retry: {
       attempts: rule.retry?.attempts ?? AIROUTE_DEFAULT_RETRY_ATTEMPTS,
       backoffMs:

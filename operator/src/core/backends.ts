@@ -2,10 +2,17 @@
 // the Problem that keeps it out of every snapshot. Statuses: Accepted and ResolvedRefs.
 
 import type { BackendConfig, ProviderConfig } from "../../../gateway/src/snapshot/schema.ts";
-import type { AgentgatewayBackend, LLMProvider } from "../api/agentgateway-backend.ts";
+import type { AgentgatewayBackend, AuthPolicy, LLMProvider } from "../api/agentgateway-backend.ts";
 import type { Condition } from "../api/meta.ts";
 import { condition, failed } from "./conditions.ts";
-import { type AuthSource, type CredentialContext, resolveBackendAuth, upstreamAuth } from "./credentials.ts";
+import {
+  type AuthSource,
+  type CredentialContext,
+  describeAuth,
+  resolveAuth,
+  resolveBackendAuth,
+  upstreamAuth,
+} from "./credentials.ts";
 import { generationOf, keyOf, type NamespacedName, refOf } from "./object-ref.ts";
 import type { Endpoint } from "./provider-override.ts";
 import {
@@ -28,12 +35,16 @@ export interface BackendOutcome {
   /** Present when the backend is usable. */
   config?: BackendConfig;
   problem?: Problem;
+  /** Where each provider's credential comes from ("<provider>: <description>"), for the condition message. */
+  credentials?: string[];
 }
 
 interface NamedProvider {
   name: string;
   provider: LLMProvider;
   path: string;
+  /** A group provider's own policies.auth (undefined: the backend's applies). */
+  auth?: AuthPolicy;
 }
 
 /** Name used for the provider of a single-provider backend. */
@@ -68,6 +79,7 @@ function priorityGroups(b: AgentgatewayBackend): NamedProvider[][] | Problem {
         name: p.name,
         provider: p,
         path: `spec.ai.groups[${gi}].providers[${pi}]`,
+        ...(p.policies?.auth ? { auth: p.policies.auth } : {}),
       })),
     );
   }
@@ -113,22 +125,43 @@ function providerConfig(np: NamedProvider, auth: AuthSource, ctx: BackendContext
   };
 }
 
-function buildGroups(
-  groups: NamedProvider[][],
-  auth: AuthSource,
+interface BuiltGroups {
+  groups: ProviderConfig[][];
+  credentials: string[];
+}
+
+/** A group provider's own policies.auth replaces the backend's (field-level merge, as upstream). */
+function providerAuth(
+  np: NamedProvider,
+  backendAuth: AuthSource,
+  b: AgentgatewayBackend,
   ctx: BackendContext,
-): ProviderConfig[][] | Problem {
+): AuthSource | Problem {
+  if (np.auth === undefined) return backendAuth;
+  return resolveAuth(np.auth, `${np.path}.policies.auth`, b, ctx);
+}
+
+function buildGroups(
+  b: AgentgatewayBackend,
+  groups: NamedProvider[][],
+  backendAuth: AuthSource,
+  ctx: BackendContext,
+): BuiltGroups | Problem {
   const out: ProviderConfig[][] = [];
+  const credentials: string[] = [];
   for (const group of groups) {
     const configs: ProviderConfig[] = [];
     for (const np of group) {
+      const auth = providerAuth(np, backendAuth, b, ctx);
+      if ("reason" in auth) return auth;
       const c = providerConfig(np, auth, ctx);
       if ("reason" in c) return c;
       configs.push(c);
+      credentials.push(`${np.name}: ${describeAuth(auth)}`);
     }
     out.push(sortBy(configs, (c) => [c.name]));
   }
-  return out;
+  return { groups: out, credentials };
 }
 
 /** Evaluate one backend: configuration first, then its credential. */
@@ -139,14 +172,28 @@ export function evaluateBackend(b: AgentgatewayBackend, ctx: BackendContext): Ba
   if ("reason" in named) return { ref, generation, problem: named };
   const auth = resolveBackendAuth(b, ctx);
   if ("reason" in auth) return { ref, generation, problem: auth };
-  const groups = buildGroups(named, auth, ctx);
-  if ("reason" in groups) return { ref, generation, problem: groups };
-  return { ref, generation, config: { ref: keyOf(ref), namespace: ref.namespace, name: ref.name, groups } };
+  const built = buildGroups(b, named, auth, ctx);
+  if ("reason" in built) return { ref, generation, problem: built };
+  return {
+    ref,
+    generation,
+    config: { ref: keyOf(ref), namespace: ref.namespace, name: ref.name, groups: built.groups },
+    credentials: built.credentials,
+  };
 }
 
 /** An invalid (schema-failing) backend as an outcome. */
 export function invalidBackend(ref: NamespacedName, generation: number, problem: Problem): BackendOutcome {
   return { ref, generation, problem };
+}
+
+/** "backend is valid; credential: Secret ns/s key "apiKey"" (one line per distinct provider credential). */
+function acceptedMessage(credentials: readonly string[]): string {
+  const described = credentials.map((c) => c.slice(c.indexOf(": ") + 2));
+  if (described.length > 0 && described.every((d) => d === described[0])) {
+    return `backend is valid; credential: ${described[0]}`;
+  }
+  return `backend is valid; credentials: ${credentials.join("; ")}`;
 }
 
 export function backendConditions(o: BackendOutcome): Condition[] {
@@ -157,7 +204,13 @@ export function backendConditions(o: BackendOutcome): Condition[] {
     ];
   }
   return [
-    condition(ConditionType.Accepted, true, Reason.Accepted, "backend is valid", o.generation),
+    condition(
+      ConditionType.Accepted,
+      true,
+      Reason.Accepted,
+      acceptedMessage(o.credentials ?? []),
+      o.generation,
+    ),
     condition(ConditionType.ResolvedRefs, true, Reason.ResolvedRefs, "all references resolved", o.generation),
   ];
 }

@@ -24,21 +24,63 @@ export interface CredentialContext {
 
 const AUTH_MODES = ["key", "secretRef", "passthrough"] as const;
 
-function exactlyOneMode(auth: AuthPolicy): Problem | undefined {
+function exactlyOneMode(auth: AuthPolicy, path: string): Problem | undefined {
   const set = AUTH_MODES.filter((m) => auth[m] !== undefined);
   if (set.length === 1) return undefined;
   return {
     reason: Reason.InvalidConfig,
-    message: `spec.policies.auth: exactly one of ${AUTH_MODES.join(", ")} must be set (found ${set.length === 0 ? "none" : set.join(", ")})`,
+    message: `${path}: exactly one of ${AUTH_MODES.join(", ")} must be set (found ${set.length === 0 ? "none" : set.join(", ")})`,
   };
 }
 
-function inlineKey(key: string, auth: AuthPolicy): AuthSource | Problem {
+/** RFC 9110 token characters: what a header name may be made of. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Headers the proxy itself owns: a credential there would break or hijack the request. */
+const RESERVED_HEADERS = new Set([
+  "host",
+  "content-length",
+  "transfer-encoding",
+  "connection",
+  "upgrade",
+  "te",
+  "trailer",
+  "keep-alive",
+  "proxy-connection",
+]);
+
+/** A header override that can never work is refused now, not with a 500 on every request. */
+function headerOverrideProblem(auth: AuthPolicy, path: string): Problem | undefined {
+  const name = auth.header?.name;
+  if (name !== undefined) {
+    if (!HEADER_NAME.test(name)) {
+      return {
+        reason: Reason.InvalidConfig,
+        message: `${path}.header.name: "${name}" is not a valid HTTP header name (letters, digits and !#$%&'*+-.^_\`|~ only; no spaces or ':')`,
+      };
+    }
+    if (RESERVED_HEADERS.has(name.toLowerCase())) {
+      return {
+        reason: Reason.InvalidConfig,
+        message: `${path}.header.name: "${name}" is set by the proxy itself and cannot carry a credential`,
+      };
+    }
+  }
+  const prefix = auth.header?.prefix;
+  if (prefix !== undefined && !headerSafe(prefix)) {
+    return {
+      reason: Reason.InvalidConfig,
+      message: `${path}.header.prefix: contains characters not allowed in an HTTP header (CR, LF or another control character)`,
+    };
+  }
+  return undefined;
+}
+
+function inlineKey(key: string, auth: AuthPolicy, path: string): AuthSource | Problem {
   const credential = normalizeCredential(key);
   if (credential === "" || !headerSafe(credential)) {
     return {
       reason: Reason.InvalidConfig,
-      message: "spec.policies.auth.key: empty or contains characters not allowed in an HTTP header",
+      message: `${path}.key: empty or contains characters not allowed in an HTTP header`,
     };
   }
   return {
@@ -82,18 +124,43 @@ function secretRefKey(
   };
 }
 
-/** Resolve a backend's policies.auth. */
+/**
+ * Resolve one policies.auth (the backend's, or a group provider's own) found at `path`.
+ * No auth at all is valid: requests go out without a provider credential.
+ */
+export function resolveAuth(
+  auth: AuthPolicy | undefined,
+  path: string,
+  backend: AgentgatewayBackend,
+  ctx: CredentialContext,
+): AuthSource | Problem {
+  if (!auth) return { mode: "none" };
+  const bad = exactlyOneMode(auth, path) ?? headerOverrideProblem(auth, path);
+  if (bad) return bad;
+  if (auth.key !== undefined) return inlineKey(auth.key, auth, path);
+  if (auth.secretRef) return secretRefKey(backend, auth.secretRef, auth, ctx);
+  return { mode: "passthrough", header: auth.header?.name };
+}
+
+/** Resolve a backend's own spec.policies.auth. */
 export function resolveBackendAuth(
   backend: AgentgatewayBackend,
   ctx: CredentialContext,
 ): AuthSource | Problem {
-  const auth = backend.spec.policies?.auth;
-  if (!auth) return { mode: "none" };
-  const bad = exactlyOneMode(auth);
-  if (bad) return bad;
-  if (auth.key !== undefined) return inlineKey(auth.key, auth);
-  if (auth.secretRef) return secretRefKey(backend, auth.secretRef, auth, ctx);
-  return { mode: "passthrough", header: auth.header?.name };
+  return resolveAuth(backend.spec.policies?.auth, "spec.policies.auth", backend, ctx);
+}
+
+/** How a credential is described in a condition message: where it came from, never its value. */
+export function describeAuth(source: AuthSource): string {
+  switch (source.mode) {
+    case "inject":
+      if (source.source === "inline") return "inline key (policies.auth.key)";
+      return `Secret ${source.source.replace(/^secret:/, "").replace("#", ' key "')}"`;
+    case "passthrough":
+      return "the client's own credential (passthrough)";
+    case "none":
+      return "none (policies.auth is not set: requests go to the provider without a credential)";
+  }
 }
 
 /**

@@ -41,6 +41,9 @@ export const Reason = {
   SecretKeyNotFound: "SecretKeyNotFound",
   InvalidSecret: "InvalidSecret",
   InvalidConfig: "InvalidConfig",
+  // Policy attachment (GEP-713).
+  TargetNotFound: "TargetNotFound",
+  Conflicted: "Conflicted",
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 

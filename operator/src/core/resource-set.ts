@@ -4,6 +4,7 @@
 // invalid ones. `kind: List` (and *List) objects are flattened; namespaced objects without a
 // namespace land in "default", as with kubectl. Unknown kinds are ignored.
 import type { AgentgatewayBackend } from "../api/agentgateway-backend.ts";
+import type { AgentgatewayPolicy } from "../api/agentgateway-policy.ts";
 import type { AIRoute } from "../api/airoute.ts";
 import type {
   Gateway,
@@ -32,6 +33,7 @@ const KINDS: Record<string, KindInfo> = {
   ReferenceGrant: { group: "gateway.networking.k8s.io", list: "referenceGrants", namespaced: true },
   AIRoute: { group: "agentgateway.dev", list: "aiRoutes", namespaced: true },
   AgentgatewayBackend: { group: "agentgateway.dev", list: "backends", namespaced: true },
+  AgentgatewayPolicy: { group: "agentgateway.dev", list: "policies", namespaced: true },
   Secret: { group: "", list: "secrets", namespaced: true },
   Service: { group: "", list: "services", namespaced: true },
   Namespace: { group: "", list: "namespaces", namespaced: false },
@@ -83,6 +85,7 @@ export function resourceSetFromObjects(
     aiRoutes: [],
     httpRoutes: [],
     backends: [],
+    policies: [],
     referenceGrants: [],
     secrets: [],
     services: [],
@@ -101,6 +104,7 @@ export function resourceSetFromObjects(
     aiRoutes: sorted(lists.aiRoutes) as unknown as AIRoute[],
     httpRoutes: sorted(lists.httpRoutes) as unknown as HTTPRoute[],
     backends: sorted(lists.backends) as unknown as AgentgatewayBackend[],
+    policies: sorted(lists.policies) as unknown as AgentgatewayPolicy[],
     referenceGrants: sorted(lists.referenceGrants) as unknown as ReferenceGrant[],
     secrets: sorted(lists.secrets) as unknown as Secret[],
     services: sorted(lists.services) as unknown as Service[],

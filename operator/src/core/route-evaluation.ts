@@ -30,6 +30,8 @@ export interface RouteEvaluation {
   attachments: Map<string, Map<string, string[]>>;
   /** Resolved backends per rule index. */
   ruleBackends: ResolvedBackend[][];
+  /** Per rule index, the summed weight of backendRefs that did not resolve (their share gets 500). */
+  ruleInvalidWeights: number[];
   clientAuth?: ClientAuth;
   /** Our parents[] entries (empty for an HTTPRoute of other controllers' Gateways only). */
   status: ObjectStatus;
@@ -68,16 +70,22 @@ function ourParentRefs(route: RouteModel, ctx: RouteContext): ParentReference[] 
 
 function resolveRules(route: RouteModel, ctx: RouteContext) {
   const problems: Problem[] = [];
+  const ruleInvalidWeights: number[] = [];
   const ruleBackends = route.rules.map((rule) => {
     const resolved: ResolvedBackend[] = [];
+    let invalid = 0;
     for (const ref of rule.backendRefs) {
       const r = resolveBackendRef(route, ref, ctx);
       if (typeof r === "string") resolved.push({ backend: r, weight: ref.weight });
-      else problems.push(r);
+      else {
+        problems.push(r);
+        invalid += ref.weight;
+      }
     }
+    ruleInvalidWeights[rule.index] = invalid;
     return sortBy(resolved, (b) => [b.backend, b.weight]);
   });
-  return { ruleBackends, problems };
+  return { ruleBackends, ruleInvalidWeights, problems };
 }
 
 function parentEntry(
@@ -127,9 +135,9 @@ export function evaluateRoute(route: RouteModel, ctx: RouteContext): RouteEvalua
     const parents = parentRefs.map((p) =>
       parentEntry(route, p, route.problem, route.problem, ctx.controllerName),
     );
-    return { route, attachments, ruleBackends: [], status: statusOf(route, parents) };
+    return { route, attachments, ruleBackends: [], ruleInvalidWeights: [], status: statusOf(route, parents) };
   }
-  const { ruleBackends, problems } = resolveRules(route, ctx);
+  const { ruleBackends, ruleInvalidWeights, problems } = resolveRules(route, ctx);
   const client = routeClientAuth(route, ctx.secrets, ctx.referenceGrants);
   if (client?.problem) problems.push(client.problem);
   const refs = summarize(problems);
@@ -143,6 +151,7 @@ export function evaluateRoute(route: RouteModel, ctx: RouteContext): RouteEvalua
     route,
     attachments,
     ruleBackends,
+    ruleInvalidWeights,
     ...(client ? { clientAuth: client.clientAuth } : {}),
     status: statusOf(route, parents),
   };

@@ -1,6 +1,7 @@
 // The one internal shape of a route, whether it came from an AIRoute or an HTTPRoute: defaults
 // applied, matches normalized, backendRefs with group/kind/namespace/weight filled in.
 
+import { compileLinearRegex } from "../../../gateway/src/routing/linear-regex.ts";
 import type { RouteConfig, RouteMatch } from "../../../gateway/src/snapshot/schema.ts";
 import type { ParentReference } from "../api/meta.ts";
 import type { NamespacedName } from "./object-ref.ts";
@@ -24,6 +25,7 @@ export interface RouteRuleModel {
   rewrite?: RouteConfig["rewrite"];
   timeouts: RouteConfig["timeouts"];
   retry: RouteConfig["retry"];
+  api?: RouteConfig["api"];
 }
 
 export interface RouteModel {
@@ -83,7 +85,10 @@ export function routeMatch(
   };
 }
 
-/** First header RegularExpression that does not compile, as "<rule>.matches[j].headers[k].value". */
+/**
+ * First header RegularExpression the proxy cannot run, as "<rule>.matches[j].headers[k].value: why":
+ * invalid, too long, or not matchable in linear time (the proxy only runs linear-time regexes).
+ */
 export function badRegex(
   matches: readonly { headers?: readonly HeaderIn[] }[] | undefined,
   rulePath: string,
@@ -91,11 +96,8 @@ export function badRegex(
   for (const [j, m] of (matches ?? []).entries()) {
     for (const [k, h] of (m.headers ?? []).entries()) {
       if (h.type !== "RegularExpression") continue;
-      try {
-        new RegExp(h.value);
-      } catch {
-        return `${rulePath}.matches[${j}].headers[${k}].value: not a valid regular expression`;
-      }
+      const re = compileLinearRegex(h.value);
+      if (typeof re === "string") return `${rulePath}.matches[${j}].headers[${k}].value: ${re}`;
     }
   }
   return undefined;

@@ -47,11 +47,15 @@ export function normalizeCredential(raw: string): string {
   return raw.replace(/^\s*bearer(?:\s+|$)/i, "").trim();
 }
 
-/** Whether a credential can travel in an HTTP header: no control characters except tab. */
+/**
+ * Whether a credential can travel in an HTTP header unchanged: printable ASCII, space and tab only.
+ * Control characters (CR/LF: header injection) are refused by every client; anything past ASCII
+ * would be re-encoded or refused per request, so it is refused once, at config time.
+ */
 export function headerSafe(value: string): boolean {
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
-    if ((c < 0x20 && c !== 0x09) || c === 0x7f) return false;
+    if ((c < 0x20 && c !== 0x09) || c > 0x7e) return false;
   }
   return true;
 }

@@ -108,3 +108,20 @@ test("data that is not base64 is InvalidSecret", () => {
   assert.ok("reason" in r);
   assert.equal(r.reason, Reason.InvalidSecret);
 });
+
+test("a value that can never travel in a header is InvalidSecret at config time, naming the key only", () => {
+  for (const bad of ["sk-abc\r\nX-Injected: 1", "sk-\u0000nul", "sk-caf\u00e9", "sk-\u{1f511}"]) {
+    const r = resolveSecretKey(secret({ apiKey: bad }), ref);
+    assert.ok("reason" in r, JSON.stringify(bad));
+    assert.equal(r.reason, Reason.InvalidSecret);
+    assert.match(
+      r.message,
+      /key "apiKey" of Secret ns\/keys contains characters not allowed in an HTTP header/,
+    );
+    assert.ok(!r.message.includes("sk-"), "the value never appears");
+  }
+  assert.deepEqual(resolveSecretKey(secret({ apiKey: "sk-ok_1.2~3+/=" }), ref), {
+    key: "apiKey",
+    credential: "sk-ok_1.2~3+/=",
+  });
+});

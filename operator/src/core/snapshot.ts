@@ -47,9 +47,11 @@ function routeEntries(ev: RouteEvaluation, gatewayKey: string): RankedRoute[] {
           hostnames,
           match,
           backends: ev.ruleBackends[rule.index] ?? [],
+          ...invalidShare(ev.ruleInvalidWeights[rule.index] ?? 0),
           ...(rule.rewrite ? { rewrite: rule.rewrite } : {}),
           timeouts: rule.timeouts,
           retry: rule.retry,
+          ...(rule.api ? { api: rule.api } : {}),
           ...(ev.clientAuth ? { clientAuth: ev.clientAuth } : {}),
         };
         out.push({ config, ...(route.creationTimestamp ? { createdAt: route.creationTimestamp } : {}) });
@@ -96,4 +98,12 @@ export function emptySnapshot(ref: NamespacedName): GatewayConfig {
     routes: [],
     backends: [],
   };
+}
+
+/**
+ * Gateway API (HTTPBackendRef): requests that would have been sent to an invalid backendRef get a
+ * 500, in proportion to its weight. The snapshot carries that weight so the proxy can do it.
+ */
+function invalidShare(weight: number): { invalidBackendWeight?: number } {
+  return weight > 0 ? { invalidBackendWeight: weight } : {};
 }

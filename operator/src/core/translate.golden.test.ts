@@ -6,9 +6,10 @@ import { writeFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { stringify } from "yaml";
 import { GatewayConfig } from "../../../gateway/src/snapshot/schema.ts";
+import { goldenUpdateRequested } from "../../../scripts/lib/golden-update.ts";
 import { inputProblems, loadGoldenCases, plainOutput, runCase } from "./testdata/golden-cases.ts";
 
-const UPDATE = process.env.UPDATE_GOLDEN === "1";
+const UPDATE = goldenUpdateRequested();
 const YAML_OPTS = { lineWidth: 0 } as const;
 const cases = loadGoldenCases();
 

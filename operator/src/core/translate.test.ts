@@ -211,6 +211,34 @@ test("malformed objects never throw", () => {
   assert.deepEqual(result.snapshots["default/g2"]?.listeners, []);
 });
 
+test("an unknown field in our kinds is a False condition naming its path, never dropped silently", () => {
+  const objects: unknown[] = [
+    {
+      apiVersion: "agentgateway.dev/v1alpha1",
+      kind: "AgentgatewayBackend",
+      metadata: { name: "b", generation: 3 },
+      spec: { ai: { provider: { openai: { model: "m" } } }, policies: { auth: { key: "k" }, tls: {} } },
+    },
+    {
+      apiVersion: "agentgateway.dev/v1alpha1",
+      kind: "AIRoute",
+      metadata: { name: "r" },
+      spec: { parentRefs: [{ name: "g" }], rules: [{ backendRefs: [{ name: "b", priority: 1 }] }] },
+    },
+  ];
+  const result = translate(resourceSetFromObjects(objects, {}), settings);
+  const b = result.statuses.find((s) => s.kind === "AgentgatewayBackend");
+  assert.ok(b && "conditions" in b.status);
+  const accepted = b.status.conditions.find((c) => c.type === "Accepted");
+  assert.equal(accepted?.status, "False");
+  assert.equal(accepted?.reason, "InvalidConfig");
+  assert.match(accepted?.message ?? "", /spec\.policies\.tls: unknown field: not supported/);
+  const r = result.statuses.find((s) => s.kind === "AIRoute");
+  assert.ok(r && "parents" in r.status);
+  const msgs = r.status.parents.flatMap((p) => p.conditions.map((c) => c.message)).join(" ");
+  assert.match(msgs, /spec\.rules\[0\]\.backendRefs\[0\]\.priority: unknown field: not supported/);
+});
+
 test("an invalid providerOverride fails the affected backends closed", () => {
   const c = cases.find((x) => x.name === "provider-override");
   assert.ok(c);
@@ -227,4 +255,34 @@ test("an invalid providerOverride fails the affected backends closed", () => {
     result.snapshots["default/gw"]?.backends.map((b) => b.name),
     ["own-host"],
   );
+});
+
+test("a header regex the proxy cannot run in linear time fails the route with a reason", () => {
+  const c = cases.find((x) => x.name === "failure-secret-missing");
+  assert.ok(c);
+  const withRegex = (value: string) =>
+    c.file.input.map((m) => {
+      if (manifestId(m) !== "AIRoute/default/openai") return m;
+      const r = structuredClone(m) as { spec: { rules: { matches?: unknown[] }[] } };
+      const rule = r.spec.rules[0];
+      if (rule) rule.matches = [{ headers: [{ name: "x-tenant", type: "RegularExpression", value }] }];
+      return r;
+    });
+  const routeStatus = (out: ReturnType<typeof runCase>) =>
+    JSON.stringify(out.statuses.find((s) => s.kind === "AIRoute" && s.name === "openai"));
+  for (const [value, why] of [
+    ["(a)\\1", /cannot be matched in linear time/],
+    ["(?=a)a", /cannot be matched in linear time/],
+    // the CRD schema (zod) refuses it first; the linear check would too
+    ["a".repeat(1025), /<=1024 characters/],
+  ] as const) {
+    const out = runCase(c, withRegex(value));
+    const status = routeStatus(out);
+    assert.match(status, /"reason":"InvalidConfig"/, status);
+    assert.match(status, /spec\.rules\[0\]\.matches\[0\]\.headers\[0\]\.value/);
+    assert.match(status, why);
+    assert.deepEqual(out.snapshots["default/gw"]?.routes, [], "the route is not served");
+  }
+  const ok = routeStatus(runCase(c, withRegex("(a+)+")));
+  assert.doesNotMatch(ok, /InvalidConfig/, "a nested quantifier is fine on the linear engine");
 });

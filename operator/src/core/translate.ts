@@ -11,7 +11,8 @@ import { gatewayClientAuth } from "./client-auth.ts";
 import { evaluateGatewayClasses } from "./gateway-classes.ts";
 import { gatewayStatus, invalidGatewayStatus } from "./gateway-status.ts";
 import { evaluateGateways, type GatewayEvaluation, type GatewayModel } from "./gateways.ts";
-import { keyOf } from "./object-ref.ts";
+import { keyOf, refOf } from "./object-ref.ts";
+import { evaluatePolicies } from "./policies.ts";
 import { parseProviderOverride } from "./provider-override.ts";
 import { evaluateRoute, type RouteContext, type RouteEvaluation } from "./route-evaluation.ts";
 import { routeModels } from "./routes.ts";
@@ -111,11 +112,27 @@ export function translate(rs: ResourceSet, settings: Settings): TranslateResult 
   };
   const evaluations = routeModels(inputs).map((r) => evaluateRoute(r, ctx));
   const gw = gatewayOutputs(gateways, evaluations, outcomes, inputs, rs);
+  const policies = evaluatePolicies(
+    inputs.policies.valid,
+    inputs.policies.invalid,
+    {
+      gateways: new Set(gateways.models.keys()),
+      aiRoutes: new Set(inputs.aiRoutes.valid.map((r) => keyOf(refOf(r.metadata)))),
+      httpRoutes: new Set(inputs.httpRoutes.valid.map((r) => keyOf(refOf(r.metadata)))),
+      backends: new Set(outcomes.keys()),
+    },
+    gw.snapshots,
+  );
+  for (const [key, list] of policies.perGateway) {
+    const snapshot = gw.snapshots.get(key);
+    if (snapshot) gw.snapshots.set(key, { ...snapshot, policies: list });
+  }
   const statuses = [
     ...classes.statuses,
     ...gw.statuses,
     ...evaluations.map((ev) => ev.status),
     ...backendStatuses(outcomes),
+    ...policies.statuses,
   ];
   return {
     snapshots: sortedRecord(gw.snapshots),

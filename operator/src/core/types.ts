@@ -3,6 +3,7 @@
 
 import type { GatewayConfig, ListenerConfig } from "../../../gateway/src/snapshot/schema.ts";
 import type { AgentgatewayBackend } from "../api/agentgateway-backend.ts";
+import type { AgentgatewayPolicy } from "../api/agentgateway-policy.ts";
 import type { AIRoute } from "../api/airoute.ts";
 import type {
   Gateway,
@@ -30,6 +31,8 @@ export interface ResourceSet {
   aiRoutes: AIRoute[];
   httpRoutes: HTTPRoute[];
   backends: AgentgatewayBackend[];
+  /** AgentgatewayPolicies (spend control). Optional so older callers keep compiling. */
+  policies?: AgentgatewayPolicy[];
   referenceGrants: ReferenceGrant[];
   /** Only Secrets referenced by backends or clientAuth (sources filter; the translator doesn't care). */
   secrets: Secret[];
@@ -72,6 +75,13 @@ export type ObjectStatus =
       name: string;
       generation: number;
       status: BackendStatus;
+    }
+  | {
+      kind: "AgentgatewayPolicy";
+      namespace: string;
+      name: string;
+      generation: number;
+      status: PolicyStatus;
     };
 
 export interface GatewayClassStatus {
@@ -104,6 +114,9 @@ export interface RouteStatus {
   parents: RouteParentStatus[];
 }
 export interface BackendStatus {
+  conditions: Condition[];
+}
+export interface PolicyStatus {
   conditions: Condition[];
 }
 

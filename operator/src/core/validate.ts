@@ -3,6 +3,7 @@
 // are set aside with a Problem (the zod issue paths) so they get a False condition, never a throw.
 import { z } from "zod";
 import { AgentgatewayBackend } from "../api/agentgateway-backend.ts";
+import { AgentgatewayPolicy } from "../api/agentgateway-policy.ts";
 import { AIRoute } from "../api/airoute.ts";
 import {
   Gateway,
@@ -13,6 +14,7 @@ import {
   Secret,
   Service,
 } from "../api/gateway-api.ts";
+import { formatIssues } from "../api/issues.ts";
 import { ParentReference } from "../api/meta.ts";
 import type { NamespacedName } from "./object-ref.ts";
 import { type Problem, Reason } from "./reasons.ts";
@@ -40,6 +42,7 @@ export interface ValidatedInputs {
   aiRoutes: Partitioned<AIRoute>;
   httpRoutes: Partitioned<HTTPRoute>;
   backends: Partitioned<AgentgatewayBackend>;
+  policies: Partitioned<AgentgatewayPolicy>;
   referenceGrants: ReferenceGrant[];
   secrets: Secret[];
   services: Service[];
@@ -62,19 +65,6 @@ const LenientMeta = z.looseObject({
     .optional()
     .catch(undefined),
 });
-
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const p of path) out += typeof p === "number" ? `[${p}]` : `${out === "" ? "" : "."}${String(p)}`;
-  return out === "" ? "(root)" : out;
-}
-
-/** "spec.ai.provider: Invalid input ...; spec.rules[0].backendRefs: Too small ..." (at most 3 issues). */
-export function formatIssues(error: z.ZodError): string {
-  const shown = error.issues.slice(0, 3).map((i) => `${formatPath(i.path)}: ${i.message}`);
-  const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : "";
-  return `${shown.join("; ")}${more}`;
-}
 
 function isDeleting(raw: unknown): boolean {
   const meta = LenientMeta.safeParse(raw);
@@ -121,6 +111,7 @@ export function validateInputs(rs: ResourceSet): ValidatedInputs {
     aiRoutes: partition(rs.aiRoutes, AIRoute, Reason.InvalidConfig),
     httpRoutes: partition(rs.httpRoutes, HTTPRoute, Reason.UnsupportedValue),
     backends: partition(rs.backends, AgentgatewayBackend, Reason.InvalidConfig),
+    policies: partition(rs.policies ?? [], AgentgatewayPolicy, Reason.InvalidConfig),
     referenceGrants: validOnly(rs.referenceGrants, ReferenceGrant),
     secrets: validOnly(rs.secrets, Secret),
     services: validOnly(rs.services, Service),

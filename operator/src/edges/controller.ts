@@ -16,6 +16,7 @@ import { describeError } from "./errors.ts";
 import { inputFingerprint } from "./input-fingerprint.ts";
 import type { Provisioner } from "./provisioner.ts";
 import type { GatewayInfo } from "./proxy-manifests.ts";
+import { PARAMETERS_KIND, resolveProxyDeployment } from "./proxy-parameters.ts";
 import { overlayRejections } from "./rejection-overlay.ts";
 import type { SnapshotServer } from "./snapshot-server.ts";
 import type { StatusWriter } from "./status-writer.ts";
@@ -141,7 +142,16 @@ export class Controller {
         port: typeof l.port === "number" ? l.port : 0,
         protocol: String(l.protocol ?? ""),
       }));
-      out.push({ namespace, name, uid: gw.metadata.uid, listeners });
+      const gatewayClass =
+        typeof spec.gatewayClassName === "string"
+          ? this.#opts.cache.get("GatewayClass", undefined, spec.gatewayClassName)
+          : undefined;
+      const deployment = resolveProxyDeployment({
+        gateway: gw,
+        gatewayClass,
+        getParameters: (ns, n) => this.#opts.cache.get(PARAMETERS_KIND, ns, n),
+      });
+      out.push({ namespace, name, uid: gw.metadata.uid, listeners, deployment });
     }
     return out;
   }

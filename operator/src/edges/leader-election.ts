@@ -4,6 +4,12 @@
 // comparison); a leader that cannot renew within the renew deadline steps down. Optimistic
 // concurrency (resourceVersion) decides races. stop() releases the Lease (empty holder) so a
 // successor does not wait for it to expire.
+//
+// Every Lease request is bounded: a leader's renewal is aborted when its renew deadline passes,
+// and a watchdog steps the leader down at that moment even if the request never returns (a hung
+// API server must not keep an old leader acting). Expiry of another holder's record uses the
+// record's own leaseDurationSeconds. A Lease that cannot be created (its namespace is missing,
+// RBAC forbids it) is logged as an error, repeated at most every ERROR_REPEAT_MS, and retried.
 import type { Logger } from "../../../gateway/src/log.ts";
 import { sleep } from "../sources/backoff.ts";
 import type { KubeClient } from "../sources/kubernetes/client.ts";
@@ -11,9 +17,13 @@ import { isRecord } from "../sources/kubernetes/object-meta.ts";
 import { describeError } from "./errors.ts";
 
 export const LEASE_NAME = "ai-gateway-operator";
+const ERROR_REPEAT_MS = 30_000;
+
+/** The one call the elector makes: the real KubeClient, or a fake in unit tests. */
+export type LeaseClient = Pick<KubeClient, "request">;
 
 export interface LeaderElectorOptions {
-  client: KubeClient;
+  client: LeaseClient;
   log: Logger;
   namespace: string;
   identity: string;
@@ -41,6 +51,7 @@ export class LeaderElector {
   #lastRenew = 0;
   #observed: { record: string; at: number } | undefined;
   #loop: Promise<void> | undefined;
+  #lastComplaint: { what: string; at: number } | undefined;
 
   constructor(opts: LeaderElectorOptions) {
     this.#opts = {
@@ -73,18 +84,36 @@ export class LeaderElector {
   async #run(): Promise<void> {
     const signal = this.#stop.signal;
     while (!signal.aborted) {
-      const ok = await this.#tryAcquireOrRenew();
+      // A leader has until its renew deadline; a candidate gets one renew deadline per attempt.
+      const budget = this.#leader
+        ? Math.max(1, this.#lastRenew + this.#opts.renewDeadlineMs - Date.now())
+        : this.#opts.renewDeadlineMs;
+      const attempt = AbortSignal.any([signal, AbortSignal.timeout(budget)]);
+      const watchdog = this.#leader ? setTimeout(() => this.#stepDownIfLate(), budget) : undefined;
+      const ok = await this.#tryAcquireOrRenew(attempt);
+      clearTimeout(watchdog);
       if (signal.aborted) break;
-      const now = Date.now();
-      if (ok) {
-        this.#lastRenew = now;
+      if (ok && !attempt.aborted) {
+        this.#lastRenew = Date.now();
         if (!this.#leader) this.#setLeader(true);
-      } else if (this.#leader && now - this.#lastRenew > this.#opts.renewDeadlineMs) {
-        this.#opts.log.warn({ lease: this.#leaseKey() }, "could not renew the lease in time; stepping down");
-        this.#setLeader(false);
-      }
+      } else this.#stepDownIfLate();
       await sleep(this.#opts.retryPeriodMs, signal);
     }
+  }
+
+  #stepDownIfLate(): void {
+    if (!this.#leader || Date.now() - this.#lastRenew < this.#opts.renewDeadlineMs) return;
+    this.#opts.log.warn({ lease: this.#leaseKey() }, "could not renew the lease in time; stepping down");
+    this.#setLeader(false);
+  }
+
+  /** An error that would otherwise repeat every retry period: logged when new, then every 30 s. */
+  #complain(what: string, fields: Record<string, unknown>): void {
+    const now = Date.now();
+    const last = this.#lastComplaint;
+    if (last && last.what === what && now - last.at < ERROR_REPEAT_MS) return;
+    this.#lastComplaint = { what, at: now };
+    this.#opts.log.error({ lease: this.#leaseKey(), ...fields }, what);
   }
 
   #setLeader(leader: boolean): void {
@@ -97,23 +126,44 @@ export class LeaderElector {
     else this.#opts.onStoppedLeading();
   }
 
-  async #tryAcquireOrRenew(): Promise<boolean> {
+  async #tryAcquireOrRenew(signal: AbortSignal): Promise<boolean> {
     const { client, identity, leaseDurationMs } = this.#opts;
     try {
-      const res = await client.request("GET", this.#path());
+      const res = await bounded(client.request("GET", this.#path(), { signal }), signal);
       const now = microTime(new Date());
       if (res.status === 404) {
-        const created = await client.request("POST", this.#collection(), {
-          body: this.#lease({
-            holderIdentity: identity,
-            acquireTime: now,
-            renewTime: now,
-            leaseTransitions: 0,
+        const created = await bounded(
+          client.request("POST", this.#collection(), {
+            signal,
+            body: this.#lease({
+              holderIdentity: identity,
+              acquireTime: now,
+              renewTime: now,
+              leaseTransitions: 0,
+            }),
           }),
-        });
+          signal,
+        );
+        if (created.status === 404) {
+          this.#complain(
+            `cannot create the leader Lease: namespace "${this.#opts.namespace}" does not exist; create it (or pass --namespace); retrying`,
+            { status: 404 },
+          );
+        } else if (created.status !== 201 && created.status !== 409) {
+          this.#complain("cannot create the leader Lease; retrying", {
+            status: created.status,
+            reason: apiMessage(created.body),
+          });
+        }
         return created.status === 201;
       }
-      if (res.status !== 200 || !isRecord(res.body)) return false;
+      if (res.status !== 200 || !isRecord(res.body)) {
+        this.#complain("cannot read the leader Lease; retrying", {
+          status: res.status,
+          reason: apiMessage(res.body),
+        });
+        return false;
+      }
       const spec: LeaseSpec = isRecord(res.body.spec) ? (res.body.spec as LeaseSpec) : {};
       const rv = isRecord(res.body.metadata) ? res.body.metadata.resourceVersion : undefined;
       const holder = spec.holderIdentity ?? "";
@@ -122,7 +172,12 @@ export class LeaderElector {
       // Someone else holds it while we think we lead: step down at the next check.
       if (heldByOther && this.#leader) this.#lastRenew = 0;
       const observedAt = this.#observed?.at ?? Date.now();
-      if (heldByOther && observedAt + leaseDurationMs > Date.now()) return false;
+      // The holder's record says how long it is valid; our own setting only when it says nothing.
+      const validMs =
+        spec.leaseDurationSeconds !== undefined && spec.leaseDurationSeconds > 0
+          ? spec.leaseDurationSeconds * 1000
+          : leaseDurationMs;
+      if (heldByOther && observedAt + validMs > Date.now()) return false;
       const changingHands = holder !== identity;
       const next = this.#lease(
         {
@@ -133,7 +188,7 @@ export class LeaderElector {
         },
         typeof rv === "string" ? rv : undefined,
       );
-      const updated = await client.request("PUT", this.#path(), { body: next });
+      const updated = await bounded(client.request("PUT", this.#path(), { body: next, signal }), signal);
       return updated.status === 200;
     } catch (err) {
       this.#opts.log.warn({ lease: this.#leaseKey(), err: describeError(err) }, "lease request failed");
@@ -148,8 +203,9 @@ export class LeaderElector {
   }
 
   async #release(): Promise<void> {
+    const signal = AbortSignal.timeout(this.#opts.renewDeadlineMs);
     try {
-      const res = await this.#opts.client.request("GET", this.#path());
+      const res = await bounded(this.#opts.client.request("GET", this.#path(), { signal }), signal);
       if (res.status !== 200 || !isRecord(res.body) || !isRecord(res.body.spec)) return;
       const spec = res.body.spec as LeaseSpec;
       if (spec.holderIdentity !== this.#opts.identity) return;
@@ -164,7 +220,7 @@ export class LeaderElector {
         },
         typeof rv === "string" ? rv : undefined,
       );
-      await this.#opts.client.request("PUT", this.#path(), { body: released });
+      await bounded(this.#opts.client.request("PUT", this.#path(), { body: released, signal }), signal);
       this.#opts.log.info({ lease: this.#leaseKey() }, "lease released");
     } catch (err) {
       this.#opts.log.warn({ lease: this.#leaseKey(), err: describeError(err) }, "lease release failed");
@@ -200,4 +256,28 @@ export class LeaderElector {
 /** metav1.MicroTime: RFC 3339 with exactly six fractional digits. */
 export function microTime(d: Date): string {
   return d.toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
+}
+
+/** The message of a Kubernetes Status body, for logs (never a secret: Lease requests carry none). */
+function apiMessage(body: unknown): string | undefined {
+  return isRecord(body) && typeof body.message === "string" ? body.message : undefined;
+}
+
+/** The request's answer, or a rejection as soon as `signal` aborts, even if the request ignores it. */
+function bounded<T>(request: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new Error("lease request aborted: renew deadline passed"));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Error("lease request aborted: renew deadline passed"));
+    signal.addEventListener("abort", onAbort, { once: true });
+    request.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+  });
 }

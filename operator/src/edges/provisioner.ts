@@ -1,4 +1,5 @@
-// Keeps a proxy Deployment, Service and ServiceAccount per Gateway of our class
+// Keeps a proxy Deployment, Service, ServiceAccount, PodDisruptionBudget (and an optional
+// HorizontalPodAutoscaler) per Gateway of our class
 // (leader only, --provision). Server-side apply with our field manager makes every write
 // idempotent; an object is re-applied only when its desired manifest changed since the last
 // successful apply (or after leadership was regained). Deleting a Gateway needs nothing here:
@@ -29,7 +30,12 @@ const COLLECTIONS: Record<string, string> = {
   ServiceAccount: "/api/v1/namespaces/{ns}/serviceaccounts",
   Service: "/api/v1/namespaces/{ns}/services",
   Deployment: "/apis/apps/v1/namespaces/{ns}/deployments",
+  PodDisruptionBudget: "/apis/policy/v1/namespaces/{ns}/poddisruptionbudgets",
+  HorizontalPodAutoscaler: "/apis/autoscaling/v2/namespaces/{ns}/horizontalpodautoscalers",
 };
+
+/** Kinds a Gateway has only sometimes: removed when no longer wanted. */
+const OPTIONAL_KINDS = ["Service", "HorizontalPodAutoscaler"] as const;
 
 export function manifestPath(m: Manifest): string {
   const collection = COLLECTIONS[m.kind];
@@ -71,10 +77,12 @@ export class Provisioner {
         if (await this.#deleteLegacyTokenSecret(gw)) this.#legacyGone.add(gw.uid);
         else failed += 1;
       }
-      const serviceId = `Service/${gw.namespace}/${gw.name}`;
-      if (!live.has(serviceId) && this.#applied.has(serviceId)) {
-        if (await this.#deleteService(gw)) this.#applied.delete(serviceId);
-        else failed += 1;
+      for (const kind of OPTIONAL_KINDS) {
+        const id = `${kind}/${gw.namespace}/${gw.name}`;
+        if (!live.has(id) && this.#applied.has(id)) {
+          if (await this.#delete(kind, gw)) this.#applied.delete(id);
+          else failed += 1;
+        }
       }
     }
     for (const id of this.#applied.keys()) if (!live.has(id)) this.#applied.delete(id);
@@ -97,15 +105,16 @@ export class Provisioner {
     }
   }
 
-  /** A Gateway without HTTP listeners has no Service (a Service needs a port). */
-  async #deleteService(gw: GatewayInfo): Promise<boolean> {
-    const path = `/api/v1/namespaces/${encodeURIComponent(gw.namespace)}/services/${encodeURIComponent(gw.name)}`;
+  /** A Gateway without HTTP listeners has no Service (a Service needs a port), one that is no
+   * longer autoscaled no HorizontalPodAutoscaler. */
+  async #delete(kind: (typeof OPTIONAL_KINDS)[number], gw: GatewayInfo): Promise<boolean> {
+    const path = manifestPath({ apiVersion: "", kind, metadata: { name: gw.name, namespace: gw.namespace } });
     try {
       const res = await this.#opts.client.request("DELETE", path);
       return res.status === 404 || (res.status >= 200 && res.status < 300);
     } catch (err) {
       this.#opts.log.warn(
-        { kind: "Service", object: `${gw.namespace}/${gw.name}`, err: describeError(err) },
+        { kind, object: `${gw.namespace}/${gw.name}`, err: describeError(err) },
         "delete failed",
       );
       return false;

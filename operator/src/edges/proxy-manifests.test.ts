@@ -24,11 +24,11 @@ describe("proxyManifests", () => {
     ]);
   });
 
-  it("makes SA, Service, Deployment (no Secret), all controller-owned by the Gateway", () => {
+  it("makes SA, Service, Deployment, PDB (no Secret), all controller-owned by the Gateway", () => {
     const ms = proxyManifests(gw, settings);
     assert.deepEqual(
       ms.map((m) => m.kind),
-      ["ServiceAccount", "Service", "Deployment"],
+      ["ServiceAccount", "Service", "Deployment", "PodDisruptionBudget"],
     );
     for (const m of ms) {
       const owners = m.metadata.ownerReferences as { uid: string; controller: boolean; kind: string }[];

@@ -1,19 +1,21 @@
 // The objects the provisioner keeps for one Gateway of our class: a ServiceAccount (the proxy's
-// identity on the snapshot stream), a Service named like the Gateway (one port per listener port)
-// and the proxy Deployment, which mounts a projected, audience-bound, short-lived token of that
-// ServiceAccount (the kubelet rotates it; the proxy re-reads it on every reconnect). No shared
-// secret is copied into the Gateway's namespace. Every object has a controller ownerReference to the Gateway, so garbage
+// identity on the snapshot stream), a Service named like the Gateway (one port per listener port),
+// the proxy Deployment, its PodDisruptionBudget and (when autoscaled) HorizontalPodAutoscaler. The
+// Deployment mounts a projected, audience-bound, short-lived token of that ServiceAccount (the
+// kubelet rotates it; the proxy re-reads it on every reconnect); no shared secret is copied into
+// the Gateway's namespace. Every object has a controller ownerReference to the Gateway, so garbage
 // collection removes them with it (no finalizers). Pure: the provisioner applies the result.
 //
 // Listener ports below 1024 are served on port + 8000 inside the pod (the proxy runs as non-root,
 // with --port-map), so the Service maps e.g. port 80 → targetPort 8080.
 
+import { formatProxyArgs } from "../../../gateway/src/flags.ts";
+import { SNAPSHOT_TOKEN_AUDIENCE } from "../../../gateway/src/snapshot/protocol.ts";
+import { DEFAULT_PROXY_DEPLOYMENT, type ProxyDeployment } from "./proxy-parameters.ts";
+
 export const PROXY_ADMIN_PORT = 15000;
 export const TOKEN_MOUNT_DIR = "/var/run/ai-gateway";
 export const PROXY_COMPONENT = "ai-gateway-proxy";
-
-import { formatProxyArgs } from "../../../gateway/src/flags.ts";
-import { SNAPSHOT_TOKEN_AUDIENCE } from "../../../gateway/src/snapshot/protocol.ts";
 
 /** Lifetime the kubelet gives the projected stream token (it rotates it at 80 %). */
 export const TOKEN_EXPIRATION_SECONDS = 3600;
@@ -24,6 +26,8 @@ export interface GatewayInfo {
   name: string;
   uid: string;
   listeners: { name: string; port: number; protocol: string }[];
+  /** Replicas, disruption budget, autoscaling (AgentgatewayParameters). Default: one replica. */
+  deployment?: ProxyDeployment;
 }
 
 export interface ProvisionSettings {
@@ -57,7 +61,43 @@ export function proxyManifests(gw: GatewayInfo, settings: ProvisionSettings): Ma
     serviceAccount(gw),
     ...(ports.length > 0 ? [service(gw, ports)] : []),
     deployment(gw, ports, settings),
+    podDisruptionBudget(gw),
+    ...(gw.deployment?.autoscaling ? [autoscaler(gw, gw.deployment.autoscaling)] : []),
   ];
+}
+
+function podDisruptionBudget(gw: GatewayInfo): Manifest {
+  return {
+    apiVersion: "policy/v1",
+    kind: "PodDisruptionBudget",
+    metadata: metadata(gw, gw.name),
+    spec: {
+      maxUnavailable: (gw.deployment ?? DEFAULT_PROXY_DEPLOYMENT).maxUnavailable,
+      selector: { matchLabels: selector(gw) },
+    },
+  };
+}
+
+function autoscaler(gw: GatewayInfo, a: NonNullable<ProxyDeployment["autoscaling"]>): Manifest {
+  return {
+    apiVersion: "autoscaling/v2",
+    kind: "HorizontalPodAutoscaler",
+    metadata: metadata(gw, gw.name),
+    spec: {
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: gw.name },
+      minReplicas: a.minReplicas,
+      maxReplicas: a.maxReplicas,
+      metrics: [
+        {
+          type: "Resource",
+          resource: {
+            name: "cpu",
+            target: { type: "Utilization", averageUtilization: a.targetCPUUtilizationPercentage ?? 80 },
+          },
+        },
+      ],
+    },
+  };
 }
 
 /** One Service port per distinct HTTP listener port, named after its first listener. */
@@ -150,6 +190,12 @@ function deployment(gw: GatewayInfo, ports: ReturnType<typeof servicePorts>, set
     kind: "Deployment",
     metadata: metadata(gw, gw.name),
     spec: {
+      // Left to the HorizontalPodAutoscaler when there is one (server-side apply drops our claim).
+      ...(gw.deployment?.autoscaling
+        ? {}
+        : { replicas: (gw.deployment ?? DEFAULT_PROXY_DEPLOYMENT).replicas }),
+      // A new proxy is Ready (snapshot applied, listeners open) before an old one is stopped.
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       selector: { matchLabels: selector(gw) },
       template: {
         metadata: { labels: labels(gw) },

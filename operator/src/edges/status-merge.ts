@@ -16,6 +16,7 @@ export const OWNED_STATUS_FIELDS: Record<ObjectStatus["kind"], readonly string[]
   AIRoute: ["parents"],
   HTTPRoute: ["parents"],
   AgentgatewayBackend: ["conditions"],
+  AgentgatewayPolicy: ["conditions"],
 };
 
 export function withTransitionTimes(
@@ -44,6 +45,7 @@ export function desiredStatus(
   switch (target.kind) {
     case "GatewayClass":
     case "AgentgatewayBackend":
+    case "AgentgatewayPolicy":
       return {
         ...prev,
         conditions: withTransitionTimes(target.status.conditions, arr(prev.conditions), now),

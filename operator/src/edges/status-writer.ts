@@ -16,6 +16,7 @@ import {
   HTTP_ROUTE,
   type KindSpec,
   objectPath,
+  POLICY,
 } from "../sources/kubernetes/kinds.ts";
 import { isRecord, keyOf, refOf } from "../sources/kubernetes/object-meta.ts";
 import { canonicalJson } from "./canonical-hash.ts";
@@ -33,6 +34,7 @@ const SPECS: Record<ObjectStatus["kind"], KindSpec> = {
   AIRoute: AI_ROUTE,
   HTTPRoute: HTTP_ROUTE,
   AgentgatewayBackend: BACKEND,
+  AgentgatewayPolicy: POLICY,
 };
 
 export interface StatusCache {

@@ -3,6 +3,8 @@
 // from this list.
 import type { z } from "zod";
 import { AgentgatewayBackend } from "../agentgateway-backend.ts";
+import { AgentgatewayParameters } from "../agentgateway-parameters.ts";
+import { AgentgatewayPolicy } from "../agentgateway-policy.ts";
 import { AIRoute } from "../airoute.ts";
 import { AGENTGATEWAY_GROUP } from "../gateway-api.ts";
 import type { SchemaOverride } from "./overrides.ts";
@@ -145,5 +147,82 @@ export const AIROUTE_CRD: CrdKind = {
   overrides: [],
 };
 
+export const AGENTGATEWAY_PARAMETERS_CRD: CrdKind = {
+  group: AGENTGATEWAY_GROUP,
+  version: CRD_VERSION,
+  kind: "AgentgatewayParameters",
+  listKind: "AgentgatewayParametersList",
+  plural: "agentgatewayparameters",
+  singular: "agentgatewayparameters",
+  shortNames: ["agparams"],
+  categories: CATEGORIES,
+  source: "operator/src/api/agentgateway-parameters.ts",
+  description:
+    "How the proxies of a Gateway are deployed: replicas, PodDisruptionBudget, optional HorizontalPodAutoscaler. Referenced from a GatewayClass (spec.parametersRef) or a Gateway (spec.infrastructure.parametersRef); a Gateway's parameters override its class's field by field.",
+  schema: AgentgatewayParameters,
+  example: {
+    apiVersion: "agentgateway.dev/v1alpha1",
+    kind: "AgentgatewayParameters",
+    metadata: { name: "two-proxies", namespace: "ai" },
+    spec: { replicas: 2, podDisruptionBudget: { maxUnavailable: 1 } },
+  } satisfies AgentgatewayParameters,
+  printerColumns: [
+    {
+      name: "Replicas",
+      type: "integer",
+      jsonPath: ".spec.replicas",
+      description: "Proxy replicas per Gateway (without autoscaling).",
+    },
+    {
+      name: "MaxReplicas",
+      type: "integer",
+      jsonPath: ".spec.autoscaling.maxReplicas",
+      description: "Upper bound when autoscaled.",
+    },
+    age,
+  ],
+  overrides: [],
+};
+
 /** Every CRD we own, in the order they are generated and documented. */
-export const CRD_KINDS: readonly CrdKind[] = [AGENTGATEWAY_BACKEND_CRD, AIROUTE_CRD];
+export const AGENTGATEWAY_POLICY_CRD: CrdKind = {
+  group: AGENTGATEWAY_GROUP,
+  version: CRD_VERSION,
+  kind: "AgentgatewayPolicy",
+  listKind: "AgentgatewayPolicyList",
+  plural: "agentgatewaypolicies",
+  singular: "agentgatewaypolicy",
+  shortNames: ["agpol"],
+  categories: CATEGORIES,
+  source: "operator/src/api/agentgateway-policy.ts",
+  description:
+    "Spend control attached (Gateway API Policy Attachment) to a Gateway, AIRoute, HTTPRoute or AgentgatewayBackend: request and token rate limits and hard token or dollar budgets, keyed by client key, header, route or namespace.",
+  schema: AgentgatewayPolicy,
+  example: {
+    apiVersion: "agentgateway.dev/v1alpha1",
+    kind: "AgentgatewayPolicy",
+    metadata: { name: "team-budget", namespace: "ai" },
+    spec: {
+      targetRefs: [{ group: "agentgateway.dev", kind: "AIRoute", name: "chat" }],
+      traffic: { rateLimit: { local: [{ requests: 60, unit: "Minutes", key: { type: "ClientKey" } }] } },
+      budgets: [{ tokens: 1000, period: "Day", key: { type: "ClientKey" } }],
+    },
+  } satisfies AgentgatewayPolicy,
+  printerColumns: [
+    {
+      name: "Accepted",
+      type: "string",
+      jsonPath: condition(".status", "Accepted"),
+      description: "Whether the controller accepted this policy.",
+    },
+    age,
+  ],
+  overrides: [],
+};
+
+export const CRD_KINDS: readonly CrdKind[] = [
+  AGENTGATEWAY_BACKEND_CRD,
+  AGENTGATEWAY_POLICY_CRD,
+  AIROUTE_CRD,
+  AGENTGATEWAY_PARAMETERS_CRD,
+];

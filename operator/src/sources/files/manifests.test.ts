@@ -41,6 +41,20 @@ test("a schema violation names file, line, object and field", () => {
   );
 });
 
+test("an unknown field is a problem naming file, line, object and the field's full path", () => {
+  const bad = backend.replace(
+    "        name: openai-api-key\n",
+    "        name: openai-api-key\n        keyName: apiKey\n",
+  );
+  const r = parseManifests(bad, "e.yaml");
+  assert.equal(r.objects.length, 0, "never loaded with the field dropped");
+  assert.equal(r.problems.length, 1);
+  assert.equal(
+    formatProblem(r.problems[0]!),
+    "e.yaml:14 AgentgatewayBackend default/openai field spec.policies.auth.secretRef.keyName: unknown field: not supported",
+  );
+});
+
 test("broken YAML and unknown kinds are problems, not exceptions", () => {
   const r = parseManifests("kind: Gateway\nspec: [\n", "c.yaml");
   assert.equal(r.objects.length, 0);

@@ -4,6 +4,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { parseAllDocuments } from "yaml";
+import { fieldIssues, formatPath } from "../../api/issues.ts";
 import { SCHEMAS_BY_KIND } from "../../api/kinds.ts";
 
 /** Kinds the standalone mode understands, with the schema each document must satisfy. */
@@ -120,13 +121,14 @@ function validateDocument(
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+    const first = parsed.error.issues[0];
+    const issue = first ? fieldIssues(first)[0] : undefined;
     return {
       problem: {
         file,
         line: issue ? lineOfField(issue.path) : line,
         object,
-        field: issue?.path.join(".") || undefined,
+        field: issue && issue.path.length > 0 ? formatPath(issue.path) : undefined,
         message: issue?.message ?? "invalid",
       },
     };

@@ -21,6 +21,8 @@ export interface RequestOptions {
   query?: Record<string, string | undefined>;
   body?: unknown;
   contentType?: string;
+  /** Aborting destroys the request; the promise rejects. */
+  signal?: AbortSignal;
 }
 
 export interface WatchOptions {
@@ -56,6 +58,11 @@ export class KubeClient {
       ...(payload === undefined ? {} : { "content-type": opts.contentType ?? "application/json" }),
     });
     req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`${method} ${path}: timeout`)));
+    const signal = opts.signal;
+    const onAbort = () => req.destroy(new Error(`${method} ${path}: aborted`));
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    req.on("close", () => signal?.removeEventListener("abort", onAbort));
     return new Promise<KubeResponse>((resolve, reject) => {
       req.on("error", reject);
       req.on("response", (res) => {

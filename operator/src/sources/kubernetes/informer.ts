@@ -18,6 +18,9 @@ import { isRecord, keyOf, refOf } from "./object-meta.ts";
 
 const PAGE_SIZE = 500;
 
+/** How often an optional kind whose CRD is missing is looked for again. */
+const ABSENT_RELIST_MS = 30_000;
+
 /** One held object changed: its key and new value (undefined when it is no longer held). */
 export interface ObjectChange {
   key: string;
@@ -135,6 +138,13 @@ export class Informer {
         if (Date.now() - started < 1_000 && !this.#needList) await sleep(this.#backoff.next(), signal);
       } catch (err) {
         if (signal.aborted) break;
+        if (this.spec.optional && isKubeStatus(err, 404)) {
+          // The kind's CRD is not installed (yet): nothing of it exists; look again later.
+          this.#markAbsent();
+          await sleep(ABSENT_RELIST_MS, signal);
+          this.#needList = true;
+          continue;
+        }
         if (isKubeStatus(err, 410)) {
           this.#opts.log.info({ kind: this.spec.kind }, "resourceVersion expired; relisting");
           this.#needList = true;
@@ -148,6 +158,18 @@ export class Informer {
         await sleep(delay, signal);
       }
     }
+  }
+
+  #markAbsent(): void {
+    const changed = !this.#synced || this.#objects.size > 0;
+    if (!this.#synced)
+      this.#opts.log.info({ kind: this.spec.kind }, "kind not served (CRD missing); treated as empty");
+    this.#objects = new Map();
+    this.#seen = new Set();
+    this.#synced = true;
+    this.#stale = false;
+    this.#needList = true;
+    if (changed) this.#opts.onChange();
   }
 
   async #list(): Promise<void> {

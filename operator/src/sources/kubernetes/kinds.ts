@@ -5,6 +5,8 @@ export interface KindSpec {
   /** Collection path, cluster-wide (list and watch). */
   path: string;
   namespaced: boolean;
+  /** Its CRD may be missing (e.g. not upgraded with the chart): a 404 reads as "none exist". */
+  optional?: boolean;
 }
 
 export const GATEWAY_CLASS: KindSpec = {
@@ -43,6 +45,20 @@ export const BACKEND: KindSpec = {
   path: "/apis/agentgateway.dev/v1alpha1/agentgatewaybackends",
   namespaced: true,
 };
+export const POLICY: KindSpec = {
+  kind: "AgentgatewayPolicy",
+  apiVersion: "agentgateway.dev/v1alpha1",
+  path: "/apis/agentgateway.dev/v1alpha1/agentgatewaypolicies",
+  namespaced: true,
+};
+
+export const PARAMETERS: KindSpec = {
+  kind: "AgentgatewayParameters",
+  apiVersion: "agentgateway.dev/v1alpha1",
+  path: "/apis/agentgateway.dev/v1alpha1/agentgatewayparameters",
+  namespaced: true,
+  optional: true,
+};
 export const SECRET: KindSpec = {
   kind: "Secret",
   apiVersion: "v1",
@@ -69,6 +85,8 @@ export const WATCHED_KINDS: readonly KindSpec[] = [
   REFERENCE_GRANT,
   AI_ROUTE,
   BACKEND,
+  PARAMETERS,
+  POLICY,
   SECRET,
   SERVICE,
   NAMESPACE,

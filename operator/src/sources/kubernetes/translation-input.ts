@@ -9,6 +9,7 @@ const KINDS_WITH_OUR_STATUS = new Set([
   "HTTPRoute",
   "AIRoute",
   "AgentgatewayBackend",
+  "AgentgatewayPolicy",
 ]);
 
 export function translationInput(obj: unknown): unknown {

@@ -1,0 +1,170 @@
+// Which translation a request needs, and the translation itself: a client request for one API family
+// sent to a provider of another becomes that provider's native request (path + body), and a
+// ResponseTranslator turns the provider's answer (JSON or stream events, chunk by chunk) back into
+// the client's format. Same family: no translation (the provider adapter handles it natively).
+import type { ProviderKind } from "../snapshot/schema.ts";
+import {
+  MessagesStreamDecoder,
+  MessagesStreamEncoder,
+  parseMessagesRequest,
+  parseMessagesResponse,
+  toMessagesRequest,
+  toMessagesResponse,
+} from "./anthropic-messages.ts";
+import type { ClientFormat, Endpoint } from "./catalogue.ts";
+import { GenerateStreamDecoder, parseGenerateResponse, toGenerateRequest } from "./gemini-generate.ts";
+import type { JsonObject, NeutralEvent, NeutralRequest, NeutralResponse } from "./neutral.ts";
+import { TranslationError } from "./neutral.ts";
+import {
+  ChatStreamDecoder,
+  ChatStreamEncoder,
+  parseChatRequest,
+  parseChatResponse,
+  toChatRequest,
+  toChatResponse,
+} from "./openai-chat.ts";
+import { parseResponsesRequest, ResponsesStreamEncoder, toResponsesResponse } from "./openai-responses.ts";
+
+/** The API family a provider speaks natively. */
+export function familyOf(kind: ProviderKind): ClientFormat {
+  if (kind === "anthropic") return "anthropic";
+  if (kind === "gemini") return "gemini";
+  return "openai";
+}
+
+/** Turns one provider answer into the client's format (one per request: stream state lives here). */
+export interface ResponseTranslator {
+  /** A whole JSON answer. */
+  json(upstream: unknown): unknown;
+  /** One upstream stream event (its data text and parsed JSON) -> client SSE text ("" for none). */
+  event(data: string, json: unknown): string;
+  /** The upstream stream ended -> the client's closing events. */
+  end(): string;
+}
+
+export interface TranslatedRequest {
+  /** The provider-native path the adapter plans from ("/v1/messages", ".../models/m:generateContent"). */
+  path: string;
+  body: JsonObject;
+  response: ResponseTranslator;
+}
+
+export interface TranslateContext {
+  /** Unix seconds (OpenAI `created`): the caller's clock, this module is pure. */
+  nowS: number;
+  /** The provider's configured model, which overrides the client's. */
+  providerModel: string | undefined;
+  geminiApiVersion: string | undefined;
+  /** Route policy: drop fields the target cannot express instead of refusing. */
+  dropUnsupported?: boolean;
+}
+
+/** Why a request cannot go to this provider at all (an operation with no translation). */
+export class UntranslatableEndpoint extends Error {}
+
+function parseClient(endpoint: Endpoint, body: JsonObject, drop: boolean): NeutralRequest {
+  if (endpoint.operation === "chat") return parseChatRequest(body, drop);
+  if (endpoint.operation === "messages") return parseMessagesRequest(body, drop);
+  if (endpoint.operation === "responses") return parseResponsesRequest(body, drop);
+  throw new UntranslatableEndpoint(`${endpoint.apiPath} is only served by ${endpoint.format} backends`);
+}
+
+interface ProviderSide {
+  request(req: NeutralRequest): { path: string; body: JsonObject };
+  response(json: unknown): NeutralResponse;
+  decoder(): { decode(data: string, json: unknown): NeutralEvent[]; end?(): NeutralEvent[] };
+}
+
+function providerSide(family: ClientFormat, ctx: TranslateContext): ProviderSide {
+  if (family === "anthropic") {
+    return {
+      request: (req) => ({ path: "/v1/messages", body: toMessagesRequest(req) }),
+      response: parseMessagesResponse,
+      decoder: () => new MessagesStreamDecoder(),
+    };
+  }
+  if (family === "openai") {
+    return {
+      request: (req) => ({ path: "/v1/chat/completions", body: toChatRequest(req) }),
+      response: parseChatResponse,
+      decoder: () => new ChatStreamDecoder(),
+    };
+  }
+  let model = "";
+  return {
+    request: (req) => {
+      model = ctx.providerModel ?? req.model ?? "";
+      if (model === "") throw new TranslationError("model", "is required");
+      const method = req.stream ? "streamGenerateContent" : "generateContent";
+      const version = ctx.geminiApiVersion ?? "v1beta";
+      return {
+        path: `/${version}/models/${encodeURIComponent(model)}:${method}`,
+        body: toGenerateRequest(req),
+      };
+    },
+    response: (json) => parseGenerateResponse(json, model),
+    decoder: () => new GenerateStreamDecoder(model),
+  };
+}
+
+interface ClientSide {
+  response(r: NeutralResponse): unknown;
+  encoder(): { encode(ev: NeutralEvent): string };
+}
+
+function clientSide(endpoint: Endpoint, req: NeutralRequest, ctx: TranslateContext): ClientSide {
+  if (endpoint.operation === "responses") {
+    return {
+      response: (r) => toResponsesResponse(r, ctx.nowS),
+      encoder: () => new ResponsesStreamEncoder(ctx.nowS),
+    };
+  }
+  if (endpoint.format === "anthropic") {
+    return { response: toMessagesResponse, encoder: () => new MessagesStreamEncoder() };
+  }
+  return {
+    response: (r) => toChatResponse(r, { created: ctx.nowS }),
+    encoder: () => new ChatStreamEncoder({ created: ctx.nowS, includeUsage: req.streamUsage === true }),
+  };
+}
+
+/**
+ * The translated request for `kind`, or undefined when the provider speaks the client's format.
+ * Throws TranslationError (a field the target cannot express) or UntranslatableEndpoint.
+ */
+/** True when a request to this endpoint must be translated for a provider of this kind. */
+export function needsTranslation(endpoint: Endpoint, kind: ProviderKind): boolean {
+  return !(
+    endpoint.operation === "native" ||
+    endpoint.operation === "passthrough" ||
+    endpoint.format === familyOf(kind)
+  );
+}
+
+export function translateRequest(
+  endpoint: Endpoint,
+  kind: ProviderKind,
+  body: unknown,
+  ctx: TranslateContext,
+): TranslatedRequest | undefined {
+  const family = familyOf(kind);
+  if (!needsTranslation(endpoint, kind)) return undefined;
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new TranslationError("body", "must be a JSON object");
+  const neutral = parseClient(endpoint, body as JsonObject, ctx.dropUnsupported === true);
+  const provider = providerSide(family, ctx);
+  const client = clientSide(endpoint, neutral, ctx);
+  const out = provider.request(neutral);
+  const decoder = provider.decoder();
+  const encoder = client.encoder();
+  const encodeAll = (events: NeutralEvent[]): string => events.map((e) => encoder.encode(e)).join("");
+  return {
+    path: out.path,
+    body: out.body,
+    response: {
+      json: (upstream) => client.response(provider.response(upstream)),
+      event: (data, json) => encodeAll(decoder.decode(data, json)),
+      end: () => encodeAll(decoder.end ? decoder.end() : [{ type: "end" }]),
+    },
+  };
+}

@@ -1,0 +1,274 @@
+// AgentgatewayPolicy attachment (GEP-713 style). Each targetRef (same namespace as the policy) must
+// name a Gateway of our class, an AIRoute or HTTPRoute, or an AgentgatewayBackend that exists;
+// otherwise ResolvedRefs=False (TargetNotFound, or InvalidKind for another kind). Two policies on
+// the same target: the oldest (creationTimestamp, then namespace/name) keeps it, the younger loses
+// that target (Conflicted). A policy with no target left is Accepted=False.
+// The snapshot carries each accepted policy with the route entry ids it applies to on that Gateway:
+// a Gateway target covers all its routes, a route target its entries, a backend target every
+// route entry that sends traffic to it. The proxy enforces every limit of every policy that applies.
+import type { GatewayConfig, LimitConfig, PolicyConfig } from "../../../gateway/src/snapshot/schema.ts";
+import type { AgentgatewayPolicy, Budget, LimitKey, LocalRateLimit } from "../api/agentgateway-policy.ts";
+import { AGENTGATEWAY_GROUP, GATEWAY_GROUP } from "../api/gateway-api.ts";
+import type { Condition } from "../api/meta.ts";
+import { condition } from "./conditions.ts";
+import { generationOf, keyOf, type NamespacedName, refOf } from "./object-ref.ts";
+import { type Problem, Reason } from "./reasons.ts";
+import { compareTuples, sortBy } from "./sorting.ts";
+import type { ObjectStatus } from "./types.ts";
+import type { InvalidObject } from "./validate.ts";
+
+/** What exists for targets to resolve against (keys "<namespace>/<name>"). */
+export interface PolicyWorld {
+  gateways: ReadonlySet<string>;
+  aiRoutes: ReadonlySet<string>;
+  httpRoutes: ReadonlySet<string>;
+  backends: ReadonlySet<string>;
+}
+
+type TargetKind = "Gateway" | "AIRoute" | "HTTPRoute" | "AgentgatewayBackend";
+
+const TARGET_GROUPS: Record<TargetKind, string> = {
+  Gateway: GATEWAY_GROUP,
+  HTTPRoute: GATEWAY_GROUP,
+  AIRoute: AGENTGATEWAY_GROUP,
+  AgentgatewayBackend: AGENTGATEWAY_GROUP,
+};
+
+interface Target {
+  kind: TargetKind;
+  key: string;
+}
+
+export interface PolicyOutputs {
+  /** Per Gateway key: the policies that apply to at least one of its route entries, sorted by ref. */
+  perGateway: Map<string, PolicyConfig[]>;
+  statuses: ObjectStatus[];
+}
+
+const WINDOW: Record<LocalRateLimit["unit"] | Budget["period"], LimitConfig["window"]> = {
+  Seconds: "Second",
+  Minutes: "Minute",
+  Hours: "Hour",
+  Day: "Day",
+  Week: "Week",
+  Month: "Month",
+};
+
+/** "2.50" → 2500000 (exact: decimal string arithmetic, no float). */
+export function toMicros(decimal: string): number {
+  const [whole = "0", frac = ""] = decimal.split(".");
+  return Number(whole) * 1_000_000 + Number(frac.padEnd(6, "0").slice(0, 6));
+}
+
+function keyConfig(key: LimitKey | undefined): LimitConfig["key"] {
+  if (!key) return { type: "Route" };
+  if (key.type === "Header") return { type: "Header", header: (key.header ?? "").toLowerCase() };
+  return { type: key.type };
+}
+
+function limitsOf(policy: AgentgatewayPolicy, ref: string): LimitConfig[] {
+  const out: LimitConfig[] = [];
+  for (const [i, l] of (policy.spec.traffic?.rateLimit?.local ?? []).entries()) {
+    out.push({
+      id: `${ref}/rateLimit/${i}`,
+      class: "rateLimit",
+      unit: l.requests !== undefined ? "requests" : "tokens",
+      tokenType: l.tokenType ?? "Total",
+      limit: l.requests ?? l.tokens ?? 0,
+      window: WINDOW[l.unit],
+      key: keyConfig(l.key),
+    });
+  }
+  for (const [i, b] of (policy.spec.budgets ?? []).entries()) {
+    out.push({
+      id: `${ref}/budget/${i}`,
+      class: "budget",
+      unit: b.dollars !== undefined ? "microdollars" : "tokens",
+      tokenType: b.tokenType ?? "Total",
+      limit: b.dollars !== undefined ? toMicros(b.dollars) : (b.tokens ?? 0),
+      window: WINDOW[b.period],
+      key: keyConfig(b.key),
+    });
+  }
+  return out;
+}
+
+function resolveTarget(
+  t: AgentgatewayPolicy["spec"]["targetRefs"][number],
+  ns: string,
+  world: PolicyWorld,
+): Target | Problem {
+  const kind = t.kind as TargetKind;
+  if (!Object.hasOwn(TARGET_GROUPS, t.kind) || TARGET_GROUPS[kind] !== t.group) {
+    return {
+      reason: Reason.InvalidKind,
+      message: `targetRef ${t.kind} ${t.name} (group "${t.group}"): only Gateway, HTTPRoute (${GATEWAY_GROUP}), AIRoute and AgentgatewayBackend (${AGENTGATEWAY_GROUP}) can be targeted`,
+    };
+  }
+  const key = `${ns}/${t.name}`;
+  const set =
+    kind === "Gateway"
+      ? world.gateways
+      : kind === "AIRoute"
+        ? world.aiRoutes
+        : kind === "HTTPRoute"
+          ? world.httpRoutes
+          : world.backends;
+  if (!set.has(key)) return { reason: Reason.TargetNotFound, message: `${kind} ${key} not found` };
+  return { kind, key };
+}
+
+function routesOn(snapshot: GatewayConfig, gatewayKey: string, targets: readonly Target[]): string[] {
+  const ids = new Set<string>();
+  for (const r of snapshot.routes) {
+    const routeKey = `${r.namespace}/${r.name}`;
+    for (const t of targets) {
+      const hit =
+        (t.kind === "Gateway" && t.key === gatewayKey) ||
+        (t.kind === r.kind && t.key === routeKey) ||
+        (t.kind === "AgentgatewayBackend" && r.backends.some((b) => b.backend === t.key));
+      if (hit) ids.add(r.id);
+    }
+  }
+  return [...ids].sort();
+}
+
+interface Evaluated {
+  policy: AgentgatewayPolicy;
+  ref: NamespacedName;
+  targets: Target[];
+  problems: Problem[];
+}
+
+function policyStatus(ref: NamespacedName, generation: number, conditions: Condition[]): ObjectStatus {
+  return { kind: "AgentgatewayPolicy", ...ref, generation, status: { conditions } };
+}
+
+export function invalidPolicyStatus(bad: InvalidObject): ObjectStatus {
+  return policyStatus(bad.ref, bad.generation, [
+    condition("Accepted", false, bad.problem.reason, bad.problem.message, bad.generation),
+    condition("ResolvedRefs", false, bad.problem.reason, "the policy does not parse", bad.generation),
+  ]);
+}
+
+export function evaluatePolicies(
+  policies: readonly AgentgatewayPolicy[],
+  invalid: readonly InvalidObject[],
+  world: PolicyWorld,
+  snapshots: ReadonlyMap<string, GatewayConfig>,
+): PolicyOutputs {
+  const evaluated: Evaluated[] = policies.map((policy) => {
+    const ref = refOf(policy.metadata);
+    const targets: Target[] = [];
+    const problems: Problem[] = [];
+    for (const t of policy.spec.targetRefs) {
+      const r = resolveTarget(t, ref.namespace, world);
+      if ("reason" in r) problems.push(r);
+      else if (!targets.some((x) => x.kind === r.kind && x.key === r.key)) targets.push(r);
+    }
+    return { policy, ref, targets, problems };
+  });
+  // GEP-713: the oldest policy on a target wins it.
+  const byAge = [...evaluated].sort((a, b) =>
+    compareTuples(
+      [a.policy.metadata.creationTimestamp ?? "~", a.ref.namespace, a.ref.name],
+      [b.policy.metadata.creationTimestamp ?? "~", b.ref.namespace, b.ref.name],
+    ),
+  );
+  const owner = new Map<string, string>();
+  const won = new Map<Evaluated, Target[]>();
+  const lost = new Map<Evaluated, string[]>();
+  for (const ev of byAge) {
+    const mine: Target[] = [];
+    const theirs: string[] = [];
+    for (const t of ev.targets) {
+      const k = `${t.kind}/${t.key}`;
+      const o = owner.get(k);
+      if (o === undefined) {
+        owner.set(k, keyOf(ev.ref));
+        mine.push(t);
+      } else theirs.push(`${t.kind} ${t.key} (kept by the older policy ${o})`);
+    }
+    won.set(ev, mine);
+    lost.set(ev, theirs);
+  }
+
+  const perGateway = new Map<string, PolicyConfig[]>();
+  const statuses: ObjectStatus[] = [];
+  for (const ev of evaluated) {
+    const gen = generationOf(ev.policy.metadata);
+    const targets = won.get(ev) ?? [];
+    const conflicts = lost.get(ev) ?? [];
+    const resolved =
+      ev.problems.length === 0
+        ? condition("ResolvedRefs", true, Reason.ResolvedRefs, "all targets found", gen)
+        : condition(
+            "ResolvedRefs",
+            false,
+            (ev.problems[0] as Problem).reason,
+            ev.problems.map((p) => p.message).join("; "),
+            gen,
+          );
+    let accepted: Condition;
+    if (targets.length > 0) {
+      const note = conflicts.length > 0 ? `; not attached to ${conflicts.join(", ")}` : "";
+      accepted = condition(
+        "Accepted",
+        true,
+        Reason.Accepted,
+        `attached to ${targets.length} target(s)${note}`,
+        gen,
+      );
+    } else if (conflicts.length > 0) {
+      accepted = condition(
+        "Accepted",
+        false,
+        Reason.Conflicted,
+        `every target is taken: ${conflicts.join(", ")}`,
+        gen,
+      );
+    } else {
+      const first = ev.problems[0];
+      accepted = condition(
+        "Accepted",
+        false,
+        first?.reason ?? Reason.TargetNotFound,
+        first ? "no target could be resolved" : "no targets",
+        gen,
+      );
+    }
+    statuses.push(policyStatus(ev.ref, gen, [accepted, resolved]));
+    if (targets.length === 0) continue;
+    const ref = keyOf(ev.ref);
+    const spec = ev.policy.spec;
+    for (const [gwKey, snapshot] of snapshots) {
+      const routes = routesOn(snapshot, gwKey, targets);
+      if (routes.length === 0) continue;
+      const list = perGateway.get(gwKey) ?? [];
+      list.push({
+        ref,
+        routes,
+        counters: spec.counters ?? "Local",
+        failOpen: {
+          rateLimits: (spec.failureMode?.rateLimits ?? "Open") === "Open",
+          budgets: (spec.failureMode?.budgets ?? "Closed") === "Open",
+        },
+        limits: limitsOf(ev.policy, ref),
+        prices: (spec.prices ?? []).map((p) => ({
+          ...(p.provider ? { provider: p.provider } : {}),
+          model: p.model,
+          inputPerMillionMicros: toMicros(p.inputPerMillion),
+          outputPerMillionMicros: toMicros(p.outputPerMillion),
+        })),
+      });
+      perGateway.set(gwKey, list);
+    }
+  }
+  for (const [k, list] of perGateway)
+    perGateway.set(
+      k,
+      sortBy(list, (p) => [p.ref]),
+    );
+  for (const bad of invalid) statuses.push(invalidPolicyStatus(bad));
+  return { perGateway, statuses };
+}

@@ -51,33 +51,41 @@ async function until(cond: () => boolean, timeoutMs: number): Promise<number> {
   return Date.now() - start;
 }
 
-test("a leader whose renewal hangs forever stops acting within the renew deadline", async () => {
-  const handler = { current: leaseServer() };
-  const client = fakeClient(handler);
-  const { log, lines } = logs();
-  let leading = false;
-  const renewDeadlineMs = 400;
+/** An elector on `handler` whose leadership is readable as `state.leading`. */
+function elector(
+  handler: { current: Handler },
+  opts: { log?: ReturnType<typeof createLogger>; leaseDurationMs: number; renewDeadlineMs: number },
+): { e: LeaderElector; state: { leading: boolean } } {
+  const state = { leading: false };
   const e = new LeaderElector({
-    client,
-    log,
+    client: fakeClient(handler),
+    log: opts.log ?? logs().log,
     namespace: "ns",
     identity: "me",
-    leaseDurationMs: 1000,
-    renewDeadlineMs,
+    leaseDurationMs: opts.leaseDurationMs,
+    renewDeadlineMs: opts.renewDeadlineMs,
     retryPeriodMs: 50,
     onStartedLeading: () => {
-      leading = true;
+      state.leading = true;
     },
     onStoppedLeading: () => {
-      leading = false;
+      state.leading = false;
     },
   });
+  return { e, state };
+}
+
+test("a leader whose renewal hangs forever stops acting within the renew deadline", async () => {
+  const handler = { current: leaseServer() };
+  const { log, lines } = logs();
+  const renewDeadlineMs = 400;
+  const { e, state } = elector(handler, { log, leaseDurationMs: 1000, renewDeadlineMs });
   e.start();
-  await until(() => leading, 2000);
+  await until(() => state.leading, 2000);
   // From now on every request hangs and ignores its abort signal: the watchdog must act alone.
   const hungAt = Date.now();
   handler.current = () => new Promise<KubeResponse>(() => {});
-  await until(() => !leading, 3000);
+  await until(() => !state.leading, 3000);
   const tookMs = Date.now() - hungAt;
   console.log(`stepped down ${tookMs} ms after the API server hung (renew deadline ${renewDeadlineMs} ms)`);
   assert.ok(tookMs <= renewDeadlineMs + 150, `stepped down after ${tookMs} ms`);
@@ -89,25 +97,9 @@ test("a leader whose renewal hangs forever stops acting within the renew deadlin
 test("a renewal request is aborted when the renew deadline passes", async () => {
   const handler = { current: leaseServer() };
   const aborted: string[] = [];
-  const client = fakeClient(handler);
-  let leading = false;
-  const e = new LeaderElector({
-    client,
-    log: logs().log,
-    namespace: "ns",
-    identity: "me",
-    leaseDurationMs: 1000,
-    renewDeadlineMs: 300,
-    retryPeriodMs: 50,
-    onStartedLeading: () => {
-      leading = true;
-    },
-    onStoppedLeading: () => {
-      leading = false;
-    },
-  });
+  const { e, state } = elector(handler, { leaseDurationMs: 1000, renewDeadlineMs: 300 });
   e.start();
-  await until(() => leading, 2000);
+  await until(() => state.leading, 2000);
   handler.current = (method, _path, opts) =>
     new Promise<KubeResponse>((_resolve, reject) => {
       opts.signal?.addEventListener("abort", () => {
@@ -116,7 +108,7 @@ test("a renewal request is aborted when the renew deadline passes", async () => 
       });
     });
   await until(() => aborted.length > 0, 2000);
-  await until(() => !leading, 1000);
+  await until(() => !state.leading, 1000);
   handler.current = leaseServer();
   await e.stop();
 });
@@ -156,24 +148,9 @@ test("another holder's record is trusted for its own leaseDurationSeconds, not o
     spec: { holderIdentity: "other", leaseDurationSeconds: 1, renewTime: "2026-01-01T00:00:00.000000Z" },
   };
   const handler = { current: leaseServer(other) };
-  let leading = false;
-  const e = new LeaderElector({
-    client: fakeClient(handler),
-    log: logs().log,
-    namespace: "ns",
-    identity: "me",
-    leaseDurationMs: 60_000,
-    renewDeadlineMs: 500,
-    retryPeriodMs: 50,
-    onStartedLeading: () => {
-      leading = true;
-    },
-    onStoppedLeading: () => {
-      leading = false;
-    },
-  });
+  const { e, state } = elector(handler, { leaseDurationMs: 60_000, renewDeadlineMs: 500 });
   e.start();
-  const took = await until(() => leading, 5000);
+  const took = await until(() => state.leading, 5000);
   assert.ok(took >= 900, `took over after ${took} ms: before the holder's 1 s had passed`);
   await e.stop();
 });

@@ -2,12 +2,14 @@
 // (listener ports, privileged ports mapped) and hardened proxy Deployment mounting a projected
 // token of that ServiceAccount, all owned by the Gateway; no Secret is written, and a leftover
 // `<gateway>-stream-token` Secret the Gateway owns is deleted (one it does not own is kept);
-// listener changes reach the Service and the proxy's --port-map.
+// listener changes reach the Service and the proxy's --port-map. An existing object named like the
+// Gateway that the Gateway does not own is never adopted: it is left untouched and the Gateway is
+// Programmed=False ProvisionedObjectConflict.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type ControlPlane, startControlPlane } from "../harness/control-plane.ts";
 import { eventually } from "../harness/eventually.ts";
-import { GATEWAY_CLASS_YAML, getObj } from "./k8s.ts";
+import { cond, GATEWAY_CLASS_YAML, getObj } from "./k8s.ts";
 import { type OperatorProcess, startOperatorProcess } from "./operator-process.ts";
 
 const NS = "prov";
@@ -156,6 +158,42 @@ ${owned ? `  ownerReferences:\n  - {apiVersion: gateway.networking.k8s.io/v1, ki
     for (const name of ["legacy", "keep"])
       assert.equal((await cp.kubectl(["delete", "gateway", name, "-n", NS])).code, 0);
     assert.equal((await cp.kubectl(["delete", "secret", "keep-stream-token", "-n", NS])).code, 0);
+  });
+
+  it("never adopts a ServiceAccount it does not own: left untouched, the Gateway is Programmed=False", async () => {
+    const r = await cp.kubectl(["create", "serviceaccount", "squatted", "-n", NS]);
+    assert.equal(r.code, 0, r.stderr);
+    const before = await getJson<Owned & { metadata: { resourceVersion: string } }>(cp, [
+      "get",
+      "serviceaccount",
+      "squatted",
+      "-n",
+      NS,
+    ]);
+    await cp.apply(gateway(8088, "squatted"));
+    await eventually(async () => {
+      const gw = await getObj(cp, "gateway", NS, "squatted");
+      const programmed = cond(gw.status?.conditions, "Programmed");
+      assert.equal(programmed.status, "False");
+      assert.equal(programmed.reason, "ProvisionedObjectConflict");
+      assert.match(String(programmed.message), /ServiceAccount squatted/);
+    });
+    const after = await getJson<Owned & { metadata: { resourceVersion: string } }>(cp, [
+      "get",
+      "serviceaccount",
+      "squatted",
+      "-n",
+      NS,
+    ]);
+    assert.equal(
+      after.metadata.resourceVersion,
+      before.metadata.resourceVersion,
+      "the foreign object was changed",
+    );
+    assert.equal(after.metadata.ownerReferences, undefined);
+    const dep = await cp.kubectl(["get", "deployment", "squatted", "-n", NS]);
+    assert.notEqual(dep.code, 0, "no proxy Deployment for a Gateway that could not be provisioned");
+    await cp.kubectl(["delete", "gateway", "squatted", "-n", NS]);
   });
 
   it("follows a listener port change, and the Gateway gets the Service address", async () => {

@@ -8,6 +8,8 @@ export const ConditionType = {
   Programmed: "Programmed",
   ResolvedRefs: "ResolvedRefs",
   Conflicted: "Conflicted",
+  // Provisioning: an object the proxy needs exists but belongs to someone else.
+  ProvisionedObjectConflict: "ProvisionedObjectConflict",
 } as const;
 export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
 
@@ -44,6 +46,8 @@ export const Reason = {
   // Policy attachment (GEP-713).
   TargetNotFound: "TargetNotFound",
   Conflicted: "Conflicted",
+  // Provisioning: an object the proxy needs exists but belongs to someone else.
+  ProvisionedObjectConflict: "ProvisionedObjectConflict",
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 

@@ -14,6 +14,7 @@ import type { ClusterCache } from "../sources/kubernetes/cluster-cache.ts";
 import { isRecord } from "../sources/kubernetes/object-meta.ts";
 import { describeError } from "./errors.ts";
 import { inputFingerprint } from "./input-fingerprint.ts";
+import { overlayProvisionConflicts } from "./provision-overlay.ts";
 import type { Provisioner } from "./provisioner.ts";
 import type { GatewayInfo } from "./proxy-manifests.ts";
 import { PARAMETERS_KIND, resolveProxyDeployment } from "./proxy-parameters.ts";
@@ -108,12 +109,20 @@ export class Controller {
     result: TranslateResult,
     rejections: ReturnType<SnapshotServer["store"]["rejections"]>,
   ): Promise<boolean> {
-    const statuses = overlayRejections(result.statuses, rejections);
-    const written = await this.#opts.statusWriter.sync(statuses);
-    let failed = written.failed;
+    // Provision first: a Gateway whose objects belong to someone else is not Programmed.
+    let failed = 0;
+    let statuses = overlayRejections(result.statuses, rejections);
     if (this.#opts.provisioner) {
-      failed += await this.#opts.provisioner.sync(this.#gatewayInfos(Object.keys(result.snapshots)));
+      const provisioned = await this.#opts.provisioner.sync(
+        this.#gatewayInfos(Object.keys(result.snapshots)),
+      );
+      failed += provisioned.failed;
+      statuses = overlayProvisionConflicts(statuses, provisioned.conflicts);
+      // The foreign object may be removed or renamed: nothing we watch would tell us, so retry.
+      failed += provisioned.conflicts.size;
     }
+    const written = await this.#opts.statusWriter.sync(statuses);
+    failed += written.failed;
     this.#leaderWorkDone = failed === 0;
     return failed === 0;
   }

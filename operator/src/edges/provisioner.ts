@@ -6,8 +6,17 @@
 // the controller ownerReferences let garbage collection remove what was made for it.
 // Older versions copied a shared stream token into `<gateway>-stream-token`; such a Secret, if we
 // own it (controller ownerReference to this Gateway), is deleted once per Gateway and leadership.
+//
+// It never adopts: before its first apply of an object it reads it, and an existing object
+// without a controller ownerReference to this Gateway's uid (someone's own Deployment or
+// ServiceAccount named like the Gateway, the namespace's `default` ServiceAccount, or one left by a
+// deleted Gateway of the same name) is left untouched and reported as a conflict, which the
+// controller turns into Programmed=False on the Gateway. This also keeps a Gateway from taking
+// over a ServiceAccount (and so the snapshot identity) it did not create.
 import type { Logger } from "../../../gateway/src/log.ts";
+import { Reason } from "../core/reasons.ts";
 import type { KubeClient } from "../sources/kubernetes/client.ts";
+import { isRecord } from "../sources/kubernetes/object-meta.ts";
 import { canonicalHash } from "./canonical-hash.ts";
 import { describeError } from "./errors.ts";
 import {
@@ -20,8 +29,24 @@ import {
 
 export const FIELD_MANAGER = "ai-gateway-operator";
 
+/** The calls the provisioner makes, so tests can hand it a fake API. */
+export type ProvisionClient = Pick<KubeClient, "request" | "call">;
+
+/** A Gateway whose proxy objects could not be provisioned because one is not ours. */
+export interface ProvisionConflict {
+  reason: typeof Reason.ProvisionedObjectConflict;
+  message: string;
+}
+
+export interface ProvisionResult {
+  /** Objects that failed to apply (retried with backoff). */
+  failed: number;
+  /** "<ns>/<name>" of a Gateway → why its proxy objects were not (all) provisioned. */
+  conflicts: Map<string, ProvisionConflict>;
+}
+
 export interface ProvisionerOptions {
-  client: KubeClient;
+  client: ProvisionClient;
   log: Logger;
   settings: ProvisionSettings;
 }
@@ -60,18 +85,39 @@ export class Provisioner {
     this.#legacyGone.clear();
   }
 
-  /** Apply what changed; returns the number of failed objects (retried on the next sync). */
-  async sync(gateways: readonly GatewayInfo[]): Promise<number> {
+  /** Apply what changed; failed objects are retried on the next sync, conflicts reported. */
+  async sync(gateways: readonly GatewayInfo[]): Promise<ProvisionResult> {
     let failed = 0;
+    const conflicts = new Map<string, ProvisionConflict>();
     const live = new Set<string>();
     for (const gw of gateways) {
+      // Check every object first: a Gateway with one foreign object gets none of its objects.
+      const pending: { id: string; hash: string; manifest: Manifest }[] = [];
+      const foreign: string[] = [];
+      let unreadable = false;
       for (const manifest of proxyManifests(gw, this.#opts.settings)) {
         const id = `${manifest.kind}/${manifest.metadata.namespace}/${manifest.metadata.name}`;
         live.add(id);
         const hash = canonicalHash(manifest);
         if (this.#applied.get(id) === hash) continue;
-        if (await this.#apply(manifest)) this.#applied.set(id, hash);
-        else failed += 1;
+        const owner = this.#applied.has(id) ? "ours" : await this.#ownership(manifest, gw);
+        if (owner === "error") unreadable = true;
+        else if (owner === "foreign") foreign.push(`${manifest.kind} ${manifest.metadata.name}`);
+        else pending.push({ id, hash, manifest });
+      }
+      if (unreadable) failed += 1;
+      if (foreign.length === 0 && !unreadable) {
+        for (const { id, hash, manifest } of pending) {
+          if (await this.#apply(manifest)) this.#applied.set(id, hash);
+          else failed += 1;
+        }
+      }
+      if (foreign.length > 0) {
+        conflicts.set(`${gw.namespace}/${gw.name}`, {
+          reason: Reason.ProvisionedObjectConflict,
+          message: `proxy not provisioned: ${foreign.join(", ")} in namespace ${gw.namespace} already exists without a controller ownerReference to this Gateway (uid ${gw.uid}); it was left untouched: rename the Gateway or remove that object`,
+        });
+        continue;
       }
       if (!this.#legacyGone.has(gw.uid)) {
         if (await this.#deleteLegacyTokenSecret(gw)) this.#legacyGone.add(gw.uid);
@@ -86,7 +132,34 @@ export class Provisioner {
       }
     }
     for (const id of this.#applied.keys()) if (!live.has(id)) this.#applied.delete(id);
-    return failed;
+    return { failed, conflicts };
+  }
+
+  /** Absent or controlled by this Gateway → ours to apply; anything else is foreign. */
+  async #ownership(manifest: Manifest, gw: GatewayInfo): Promise<"ours" | "foreign" | "error"> {
+    const log = { kind: manifest.kind, object: `${manifest.metadata.namespace}/${manifest.metadata.name}` };
+    try {
+      const res = await this.#opts.client.request("GET", manifestPath(manifest));
+      if (res.status === 404) return "ours";
+      if (res.status !== 200 || !isRecord(res.body) || !isRecord(res.body.metadata)) {
+        this.#opts.log.warn({ ...log, status: res.status }, "could not read the object before applying it");
+        return "error";
+      }
+      const refs = Array.isArray(res.body.metadata.ownerReferences) ? res.body.metadata.ownerReferences : [];
+      const controlled = refs.some((r) => isRecord(r) && r.controller === true && r.uid === gw.uid);
+      if (controlled) return "ours";
+      this.#opts.log.warn(
+        { ...log, gateway: `${gw.namespace}/${gw.name}` },
+        "an object with this name exists and is not controlled by the Gateway; leaving it untouched",
+      );
+      return "foreign";
+    } catch (err) {
+      this.#opts.log.warn(
+        { ...log, err: describeError(err) },
+        "could not read the object before applying it",
+      );
+      return "error";
+    }
   }
 
   async #apply(manifest: Manifest): Promise<boolean> {

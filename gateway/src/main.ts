@@ -21,6 +21,7 @@ import { createProxyMetrics, type ProxyMetrics } from "./metrics/registry.ts";
 import { AgentPool } from "./pipeline/agents.ts";
 import { BodyBudget } from "./pipeline/body-budget.ts";
 import { Forwarder } from "./pipeline/forward.ts";
+import { GcpTokens } from "./pipeline/gcp-token.ts";
 import { createListenerHandler } from "./pipeline/handler.ts";
 import { InFlightRegistry } from "./pipeline/inflight.ts";
 import { PolicyEngine } from "./policy/engine.ts";
@@ -30,6 +31,7 @@ import { LocalCounterStore } from "./policy/store.ts";
 import { ListenerSet, startAdminServer } from "./server.ts";
 import type { BackoffOptions } from "./snapshot/backoff.ts";
 import { SnapshotClient } from "./snapshot/client.ts";
+import type { Snapshot } from "./snapshot/schema.ts";
 import { type ApplyResult, SnapshotStore } from "./snapshot/store.ts";
 import { tokenFileReader } from "./snapshot/token-file.ts";
 
@@ -101,6 +103,14 @@ function toMap(m: ProxyOptions["portMap"]): ReadonlyMap<number, number> {
   return new Map(Object.entries(m).map(([k, v]) => [Number(k), Number(v)]));
 }
 
+/** The service-account keys a snapshot uses (their tokens are kept across swaps). */
+function gcpCredentials(snapshot: Snapshot): string[] {
+  const out: string[] = [];
+  for (const b of snapshot.backends)
+    for (const p of b.groups.flat()) if (p.auth.mode === "gcpServiceAccount") out.push(p.auth.credential);
+  return out;
+}
+
 export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> {
   const log = opts.log ?? createLogger({ component: "proxy" });
   const metrics = createProxyMetrics(opts.registry);
@@ -134,10 +144,14 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
     metrics: createPolicyMetrics(metrics.registry),
     modelLabel: (m) => models.label(m),
   });
+  const gcpTokens = new GcpTokens();
   const handler = createListenerHandler({
     store,
     inflight,
     forwarder: new Forwarder(agents),
+    gcpTokens,
+    onCredentialError: (provider, message) =>
+      handlerLog.warn({ provider, err: message }, "no access token for the provider"),
     upstreamTimeouts: { headerMs: limits.upstreamHeaderTimeoutMs, idleMs: limits.upstreamIdleTimeoutMs },
     children,
     gateway: () => store.gateway,
@@ -166,6 +180,7 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
     children.reset();
     inflight.onRoutes(next.table.routeIds);
     agents.retain(next.upstreams);
+    gcpTokens.retain(gcpCredentials(next.snapshot));
     listening = listeners.sync(next.table.ports());
   });
   let draining = false;

@@ -20,6 +20,7 @@ import {
   GEMINI_DEFAULT_API_VERSION,
   providerEndpoint,
   providerKind,
+  VERTEX_DEFAULT_REGION,
 } from "./providers.ts";
 import { ConditionType, type Problem, Reason } from "./reasons.ts";
 import { sortBy } from "./sorting.ts";
@@ -101,9 +102,15 @@ function providerConfig(np: NamedProvider, auth: AuthSource, ctx: BackendContext
   const p = np.provider;
   const kind = providerKind(p, np.path);
   if (typeof kind !== "string") return kind;
+  if (auth.mode === "gcpServiceAccount" && kind !== "vertexai") {
+    return {
+      reason: Reason.InvalidConfig,
+      message: `${np.path}: policies.auth.gcp is for vertexai providers only (this one is ${kind})`,
+    };
+  }
   const endpoint = endpointFor(np, kind, ctx);
   if ("reason" in endpoint) return endpoint;
-  const model = p.openai?.model ?? p.anthropic?.model ?? p.gemini?.model;
+  const model = p.openai?.model ?? p.anthropic?.model ?? p.gemini?.model ?? p.vertexai?.model;
   return {
     name: np.name,
     kind,
@@ -121,6 +128,9 @@ function providerConfig(np: NamedProvider, auth: AuthSource, ctx: BackendContext
         }
       : {}),
     ...(p.gemini ? { gemini: { apiVersion: p.gemini.apiVersion ?? GEMINI_DEFAULT_API_VERSION } } : {}),
+    ...(p.vertexai
+      ? { vertex: { projectId: p.vertexai.projectId, region: p.vertexai.region ?? VERTEX_DEFAULT_REGION } }
+      : {}),
     auth: upstreamAuth(auth, kind),
   };
 }

@@ -6,10 +6,17 @@ import { geminiRoutes } from "./gemini.ts";
 import { openaiRoutes } from "./openai.ts";
 import type { ProviderName } from "./reply.ts";
 import type { Route } from "./route.ts";
+import { vertexRoutes } from "./vertex.ts";
 
 // OpenAI last: Anthropic's and Gemini's GET /v1/models routes claim the path only when their
 // `when` holds.
-const ROUTES: readonly Route[] = [...anthropicRoutes, ...azureRoutes, ...geminiRoutes, ...openaiRoutes];
+const ROUTES: readonly Route[] = [
+  ...anthropicRoutes,
+  ...azureRoutes,
+  ...geminiRoutes,
+  ...vertexRoutes,
+  ...openaiRoutes,
+];
 
 export interface Match {
   route: Route;
@@ -47,6 +54,7 @@ export function providerForPath(
   query: Readonly<Record<string, string>>,
 ): ProviderName {
   if (path.startsWith("/openai/")) return "azure";
+  if (path.startsWith("/v1/projects/") || path === "/token") return "vertex";
   if (/^\/v\d+(alpha|beta)\d*\//.test(path) || path.includes(":") || hasGoogleKey(headers, query))
     return "gemini";
   if (headers["anthropic-version"] !== undefined || path.startsWith("/v1/messages")) return "anthropic";

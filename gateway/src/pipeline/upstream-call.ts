@@ -168,12 +168,14 @@ async function attemptOnce(
     deps.children.upstreamError(deps.gateway(), ex.backend, cfg.name, auth.code).inc();
     return { error: auth, retryAfterMs: 0 };
   }
-  // a translated body is a new document; a native one keeps the client's bytes but for changed members
-  const body = plan.translator
-    ? Buffer.from(JSON.stringify(plan.body ?? {}))
-    : plan.body
-      ? rewriteBody(call.body, plan.body)
-      : call.body.raw;
+  // a translated (or rebuilt) body is a new document; a native one keeps the client's bytes but for
+  // changed members
+  const body =
+    plan.translator || plan.replaceBody
+      ? Buffer.from(JSON.stringify(plan.body ?? {}))
+      : plan.body
+        ? rewriteBody(call.body, plan.body)
+        : call.body.raw;
   const authority = upstreamHostHeader(cfg.host, cfg.port, cfg.tls);
   const routeTimeouts = call.route.config.timeouts;
   // the defaults guard routes without timeouts; a route's own timeouts replace them

@@ -43,6 +43,7 @@ function plan(input: AdapterInput): UpstreamPlan | GatewayError {
     return {
       path: input.provider.path ?? vertexPath(loc, model, streaming),
       body: toVertexAnthropicBody(body),
+      replaceBody: true,
       streaming,
       operation: "chat",
       requestModel: model,

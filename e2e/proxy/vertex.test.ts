@@ -107,6 +107,10 @@ describe("proxy: Google Vertex AI", () => {
             ],
           ]),
           backend("vertex-bad-key", [[vertexProvider(sim, snapshotCredential(unknown, `${sim.url}/token`))]]),
+          backend("vertex-failover", [
+            [{ ...vertexProvider(sim, snapshotCredential(unknown, `${sim.url}/token`)), name: "bad-key" }],
+            [{ ...vertexProvider(sim, snapshotCredential(sa, `${sim.url}/token`)), name: "good-key" }],
+          ]),
         ],
         routes: [
           route("vertex", ["vertex"], { match: { path: { type: "PathPrefix", value: "/vertex" } } }),
@@ -117,6 +121,9 @@ describe("proxy: Google Vertex AI", () => {
             match: { path: { type: "PathPrefix", value: "/denied" } },
           }),
           route("badkey", ["vertex-bad-key"], { match: { path: { type: "PathPrefix", value: "/badkey" } } }),
+          route("failover", ["vertex-failover"], {
+            match: { path: { type: "PathPrefix", value: "/failover" } },
+          }),
         ],
       }),
     );
@@ -400,6 +407,38 @@ describe("proxy: Google Vertex AI", () => {
     assert.equal(sim.requests.filter((q) => q.path === "/token").length, 1);
     const logs = world.logs.join("");
     assert.match(logs, /token endpoint answered HTTP 400: invalid_grant/);
+  });
+
+  it("a provider whose key yields no token fails over to the next one", async () => {
+    sim.reset();
+    const r = await openai("/failover").chat.completions.create({
+      model: "gemini-2.5-flash",
+      messages: [{ role: "user", content: "hi" }],
+    });
+    assert.equal(r.choices[0]?.message.content, REPLY);
+    assert.equal(sim.requests.filter((q) => q.path.startsWith("/v1/projects/")).length, 1);
+  });
+
+  it("a token Vertex refuses (401) is dropped: the next request gets a new one", async () => {
+    const ask = () =>
+      openai("/vertex").chat.completions.create({
+        model: "gemini-2.5-flash",
+        messages: [{ role: "user", content: "hi" }],
+      });
+    await ask();
+    const before = sim.gcpTokensIssued();
+    sim.revokeGcpTokens();
+    // the route retries on 5xx/429 only: the client sees the 401 once, as the provider's refusal
+    await assert.rejects(ask(), (e: unknown) => e instanceof OpenAI.APIError && e.status === 401);
+    assert.equal((await ask()).choices[0]?.message.content, REPLY);
+    assert.equal(sim.gcpTokensIssued() - before, 1, "one new token after the refusal");
+  });
+
+  it("an OpenAI Responses client reaches Vertex Gemini and Claude", async () => {
+    for (const model of ["gemini-2.5-flash", "claude-sonnet-4-5@20250929"]) {
+      const r = await openai("/vertex").responses.create({ model, input: "Say hello" });
+      assert.equal(r.output_text, REPLY, model);
+    }
   });
 
   it("neither the key nor a token appears in /metrics, /config_dump, logs or error bodies", async () => {

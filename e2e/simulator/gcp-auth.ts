@@ -47,6 +47,8 @@ export interface GcpAuthority {
   ): { status: 401 | 403; message: string } | undefined;
   /** Tokens issued so far. */
   issued(): number;
+  /** Revokes every issued token (as when a key is disabled): Vertex calls with them get 401. */
+  revokeAll(): void;
 }
 
 function oauthError(error: string, description: string): JsonReply {
@@ -150,6 +152,7 @@ export function createGcpAuthority(
       return undefined;
     },
     issued: () => count,
+    revokeAll: () => tokens.clear(),
   };
   for (const a of init.accounts ?? []) authority.addAccount(a);
   return authority;

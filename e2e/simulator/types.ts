@@ -68,6 +68,8 @@ export interface Simulator {
   setChunks(n: number): void;
   /** Vertex AI access tokens issued by POST /token so far. */
   gcpTokensIssued(): number;
+  /** Revokes every issued access token: Vertex AI answers 401 to them from now on. */
+  revokeGcpTokens(): void;
   /** Closes the listener and destroys open sockets (hanging and streaming answers included). */
   close(): Promise<void>;
 }

@@ -441,6 +441,23 @@ describe("proxy: Google Vertex AI", () => {
     }
   });
 
+  it("an Anthropic client reaches Vertex Gemini (translated); a Gemini client is refused for Claude", async () => {
+    sim.reset();
+    const m = await anthropic("/vertex").messages.create({
+      model: "gemini-2.5-flash",
+      max_tokens: 100,
+      messages: [{ role: "user", content: "Say hello" }],
+    });
+    assert.equal(m.content[0]?.type === "text" ? m.content[0].text : "", REPLY);
+    assert.equal(lastVertexCall().path, `${GOOGLE}/gemini-2.5-flash:generateContent`);
+    const refused = await postJson(`${world.base}/claude/v1beta/models/any:generateContent`, {
+      contents: [{ parts: [{ text: "hi" }] }],
+    });
+    assert.equal(refused.status, 404);
+    bodies.push(await refused.text());
+    assert.equal(sim.requests.filter((q) => q.path.startsWith("/v1/projects/")).length, 1);
+  });
+
   it("neither the key nor a token appears in /metrics, /config_dump, logs or error bodies", async () => {
     const pemBody = (pem: string) =>
       pem

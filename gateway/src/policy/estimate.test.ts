@@ -36,6 +36,13 @@ test("prices: policy overrides first, prefixes, azure uses OpenAI prices, cost r
   assert.equal(findPrice([override], "openai", "gpt-4o-mini"), override);
   assert.equal(findPrice([], "openai", "my-local-model"), undefined);
   assert.equal(findPrice([], "anthropic", "gpt-4o"), undefined);
+  // Vertex AI: the publishers' list prices; a policy price for vertexai only applies there
+  assert.equal(findPrice([], "vertexai", "claude-sonnet-4-5@20250929")?.inputPerMillionMicros, 3_000_000);
+  assert.equal(findPrice([], "vertexai", "gemini-2.5-flash")?.outputPerMillionMicros, 2_500_000);
+  assert.equal(findPrice([], "vertexai", "gpt-4o"), undefined);
+  const vertexOnly = { ...override, provider: "vertexai" as const, model: "gemini-2.5-flash" };
+  assert.equal(findPrice([vertexOnly], "vertexai", "gemini-2.5-flash"), vertexOnly);
+  assert.notEqual(findPrice([vertexOnly], "gemini", "gemini-2.5-flash"), vertexOnly);
   // 1000 in * $0.15/M + 100 out * $0.60/M = $0.00021 = 210 microdollars
   assert.equal(costMicros(built as NonNullable<typeof built>, 1000, 100), 210);
   assert.equal(costMicros(built as NonNullable<typeof built>, 1, 0), 1);

@@ -3,13 +3,20 @@
 import { anthropicRoutes } from "./anthropic.ts";
 import { azureRoutes } from "./azure.ts";
 import { geminiRoutes } from "./gemini.ts";
+import { geminiEmbedRoutes } from "./gemini-embed.ts";
 import { openaiRoutes } from "./openai.ts";
 import type { ProviderName } from "./reply.ts";
 import type { Route } from "./route.ts";
 
 // OpenAI last: Anthropic's and Gemini's GET /v1/models routes claim the path only when their
 // `when` holds.
-const ROUTES: readonly Route[] = [...anthropicRoutes, ...azureRoutes, ...geminiRoutes, ...openaiRoutes];
+const ROUTES: readonly Route[] = [
+  ...anthropicRoutes,
+  ...azureRoutes,
+  ...geminiRoutes,
+  ...geminiEmbedRoutes,
+  ...openaiRoutes,
+];
 
 export interface Match {
   route: Route;

@@ -153,6 +153,18 @@ async function attemptOnce(
   }
   ex.provider = provider;
   ex.plan = plan;
+  if (plan.localAnswer) {
+    // answered by the gateway (e.g. count_tokens for a backend with no such endpoint): no provider call
+    const text = JSON.stringify(plan.localAnswer);
+    ex.res.writeHead(200, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(text),
+      "x-ai-gateway-estimate": "true",
+    });
+    ex.res.end(text);
+    ex.succeed(200);
+    return "done";
+  }
   // a translated body is a new document; a native one keeps the client's bytes but for changed members
   const body = plan.translator
     ? Buffer.from(JSON.stringify(plan.body ?? {}))

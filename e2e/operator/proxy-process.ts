@@ -10,7 +10,7 @@ import { freePort, LOOPBACK } from "../harness/free-port.ts";
 import { CLI, REPO_ROOT } from "./operator-process.ts";
 
 export interface TestProxy {
-  /** Local port serving listener port 80. */
+  /** Local port serving the Gateway's listener port (80 unless `listenerPort` says otherwise). */
   httpPort: number;
   output(): string;
   stop(): Promise<void>;
@@ -21,6 +21,8 @@ export async function startTestProxy(opts: {
   gateway: string;
   /** The Gateway's ServiceAccount token (proxy-token.ts). */
   token: string;
+  /** The Gateway listener port served on `httpPort` (default 80). */
+  listenerPort?: number;
 }): Promise<TestProxy> {
   const dir = mkdtempSync(join(tmpdir(), "aigw-proxy-"));
   const tokenFile = join(dir, "token");
@@ -36,7 +38,7 @@ export async function startTestProxy(opts: {
         gateway: opts.gateway,
         controlPlane: opts.snapshotUrl,
         tokenFile,
-        portMap: { 80: httpPort },
+        portMap: { [opts.listenerPort ?? 80]: httpPort },
         adminPort,
         bind: LOOPBACK,
       }),

@@ -12,6 +12,9 @@ import { CLI, REPO_ROOT } from "./operator-process.ts";
 export interface TestProxy {
   /** Local port serving the Gateway's listener port (80 unless `listenerPort` says otherwise). */
   httpPort: number;
+  adminPort: number;
+  /** The proxy's process id. */
+  pid: number;
   output(): string;
   stop(): Promise<void>;
 }
@@ -23,6 +26,8 @@ export async function startTestProxy(opts: {
   token: string;
   /** The Gateway listener port served on `httpPort` (default 80). */
   listenerPort?: number;
+  /** More flags, e.g. ["--workers", "2"]. */
+  extraArgs?: string[];
 }): Promise<TestProxy> {
   const dir = mkdtempSync(join(tmpdir(), "aigw-proxy-"));
   const tokenFile = join(dir, "token");
@@ -42,6 +47,7 @@ export async function startTestProxy(opts: {
         adminPort,
         bind: LOOPBACK,
       }),
+      ...(opts.extraArgs ?? []),
     ],
     { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
   );
@@ -78,5 +84,5 @@ export async function startTestProxy(opts: {
     await stop();
     throw err;
   }
-  return { httpPort, output: () => out, stop };
+  return { httpPort, adminPort, pid: child.pid ?? 0, output: () => out, stop };
 }

@@ -8,8 +8,9 @@
 //     tokenizer (gpt-tokenizer) the way OpenAI documents chat overhead: 3 tokens per message, 1 per
 //     name, 3 to prime the reply; tool definitions count as their JSON text; an image counts 85
 //     tokens (OpenAI's low-detail price: a lower bound). It is an estimate, said so in a header.
-import { countTokens } from "gpt-tokenizer";
+
 import { isObject, num } from "../providers/json.ts";
+import { countTokens } from "../tokenizer.ts";
 import { toGenerateRequest } from "./gemini-generate.ts";
 import type { JsonObject, NeutralRequest } from "./neutral.ts";
 import { toChatRequest } from "./openai-chat.ts";

@@ -53,7 +53,7 @@ export function providerForPath(
   headers: Readonly<Record<string, string>>,
   query: Readonly<Record<string, string>>,
 ): ProviderName {
-  if (path.startsWith("/openai/")) return "azure";
+  if (path.startsWith("/openai/") || path.startsWith("/api/projects/")) return "azure";
   if (/^\/v\d+(alpha|beta)\d*\//.test(path) || path.includes(":") || hasGoogleKey(headers, query))
     return "gemini";
   if (headers["anthropic-version"] !== undefined || path.startsWith("/v1/messages")) return "anthropic";

@@ -63,6 +63,13 @@ const VALID: Obj[] = [
     policies: { auth: { key: INLINE_KEY } },
   }),
   backend("passthrough", { ai: { provider: { anthropic: {} } }, policies: { auth: { passthrough: {} } } }),
+  backend("vertex-gcp", {
+    ai: { provider: { vertexai: { projectId: "my-proj", region: "us-east5", model: "gemini-2.5-flash" } } },
+    policies: {
+      auth: { gcp: { type: "AccessToken", secretRef: { name: "vertex-sa", key: "credentials.json" } } },
+    },
+  }),
+  backend("vertex-token", { ai: { provider: { vertexai: { projectId: "my-proj" } } }, policies: secretAuth }),
   backend("self-hosted", {
     ai: {
       provider: {
@@ -128,12 +135,18 @@ const INVALID: Invalid[] = [
   {
     what: "two providers at once",
     obj: backend("two-providers", { ai: { provider: { openai: {}, anthropic: {} } } }),
-    expect: ["spec.ai.provider", "exactly one of openai, azureopenai, azure, gemini, anthropic must be set"],
+    expect: [
+      "spec.ai.provider",
+      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai must be set",
+    ],
   },
   {
     what: "a provider with no kind",
     obj: backend("no-provider-kind", { ai: { provider: { host: "example.com" } } }),
-    expect: ["spec.ai.provider", "exactly one of openai, azureopenai, azure, gemini, anthropic must be set"],
+    expect: [
+      "spec.ai.provider",
+      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai must be set",
+    ],
   },
   {
     what: "provider and groups",
@@ -149,7 +162,7 @@ const INVALID: Invalid[] = [
     }),
     expect: [
       "spec.ai.groups[0].providers[0]",
-      "exactly one of openai, azureopenai, azure, gemini, anthropic must be set",
+      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai must be set",
     ],
   },
   {
@@ -158,7 +171,28 @@ const INVALID: Invalid[] = [
       ai: { provider: { openai: {} } },
       policies: { auth: { key: INLINE_KEY, secretRef: { name: "s" } } },
     }),
-    expect: ["spec.policies.auth", "exactly one of key, secretRef, passthrough must be set"],
+    expect: ["spec.policies.auth", "exactly one of key, secretRef, passthrough, gcp must be set"],
+  },
+  {
+    what: "gcp together with a secretRef",
+    obj: backend("gcp-and-secret", {
+      ai: { provider: { vertexai: { projectId: "p" } } },
+      policies: { auth: { gcp: { secretRef: { name: "sa" } }, secretRef: { name: "s" } } },
+    }),
+    expect: ["spec.policies.auth", "exactly one of key, secretRef, passthrough, gcp must be set"],
+  },
+  {
+    what: "vertexai without its project",
+    obj: backend("vertex-no-project", { ai: { provider: { vertexai: { region: "us-east5" } } } }),
+    expect: ["spec.ai.provider.vertexai.projectId", "Required value"],
+  },
+  {
+    what: "a gcp token type other than AccessToken",
+    obj: backend("gcp-id-token", {
+      ai: { provider: { vertexai: { projectId: "p" } } },
+      policies: { auth: { gcp: { type: "IdToken", secretRef: { name: "sa" } } } },
+    }),
+    expect: ["spec.policies.auth.gcp.type", 'Unsupported value: "IdToken"'],
   },
   {
     what: "port 0",
@@ -419,7 +453,7 @@ describe("CRDs on a real API server", () => {
       const text = r.stdout.replace(/\s+/g, " ");
       assert.ok(
         text.includes(
-          "How the gateway authenticates to the provider: exactly one of key, secretRef, passthrough.",
+          "How the gateway authenticates to the provider: exactly one of key, secretRef, passthrough, gcp.",
         ),
       );
       assert.ok(text.includes("Read the API key from a Secret."));

@@ -101,9 +101,10 @@ export const MessagesRequestSchema = z
   })
   .strict();
 
-type MessagesRequest = z.infer<typeof MessagesRequestSchema>;
+export type MessagesRequest = z.infer<typeof MessagesRequestSchema>;
 
-function messages(req: MessagesRequest, input: HandlerInput): Reply {
+/** The Messages answer (JSON or stream) to a validated request; Vertex AI reuses it. */
+export function messages(req: MessagesRequest, input: HandlerInput): Reply {
   const id = input.nextId("msg_sim");
   const inputTokens = estimateInputTokens([...textOf(req.system), ...req.messages.flatMap((m) => textOf(m))]);
   const call = toolCall(req);

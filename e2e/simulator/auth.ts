@@ -3,6 +3,7 @@
 //   Azure     api-key: K
 //   Gemini    x-goog-api-key: K, or ?key=K
 //   Anthropic x-api-key: K (also Authorization: Bearer K, which @anthropic-ai/sdk 1.x sends)
+//   Vertex AI  not here: an access token from the token endpoint (gcp-auth.ts), checked by its routes
 import type { ProviderName } from "./reply.ts";
 
 type Strings = Readonly<Record<string, string>>;
@@ -24,6 +25,8 @@ export function presentedKeys(provider: ProviderName, headers: Strings, query: S
         return [headers["x-goog-api-key"], query.key];
       case "anthropic":
         return [headers["x-api-key"], bearer(headers)];
+      case "vertex":
+        return []; // Vertex AI takes OAuth2 access tokens only (gcp-auth.ts), never an API key
     }
   })();
   return found.filter((k): k is string => k !== undefined && k !== "");

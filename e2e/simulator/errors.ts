@@ -1,7 +1,7 @@
 // The simulator's error catalogue, and each provider's error body shape:
 //   OpenAI/Azure {"error":{"message","type","param","code"}}
 //   Anthropic    {"type":"error","error":{"type","message"}}
-//   Gemini       {"error":{"code","message","status"}}
+//   Gemini       {"error":{"code","message","status"}} (Vertex AI too)
 // Messages never carry request values (keys in particular).
 import type { JsonReply, ProviderName } from "./reply.ts";
 
@@ -128,6 +128,7 @@ export function errorBody(provider: ProviderName, status: number, message: strin
     case "anthropic":
       return { type: "error", error: { type: style.anthropicType, message } };
     case "gemini":
+    case "vertex":
       return { error: { code: status, message, status: style.geminiStatus } };
     case "openai":
     case "azure":

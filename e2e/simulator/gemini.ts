@@ -117,7 +117,8 @@ function usageMetadata(prompt: number, candidates: number) {
   return { promptTokenCount: prompt, candidatesTokenCount: candidates, totalTokenCount: prompt + candidates };
 }
 
-function generate(req: GenerateRequest, model: string, stream: boolean, input: HandlerInput): Reply {
+/** The generateContent answer (JSON, SSE or JSON array) to a validated request; Vertex AI reuses it. */
+export function generate(req: GenerateRequest, model: string, stream: boolean, input: HandlerInput): Reply {
   const responseId = input.nextId("sim-resp-");
   const prompt = promptTokens(req);
   const call = toolCall(req);

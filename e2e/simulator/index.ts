@@ -1,4 +1,4 @@
-// The LLM provider simulator: OpenAI, Azure OpenAI, Anthropic and Gemini endpoints with
+// The LLM provider simulator: OpenAI, Azure OpenAI, Anthropic, Gemini and Vertex AI endpoints with
 // deterministic answers and usage, latency, injected faults, an optional key check and a record of
 // every request. `startSimulator()` in-process, or `node e2e/simulator/main.ts` as a process
 // (driven through the /_sim/ control API).
@@ -72,6 +72,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     setLatency: controls.setLatency,
     setRequiredKey: controls.setRequiredKey,
     setChunks: controls.setChunks,
+    gcpTokensIssued: () => state.gcp.issued(),
+    revokeGcpTokens: () => state.gcp.revokeAll(),
     close: sim.close,
   };
 }

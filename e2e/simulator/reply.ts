@@ -1,7 +1,7 @@
 // What a provider handler answers: plain data, so handlers are pure functions of the request and
 // the server alone applies latency, faults and backpressure when writing it.
 
-export type ProviderName = "openai" | "azure" | "anthropic" | "gemini";
+export type ProviderName = "openai" | "azure" | "anthropic" | "gemini" | "vertex";
 
 export interface JsonReply {
   kind: "json";

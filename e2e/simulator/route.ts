@@ -1,6 +1,7 @@
 // A provider endpoint: method + path pattern → a pure handler producing a Reply.
 import type { z } from "zod";
 import { errorReply } from "./errors.ts";
+import type { GcpAuthority } from "./gcp-auth.ts";
 import type { JsonReply, ProviderName, Reply } from "./reply.ts";
 
 export interface HandlerInput {
@@ -14,6 +15,8 @@ export interface HandlerInput {
   nextId(prefix: string): string;
   /** Unix seconds. */
   now(): number;
+  /** Google's token endpoint and the access tokens it issued (Vertex AI). */
+  gcp: GcpAuthority;
 }
 
 export interface Route {

@@ -7,6 +7,7 @@ import { geminiEmbedRoutes } from "./gemini-embed.ts";
 import { openaiRoutes } from "./openai.ts";
 import type { ProviderName } from "./reply.ts";
 import type { Route } from "./route.ts";
+import { vertexRoutes } from "./vertex.ts";
 
 // OpenAI last: Anthropic's and Gemini's GET /v1/models routes claim the path only when their
 // `when` holds.
@@ -15,6 +16,7 @@ const ROUTES: readonly Route[] = [
   ...azureRoutes,
   ...geminiRoutes,
   ...geminiEmbedRoutes,
+  ...vertexRoutes,
   ...openaiRoutes,
 ];
 
@@ -54,6 +56,7 @@ export function providerForPath(
   query: Readonly<Record<string, string>>,
 ): ProviderName {
   if (path.startsWith("/openai/") || path.startsWith("/api/projects/")) return "azure";
+  if (path.startsWith("/v1/projects/") || path === "/token") return "vertex";
   if (/^\/v\d+(alpha|beta)\d*\//.test(path) || path.includes(":") || hasGoogleKey(headers, query))
     return "gemini";
   if (headers["anthropic-version"] !== undefined || path.startsWith("/v1/messages")) return "anthropic";

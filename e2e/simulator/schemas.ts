@@ -35,6 +35,16 @@ export const SimulatorOptionsSchema = z.object({
   chunks: ChunksSchema.optional(),
   requireKey: keys.optional(),
   maxRecorded: z.number().int().positive().optional(),
+  gcpServiceAccounts: z
+    .array(
+      z.object({
+        clientEmail: z.string().min(1),
+        publicKeyPem: z.string().min(1),
+        projectId: z.string().min(1),
+      }),
+    )
+    .optional(),
+  gcpTokenTtlSeconds: z.number().int().positive().optional(),
 });
 
 /** `POST /_sim/key`: `{key}` (also accepted: `keys`, `requireKey`); null or absent turns the check off. */

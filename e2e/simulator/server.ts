@@ -87,7 +87,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
   const fault = deps.faults.take(path);
   if (fault && fault.kind !== "cut") return applyFault(fault, res, exchange, provider);
   if (!match) return send(res, errorReply(provider, "not_found", { detail: `${method} ${path}` }), exchange);
-  if (!keyAccepted(deps.state.requiredKeys, provider, headers, query)) {
+  if (provider !== "vertex" && !keyAccepted(deps.state.requiredKeys, provider, headers, query)) {
     return send(res, errorReply(provider, "invalid_api_key"), exchange);
   }
   const reply = match.route.handle({
@@ -98,6 +98,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     chunks: deps.state.chunks,
     nextId: deps.state.nextId,
     now: () => Math.floor(Date.now() / 1000),
+    gcp: deps.state.gcp,
   });
   return answer(res, reply, deps.state, exchange, fault?.kind === "cut" ? fault.afterChunks : undefined);
 }

@@ -1,4 +1,5 @@
 // The simulator's run-time settings (latency, chunks, keys) and its id counter.
+import { createGcpAuthority, type GcpAuthority, type GcpServiceAccount } from "./gcp-auth.ts";
 import type { Latency } from "./types.ts";
 
 export interface SimState {
@@ -6,18 +7,31 @@ export interface SimState {
   interTokenMs: number;
   chunks: number;
   requiredKeys: ReadonlySet<string> | undefined;
+  /** Google's token endpoint and Vertex AI's access tokens. */
+  gcp: GcpAuthority;
   nextId(prefix: string): string;
 }
 
 export const DEFAULT_CHUNKS = 5;
 
-export function createState(init: Latency & { chunks?: number; requireKey?: string | string[] }): SimState {
+export function createState(
+  init: Latency & {
+    chunks?: number;
+    requireKey?: string | string[];
+    gcpServiceAccounts?: GcpServiceAccount[];
+    gcpTokenTtlSeconds?: number;
+  },
+): SimState {
   let seq = 0;
   return {
     ttftMs: init.ttftMs ?? 0,
     interTokenMs: init.interTokenMs ?? 0,
     chunks: init.chunks ?? DEFAULT_CHUNKS,
     requiredKeys: toKeySet(init.requireKey),
+    gcp: createGcpAuthority({
+      ...(init.gcpServiceAccounts ? { accounts: init.gcpServiceAccounts } : {}),
+      ...(init.gcpTokenTtlSeconds !== undefined ? { ttlSeconds: init.gcpTokenTtlSeconds } : {}),
+    }),
     nextId(prefix) {
       seq += 1;
       return `${prefix}${seq.toString().padStart(8, "0")}`;

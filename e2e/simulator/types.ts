@@ -16,6 +16,10 @@ export interface SimulatorOptions {
   requireKey?: string | string[];
   /** Recorded requests kept (oldest dropped first); default 10000. */
   maxRecorded?: number;
+  /** Service accounts whose signed JWTs POST /token exchanges for Vertex AI access tokens. */
+  gcpServiceAccounts?: { clientEmail: string; publicKeyPem: string; projectId: string }[];
+  /** Lifetime of issued access tokens; default 3600. */
+  gcpTokenTtlSeconds?: number;
 }
 
 export interface RecordedRequest {
@@ -62,6 +66,10 @@ export interface Simulator {
   setRequiredKey(k: string | string[] | undefined): void;
   /** Content tokens per answer from now on. */
   setChunks(n: number): void;
+  /** Vertex AI access tokens issued by POST /token so far. */
+  gcpTokensIssued(): number;
+  /** Revokes every issued access token: Vertex AI answers 401 to them from now on. */
+  revokeGcpTokens(): void;
   /** Closes the listener and destroys open sockets (hanging and streaming answers included). */
   close(): Promise<void>;
 }

@@ -84,6 +84,11 @@ export const ERRORS = {
   no_backend: { status: 500, type: "server_error", message: "The route has no usable backend" },
   internal_error: { status: 500, type: "server_error", message: "Internal gateway error" },
   upstream_unreachable: { status: 502, type: "upstream_error", message: "The provider could not be reached" },
+  upstream_credential_failed: {
+    status: 502,
+    type: "upstream_error",
+    message: "The gateway could not obtain a credential for the provider",
+  },
   upstream_interrupted: {
     status: 502,
     type: "upstream_error",

@@ -22,6 +22,7 @@ import { createProxyMetrics, type ProxyMetrics } from "./metrics/registry.ts";
 import { AgentPool } from "./pipeline/agents.ts";
 import { BodyBudget } from "./pipeline/body-budget.ts";
 import { Forwarder } from "./pipeline/forward.ts";
+import { GcpTokens } from "./pipeline/gcp-token.ts";
 import { createListenerHandler } from "./pipeline/handler.ts";
 import { InFlightRegistry } from "./pipeline/inflight.ts";
 import { PolicyEngine } from "./policy/engine.ts";
@@ -116,6 +117,14 @@ function toMap(m: ProxyOptions["portMap"]): ReadonlyMap<number, number> {
   return new Map(Object.entries(m).map(([k, v]) => [Number(k), Number(v)]));
 }
 
+/** The service-account keys a snapshot uses (their tokens are kept across swaps). */
+function gcpCredentials(snapshot: Snapshot): string[] {
+  const out: string[] = [];
+  for (const b of snapshot.backends)
+    for (const p of b.groups.flat()) if (p.auth.mode === "gcpServiceAccount") out.push(p.auth.credential);
+  return out;
+}
+
 export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> {
   const log = opts.log ?? createLogger({ component: "proxy" });
   const metrics = createProxyMetrics(opts.registry);
@@ -149,10 +158,14 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
     metrics: createPolicyMetrics(metrics.registry),
     modelLabel: (m) => models.label(m),
   });
+  const gcpTokens = new GcpTokens();
   const handler = createListenerHandler({
     store,
     inflight,
     forwarder: new Forwarder(agents),
+    gcpTokens,
+    onCredentialError: (provider, message) =>
+      handlerLog.warn({ provider, err: message }, "no access token for the provider"),
     upstreamTimeouts: { headerMs: limits.upstreamHeaderTimeoutMs, idleMs: limits.upstreamIdleTimeoutMs },
     children,
     gateway: () => store.gateway,
@@ -181,6 +194,7 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
     children.reset();
     inflight.onRoutes(next.table.routeIds);
     agents.retain(next.upstreams);
+    gcpTokens.retain(gcpCredentials(next.snapshot));
     // token limits count with the o200k tokenizer: have it in memory before the first request needs it
     if ((next.snapshot.policies?.length ?? 0) > 0) preloadTokenizer();
     if (opts.serveListeners !== false) listening = listeners.sync(next.table.ports());

@@ -111,7 +111,9 @@ export class Exchange {
     }
     // Inside a response: a stream gets an error event, then the socket ends without a clean finish.
     if (this.streamed && this.provider) {
-      if (this.plan?.translator) res.write(clientErrorEvent(this.clientFormat, err.status, err.body()));
+      // a translated stream, or Vertex AI (two API families): the client's own format
+      if (this.plan?.translator || this.provider.config.kind === "vertexai")
+        res.write(clientErrorEvent(this.clientFormat, err.status, err.body()));
       else res.write(this.provider.adapter.streamErrorEvent(err.body().error));
     }
     res.socket?.end();

@@ -4,10 +4,11 @@
 // metrics still come from the provider's own answer (the adapter reads it before translation).
 import { GatewayError } from "../errors.ts";
 import type { AdapterInput, UpstreamPlan } from "../providers/types.ts";
+import { vertexModel } from "../providers/vertexai.ts";
 import type { CompiledProvider } from "../snapshot/compile.ts";
 import type { Endpoint } from "../translate/catalogue.ts";
 import { TranslationError } from "../translate/neutral.ts";
-import { needsTranslation, translateRequest, UntranslatableEndpoint } from "../translate/plan.ts";
+import { familyOf, needsTranslation, translateRequest, UntranslatableEndpoint } from "../translate/plan.ts";
 import { scrubMessage } from "./provider-error.ts";
 
 export function planUpstream(
@@ -27,13 +28,22 @@ export function planUpstream(
     const plan = provider.adapter.plan({ ...input, path: endpoint.apiPath });
     return plan instanceof GatewayError ? plan : { ...plan, operation: undefined };
   }
-  if (!needsTranslation(endpoint, provider.config.kind)) return provider.adapter.plan(input);
+  // Vertex AI's API family depends on the model (Claude: Anthropic's, else Gemini's)
+  const model = provider.config.kind === "vertexai" ? vertexModel(input) : undefined;
+  if (!needsTranslation(endpoint, provider.config.kind, model)) {
+    // Claude on Vertex AI: the Messages body is rebuilt (model out, anthropic_version in), so the
+    // adapter gets the whole document rather than the picked members
+    if (model !== undefined && familyOf("vertexai", model) === "anthropic")
+      return provider.adapter.plan({ ...input, body: wholeBody() });
+    return provider.adapter.plan(input);
+  }
   let translated: ReturnType<typeof translateRequest>;
   try {
     translated = translateRequest(endpoint, provider.config.kind, wholeBody(), {
       nowS: Math.floor(Date.now() / 1000),
       providerModel: provider.config.model,
       geminiApiVersion: provider.config.gemini?.apiVersion,
+      ...(model !== undefined ? { model } : {}),
       dropUnsupported,
     });
   } catch (err) {

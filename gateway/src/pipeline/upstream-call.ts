@@ -8,12 +8,14 @@ import { GatewayError } from "../errors.ts";
 import type { MetricChildren } from "../metrics/children.ts";
 import type { CompiledProvider, CompiledRoute } from "../snapshot/compile.ts";
 import { upstreamKey } from "../snapshot/compile.ts";
+import type { UpstreamAuth } from "../snapshot/schema.ts";
 import type { Endpoint } from "../translate/catalogue.ts";
 import { failoverOrder, pickBackend, type Random } from "./backend-select.ts";
 import { parseWholeBody, type RequestBody, rewriteBody } from "./body.ts";
 import { buildUpstreamHeaders, stripCredentialQuery } from "./credentials.ts";
 import { AbortError, type Exchange } from "./exchange.ts";
 import { type AttemptResult, type AttemptSpec, type Forwarder, isTimeoutError } from "./forward.ts";
+import { GcpTokenError, type GcpTokens } from "./gcp-token.ts";
 import { upstreamHostHeader } from "./headers.ts";
 import { providerError, readBounded } from "./provider-error.ts";
 import { relay } from "./relay.ts";
@@ -29,6 +31,10 @@ export interface UpstreamCallDeps {
   children: MetricChildren;
   gateway: () => string;
   random?: Random;
+  /** Access tokens made from Google service-account keys (auth mode gcpServiceAccount). */
+  gcpTokens?: GcpTokens;
+  /** Where a failed token exchange is logged (never with the key or the token). */
+  onCredentialError?: (provider: string, message: string) => void;
 }
 
 export interface UpstreamRequest {
@@ -165,12 +171,23 @@ async function attemptOnce(
     ex.succeed(200);
     return "done";
   }
-  // a translated body is a new document; a native one keeps the client's bytes but for changed members
-  const body = plan.translator
-    ? Buffer.from(JSON.stringify(plan.body ?? {}))
-    : plan.body
-      ? rewriteBody(call.body, plan.body)
-      : call.body.raw;
+  const auth = await credentialFor(ex, cfg.auth, provider, deps);
+  if (auth === "aborted") {
+    endAborted(ex);
+    return "done";
+  }
+  if (auth instanceof GatewayError) {
+    deps.children.upstreamError(deps.gateway(), ex.backend, cfg.name, auth.code).inc();
+    return { error: auth, retryAfterMs: 0 };
+  }
+  // a translated (or rebuilt) body is a new document; a native one keeps the client's bytes but for
+  // changed members
+  const body =
+    plan.translator || plan.replaceBody
+      ? Buffer.from(JSON.stringify(plan.body ?? {}))
+      : plan.body
+        ? rewriteBody(call.body, plan.body)
+        : call.body.raw;
   const authority = upstreamHostHeader(cfg.host, cfg.port, cfg.tls);
   const routeTimeouts = call.route.config.timeouts;
   // the defaults guard routes without timeouts; a route's own timeouts replace them
@@ -184,7 +201,7 @@ async function attemptOnce(
     bodyTimeoutMs: ownTimeouts ? 0 : deps.upstreamTimeouts.idleMs,
     headers: buildUpstreamHeaders({
       client: ex.clientHeaders,
-      auth: cfg.auth,
+      auth,
       gatewayKeyInAuthorization: call.gatewayKeyInAuthorization,
       extra: plan.headers,
       host: authority,
@@ -261,7 +278,10 @@ async function attemptOnce(
       endAborted(ex);
       return "done";
     }
-    const secrets = cfg.auth.mode === "inject" ? [cfg.auth.credential] : [];
+    // a refused access token is not used again: the next request makes a new one
+    if (status === 401 && cfg.auth.mode === "gcpServiceAccount" && auth.mode === "inject")
+      deps.gcpTokens?.invalidate(cfg.auth.credential, auth.credential);
+    const secrets = auth.mode === "inject" ? [auth.credential] : [];
     const passthrough =
       cfg.auth.mode === "passthrough"
         ? headerValue(ex.clientHeaders[cfg.auth.header.toLowerCase()])
@@ -285,6 +305,36 @@ async function attemptOnce(
     signal.removeEventListener("abort", abortOnSignal);
   });
   return "done";
+}
+
+/**
+ * The credential this attempt sends: the configured one, or for a service-account key an access
+ * token (cached, or made now). A key that yields no token is this provider's failure (the next
+ * provider is tried); the reason goes to the log, never to the client.
+ */
+async function credentialFor(
+  ex: Exchange,
+  auth: UpstreamAuth,
+  provider: CompiledProvider,
+  deps: UpstreamCallDeps,
+): Promise<Exclude<UpstreamAuth, { mode: "gcpServiceAccount" }> | GatewayError | "aborted"> {
+  if (auth.mode !== "gcpServiceAccount") return auth;
+  try {
+    if (!deps.gcpTokens) throw new GcpTokenError("no token source");
+    const token = await deps.gcpTokens.token(auth.credential, ex.signal);
+    return {
+      mode: "inject",
+      header: "authorization",
+      prefix: "Bearer ",
+      credential: token,
+      source: auth.source,
+    };
+  } catch (err) {
+    if (ex.signal.aborted) return "aborted";
+    const message = err instanceof GcpTokenError ? err.message : "token exchange failed";
+    deps.onCredentialError?.(provider.label, message);
+    return new GatewayError("upstream_credential_failed");
+  }
 }
 
 function headerValue(v: string | string[] | undefined): string | undefined {

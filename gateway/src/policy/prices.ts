@@ -52,6 +52,8 @@ function modelMatches(pattern: string, model: string): boolean {
 
 function providerMatches(p: ProviderKind | undefined, provider: ProviderKind): boolean {
   if (p === undefined || p === provider) return true;
+  // Vertex AI serves Anthropic's and Google's models at their publishers' list prices
+  if (provider === "vertexai" && (p === "anthropic" || p === "gemini")) return true;
   return p === "openai" && provider === "azureopenai";
 }
 

@@ -5,8 +5,9 @@ import { azureopenai } from "./azureopenai.ts";
 import { gemini } from "./gemini.ts";
 import { openai } from "./openai.ts";
 import type { ProviderAdapter } from "./types.ts";
+import { vertexai } from "./vertexai.ts";
 
-const ADAPTERS: Record<ProviderKind, ProviderAdapter> = { openai, azureopenai, gemini, anthropic };
+const ADAPTERS: Record<ProviderKind, ProviderAdapter> = { openai, azureopenai, gemini, anthropic, vertexai };
 
 export function adapterFor(kind: ProviderKind): ProviderAdapter {
   return ADAPTERS[kind];

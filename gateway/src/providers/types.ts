@@ -32,6 +32,8 @@ export interface UpstreamPlan {
   path: string;
   /** The body to send when the adapter changed it (undefined: send the client's bytes). */
   body: JsonObject | undefined;
+  /** True when `body` is a whole new document (members removed too), not edits of the client's. */
+  replaceBody?: boolean;
   streaming: boolean;
   /** gen_ai_operation_name, or undefined when the request is not a GenAI operation (e.g. /v1/models). */
   operation: string | undefined;

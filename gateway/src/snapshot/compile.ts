@@ -77,6 +77,9 @@ function compileBackend(b: BackendConfig): CompiledBackend {
           `backend ${b.ref} provider ${p.name}: azureopenai needs a deployment or a path`,
         );
       }
+      if (p.kind === "vertexai" && !p.vertex) {
+        throw new CompileError(`backend ${b.ref} provider ${p.name}: vertexai needs a project and region`);
+      }
       return { config: p, adapter: adapterFor(p.kind), label: `${b.ref}/${p.name}` };
     }),
   );

@@ -26,7 +26,7 @@ export const ListenerConfig = z.strictObject({
 });
 export type ListenerConfig = z.infer<typeof ListenerConfig>;
 
-export const ProviderKind = z.enum(["openai", "azureopenai", "gemini", "anthropic"]);
+export const ProviderKind = z.enum(["openai", "azureopenai", "gemini", "anthropic", "vertexai"]);
 export type ProviderKind = z.infer<typeof ProviderKind>;
 
 export const UpstreamAuth = z.discriminatedUnion("mode", [
@@ -41,6 +41,14 @@ export const UpstreamAuth = z.discriminatedUnion("mode", [
   }),
   /** Forward the client's credential header (`header`) unchanged. */
   z.strictObject({ mode: z.literal("passthrough"), header: z.string() }),
+  /** A Google service-account key (JSON, in `credential`): the proxy makes OAuth2 access tokens from it
+   * (JWT bearer grant at the key's token_uri) and sends them as `Authorization: Bearer <token>`. */
+  z.strictObject({
+    mode: z.literal("gcpServiceAccount"),
+    credential: z.string().min(1),
+    /** "secret:<ns>/<name>#<key>", for the redacted dump. */
+    source: z.string(),
+  }),
   /** No credential (e.g. a local OpenAI-compatible server without auth). */
   z.strictObject({ mode: z.literal("none") }),
 ]);
@@ -72,6 +80,8 @@ export const ProviderConfig = z.strictObject({
     .optional(),
   /** gemini only. */
   gemini: z.strictObject({ apiVersion: z.string() }).optional(),
+  /** vertexai only: the project and location in every request path. */
+  vertex: z.strictObject({ projectId: z.string(), region: z.string() }).optional(),
   auth: UpstreamAuth,
 });
 export type ProviderConfig = z.infer<typeof ProviderConfig>;

@@ -26,11 +26,17 @@ import {
   toChatResponse,
 } from "./openai-chat.ts";
 import { parseResponsesRequest, ResponsesStreamEncoder, toResponsesResponse } from "./openai-responses.ts";
+import { vertexPublisher } from "./vertex.ts";
 
-/** The API family a provider speaks natively. */
-export function familyOf(kind: ProviderKind): ClientFormat {
+/**
+ * The API family a provider speaks natively. Vertex AI speaks two, by model: Anthropic's for Claude
+ * models, Gemini's for the others (and when the model is not known yet).
+ */
+export function familyOf(kind: ProviderKind, model?: string): ClientFormat {
   if (kind === "anthropic") return "anthropic";
   if (kind === "gemini") return "gemini";
+  if (kind === "vertexai")
+    return model !== undefined && vertexPublisher(model) === "anthropic" ? "anthropic" : "gemini";
   return "openai";
 }
 
@@ -59,6 +65,8 @@ export interface TranslateContext {
   /** The provider's configured model, which overrides the client's. */
   providerModel: string | undefined;
   geminiApiVersion: string | undefined;
+  /** vertexai: the model the request is for (it decides the provider's API family). */
+  model?: string;
   /** Route policy: drop fields the target cannot express instead of refusing. */
   dropUnsupported?: boolean;
 }
@@ -137,11 +145,11 @@ function clientSide(endpoint: Endpoint, req: NeutralRequest, ctx: TranslateConte
  * Throws TranslationError (a field the target cannot express) or UntranslatableEndpoint.
  */
 /** True when a request to this endpoint must be translated for a provider of this kind. */
-export function needsTranslation(endpoint: Endpoint, kind: ProviderKind): boolean {
+export function needsTranslation(endpoint: Endpoint, kind: ProviderKind, model?: string): boolean {
   return !(
     endpoint.operation === "native" ||
     endpoint.operation === "passthrough" ||
-    endpoint.format === familyOf(kind)
+    endpoint.format === familyOf(kind, model)
   );
 }
 
@@ -151,8 +159,8 @@ export function translateRequest(
   body: unknown,
   ctx: TranslateContext,
 ): TranslatedRequest | undefined {
-  const family = familyOf(kind);
-  if (!needsTranslation(endpoint, kind)) return undefined;
+  const family = familyOf(kind, ctx.model);
+  if (!needsTranslation(endpoint, kind, ctx.model)) return undefined;
   if (typeof body !== "object" || body === null || Array.isArray(body))
     throw new TranslationError("body", "must be a JSON object");
   if (endpoint.operation === "embeddings") return translateEmbeddings(family, body as JsonObject, ctx);

@@ -95,7 +95,35 @@ export const AnthropicProvider = z
   })
   .meta({ description: "Anthropic Messages API (/v1/messages)." });
 
-const providerKinds = ["openai", "azureopenai", "azure", "gemini", "anthropic"] as const;
+export const VertexAIProvider = z
+  .strictObject({
+    model: z.string().min(1).max(256).optional().meta({
+      description:
+        "Model to use, e.g. gemini-2.5-flash or claude-sonnet-4-5@20250929. When set it overrides the model in the request. Models named claude-* go to the anthropic publisher (rawPredict), every other model to the google publisher (generateContent).",
+    }),
+    projectId: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[a-z0-9][a-z0-9.:-]*$/)
+      .meta({ description: "ID of the Google Cloud project that serves Vertex AI." }),
+    region: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[a-z0-9-]+$/)
+      .optional()
+      .meta({
+        description:
+          "Vertex AI location, e.g. us-east5. Default global (host aiplatform.googleapis.com; a region uses {region}-aiplatform.googleapis.com).",
+      }),
+  })
+  .meta({
+    description:
+      "Google Vertex AI: Gemini models (publishers/google, generateContent) and Claude models (publishers/anthropic, rawPredict). Authenticate with policies.auth.gcp (a service-account key) or an OAuth2 access token in policies.auth.secretRef.",
+  });
+
+const providerKinds = ["openai", "azureopenai", "azure", "gemini", "anthropic", "vertexai"] as const;
 export type ProviderKind = (typeof providerKinds)[number];
 export const PROVIDER_KINDS: readonly ProviderKind[] = providerKinds;
 
@@ -120,6 +148,7 @@ export const LLMProvider = z
     azure: AzureProvider.optional(),
     gemini: GeminiProvider.optional(),
     anthropic: AnthropicProvider.optional(),
+    vertexai: VertexAIProvider.optional(),
     host: z.string().min(1).optional().meta({
       description: "Override the provider's default host (e.g. a self-hosted or compatible endpoint).",
     }),
@@ -145,10 +174,31 @@ export const LLMProvider = z
     }),
   })
   .meta({
-    description: "One LLM provider: exactly one of openai, azureopenai, azure, gemini, anthropic.",
+    description: "One LLM provider: exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai.",
     "x-kubernetes-validations": [exactlyOne(providerKinds, "provider"), ...PATH_RULES],
   });
 export type LLMProvider = z.infer<typeof LLMProvider>;
+
+export const GcpAuth = z
+  .strictObject({
+    type: z.enum(["AccessToken"]).optional().meta({
+      description:
+        "The token to generate: AccessToken (OAuth2, scope cloud-platform), the one Vertex AI takes. Default AccessToken.",
+    }),
+    secretRef: z
+      .strictObject({
+        name: z.string().min(1).meta({ description: "Name of the Secret, in the backend's namespace." }),
+        key: z.string().min(1).optional().meta({
+          description:
+            "Key in the Secret's data holding the service-account key JSON. Default credentials.json.",
+        }),
+      })
+      .meta({
+        description:
+          "Secret holding a Google service-account key (the JSON file `gcloud iam service-accounts keys create` writes). The proxy signs a JWT with it, exchanges it at the key's token_uri for an access token and refreshes that token before it expires.",
+      }),
+  })
+  .meta({ description: "Google Cloud authentication: an access token made from a service-account key." });
 
 export const AuthPolicy = z
   .strictObject({
@@ -169,6 +219,7 @@ export const AuthPolicy = z
       .strictObject({})
       .optional()
       .meta({ description: "Forward the client's own credential header to the provider unchanged." }),
+    gcp: GcpAuth.optional(),
     header: z
       .strictObject({
         name: z.string().min(1).optional().meta({ description: "Header to carry the key, e.g. api-key." }),
@@ -181,8 +232,9 @@ export const AuthPolicy = z
       .meta({ description: "Override the provider's default auth header name and prefix." }),
   })
   .meta({
-    description: "How the gateway authenticates to the provider: exactly one of key, secretRef, passthrough.",
-    "x-kubernetes-validations": [exactlyOne(["key", "secretRef", "passthrough"], "auth")],
+    description:
+      "How the gateway authenticates to the provider: exactly one of key, secretRef, passthrough, gcp.",
+    "x-kubernetes-validations": [exactlyOne(["key", "secretRef", "passthrough", "gcp"], "auth")],
   });
 export type AuthPolicy = z.infer<typeof AuthPolicy>;
 

@@ -80,7 +80,7 @@ export type Budget = z.infer<typeof Budget>;
 
 export const ModelPrice = z.strictObject({
   provider: z
-    .enum(["openai", "azureopenai", "gemini", "anthropic"])
+    .enum(["openai", "azureopenai", "gemini", "anthropic", "vertexai"])
     .optional()
     .meta({ description: "Provider; absent: any provider." }),
   model: z.string().min(1).meta({ description: "Model name; a trailing '*' matches a prefix." }),

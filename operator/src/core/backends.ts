@@ -25,6 +25,7 @@ import {
   GEMINI_DEFAULT_API_VERSION,
   providerEndpoint,
   providerKind,
+  VERTEX_DEFAULT_REGION,
 } from "./providers.ts";
 import { ConditionType, type Problem, Reason } from "./reasons.ts";
 import { sortBy } from "./sorting.ts";
@@ -151,13 +152,20 @@ function providerConfig(np: NamedProvider, auth: AuthSource, ctx: BackendContext
   const p = np.provider;
   const kind = providerKind(p, np.path);
   if (typeof kind !== "string") return kind;
+  if (auth.mode === "gcpServiceAccount" && kind !== "vertexai") {
+    return {
+      reason: Reason.InvalidConfig,
+      message: `${np.path}: policies.auth.gcp is for vertexai providers only (this one is ${kind})`,
+    };
+  }
   const prefixProblem = pathPrefixProblem(p, kind, np.path);
   if (prefixProblem) return prefixProblem;
   const azure = azureConfig(p, np.path);
   if (azure !== undefined && "reason" in azure) return azure;
   const endpoint = endpointFor(np, kind, ctx);
   if ("reason" in endpoint) return endpoint;
-  const model = p.openai?.model ?? p.anthropic?.model ?? p.gemini?.model ?? p.azure?.model;
+  const model =
+    p.openai?.model ?? p.anthropic?.model ?? p.gemini?.model ?? p.azure?.model ?? p.vertexai?.model;
   return {
     name: np.name,
     // the azure provider speaks Azure OpenAI's API: the proxy needs only that
@@ -170,6 +178,9 @@ function providerConfig(np: NamedProvider, auth: AuthSource, ctx: BackendContext
     ...(p.pathPrefix !== undefined ? { pathPrefix: p.pathPrefix } : {}),
     ...(azure !== undefined ? { azure } : {}),
     ...(p.gemini ? { gemini: { apiVersion: p.gemini.apiVersion ?? GEMINI_DEFAULT_API_VERSION } } : {}),
+    ...(p.vertexai
+      ? { vertex: { projectId: p.vertexai.projectId, region: p.vertexai.region ?? VERTEX_DEFAULT_REGION } }
+      : {}),
     auth: upstreamAuth(auth, kind),
   };
 }

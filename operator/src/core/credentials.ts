@@ -1,20 +1,24 @@
-// Backend credentials (policies.auth): inline key, Secret reference, passthrough, or none; then
-// per provider the header and prefix they travel in. Problems name Secrets and keys, never values.
+// Backend credentials (policies.auth): inline key, Secret reference, passthrough, a Google
+// service-account key (gcp), or none; then per provider the header and prefix they travel in.
+// Problems name Secrets and keys, never values.
 
 import type { UpstreamAuth } from "../../../gateway/src/snapshot/schema.ts";
 import type { AgentgatewayBackend, AuthPolicy, ProviderKind } from "../api/agentgateway-backend.ts";
 import { AGENTGATEWAY_GROUP, type ReferenceGrant, type Secret } from "../api/gateway-api.ts";
+import { parseServiceAccountKey } from "./gcp-key.ts";
 import { keyOf, type NamespacedName, namespaceOf } from "./object-ref.ts";
 import { PROVIDER_DEFAULTS } from "./providers.ts";
 import { type Problem, Reason } from "./reasons.ts";
 import { CORE_GROUP, refPermitted } from "./reference-grants.ts";
-import { findSecret, headerSafe, normalizeCredential } from "./secret-data.ts";
+import { findSecret, headerSafe, normalizeCredential, secretKeys, secretValue } from "./secret-data.ts";
 import { resolveSecretKey } from "./secret-key.ts";
 
 /** The credential of a backend before it is fitted to each provider's header. */
 export type AuthSource =
   | { mode: "inject"; credential: string; source: string; header?: string; prefix?: string }
   | { mode: "passthrough"; header?: string }
+  /** policies.auth.gcp: the service-account key as normalized JSON. */
+  | { mode: "gcpServiceAccount"; credential: string; source: string }
   | { mode: "none" };
 
 export interface CredentialContext {
@@ -22,7 +26,9 @@ export interface CredentialContext {
   referenceGrants: readonly ReferenceGrant[];
 }
 
-const AUTH_MODES = ["key", "secretRef", "passthrough"] as const;
+const AUTH_MODES = ["key", "secretRef", "passthrough", "gcp"] as const;
+/** The Secret entry policies.auth.gcp reads when it names none (as upstream agentgateway). */
+export const GCP_DEFAULT_SECRET_KEY = "credentials.json";
 
 function exactlyOneMode(auth: AuthPolicy, path: string): Problem | undefined {
   const set = AUTH_MODES.filter((m) => auth[m] !== undefined);
@@ -124,6 +130,41 @@ function secretRefKey(
   };
 }
 
+/** policies.auth.gcp: the service-account key JSON in a Secret of the backend's namespace. */
+function gcpServiceAccount(
+  backend: AgentgatewayBackend,
+  gcp: NonNullable<AuthPolicy["gcp"]>,
+  path: string,
+  ctx: CredentialContext,
+): AuthSource | Problem {
+  const target: NamespacedName = { namespace: namespaceOf(backend.metadata), name: gcp.secretRef.name };
+  const secret = findSecret(ctx.secrets, target);
+  if (!secret) return { reason: Reason.SecretNotFound, message: `Secret ${keyOf(target)} not found` };
+  const keys = secretKeys(secret);
+  const entry =
+    gcp.secretRef.key ??
+    (keys.includes(GCP_DEFAULT_SECRET_KEY)
+      ? GCP_DEFAULT_SECRET_KEY
+      : keys.length === 1
+        ? keys[0]
+        : undefined);
+  const raw = entry === undefined ? undefined : secretValue(secret, entry);
+  if (entry === undefined || raw === undefined) {
+    return {
+      reason: Reason.SecretKeyNotFound,
+      message: `${path}.gcp.secretRef: Secret ${keyOf(target)} has no key "${entry ?? GCP_DEFAULT_SECRET_KEY}" (${keys.length === 0 ? "the Secret has no keys" : `keys found: ${keys.join(", ")}`})`,
+    };
+  }
+  if ("reason" in raw) return raw;
+  const key = parseServiceAccountKey(raw.value, target, entry);
+  if ("reason" in key) return key;
+  return {
+    mode: "gcpServiceAccount",
+    credential: JSON.stringify(key),
+    source: `secret:${keyOf(target)}#${entry}`,
+  };
+}
+
 /**
  * Resolve one policies.auth (the backend's, or a group provider's own) found at `path`.
  * No auth at all is valid: requests go out without a provider credential.
@@ -139,6 +180,15 @@ export function resolveAuth(
   if (bad) return bad;
   if (auth.key !== undefined) return inlineKey(auth.key, auth, path);
   if (auth.secretRef) return secretRefKey(backend, auth.secretRef, auth, ctx);
+  if (auth.gcp) {
+    if (auth.header) {
+      return {
+        reason: Reason.InvalidConfig,
+        message: `${path}.header: cannot be combined with gcp (the access token always travels as Authorization: Bearer)`,
+      };
+    }
+    return gcpServiceAccount(backend, auth.gcp, path, ctx);
+  }
   return { mode: "passthrough", header: auth.header?.name };
 }
 
@@ -158,6 +208,8 @@ export function describeAuth(source: AuthSource): string {
       return `Secret ${source.source.replace(/^secret:/, "").replace("#", ' key "')}"`;
     case "passthrough":
       return "the client's own credential (passthrough)";
+    case "gcpServiceAccount":
+      return `Google service-account key in Secret ${source.source.replace(/^secret:/, "").replace("#", ' key "')}" (access tokens made by the proxy)`;
     case "none":
       return "none (policies.auth is not set: requests go to the provider without a credential)";
   }
@@ -187,6 +239,8 @@ export function upstreamAuth(source: AuthSource, kind: ProviderKind): UpstreamAu
       };
     case "passthrough":
       return { mode: "passthrough", header: source.header ?? defaults.header };
+    case "gcpServiceAccount":
+      return { mode: "gcpServiceAccount", credential: source.credential, source: source.source };
     case "none":
       return { mode: "none" };
   }

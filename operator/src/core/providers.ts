@@ -7,7 +7,7 @@ import type { Endpoint } from "./provider-override.ts";
 import { type Problem, Reason } from "./reasons.ts";
 
 export interface ProviderDefaults {
-  /** Default host; azureopenai has none (its `endpoint` is the host). */
+  /** Default host; azureopenai (its `endpoint` is the host) and vertexai (by region) have none. */
   host?: string;
   /** Header that carries the credential, and the text before it. */
   header: string;
@@ -20,6 +20,8 @@ export const PROVIDER_DEFAULTS: Record<ProviderKind, ProviderDefaults> = {
   azure: { header: "api-key", prefix: "" },
   gemini: { host: "generativelanguage.googleapis.com", header: "x-goog-api-key", prefix: "" },
   anthropic: { host: "api.anthropic.com", header: "x-api-key", prefix: "" },
+  // the host depends on the region (vertexHost)
+  vertexai: { header: "Authorization", prefix: "Bearer " },
 };
 
 export const DEFAULT_TLS_PORT = 443;
@@ -34,6 +36,14 @@ export const AZURE_RESOURCE_HOST_SUFFIX = {
 } as const;
 /** Gemini API version path segment used when a gemini provider sets none. */
 export const GEMINI_DEFAULT_API_VERSION = "v1beta";
+
+/** Vertex AI location used when a vertexai provider sets no region (as upstream). */
+export const VERTEX_DEFAULT_REGION = "global";
+
+/** Vertex AI's host for a location: aiplatform.googleapis.com for global, else {region}-aiplatform.googleapis.com. */
+export function vertexHost(region: string): string {
+  return region === "global" ? "aiplatform.googleapis.com" : `${region}-aiplatform.googleapis.com`;
+}
 
 /** A DNS name or an IP address (IPv6 in brackets); no scheme, port or path. */
 const HOST = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$/;
@@ -72,6 +82,10 @@ function explicitHost(p: LLMProvider, kind: ProviderKind, path: string): { host?
   if (kind === "azure" && p.azure) {
     const host = `${p.azure.resourceName}${AZURE_RESOURCE_HOST_SUFFIX[p.azure.resourceType]}`;
     return checkHost(host, `${path}.azure.resourceName`) ?? { host };
+  }
+  if (kind === "vertexai" && p.vertexai) {
+    const host = vertexHost(p.vertexai.region ?? VERTEX_DEFAULT_REGION);
+    return checkHost(host, `${path}.vertexai.region`) ?? { host };
   }
   return {};
 }

@@ -58,7 +58,7 @@ describe("crdSchema of our kinds", () => {
       (at(schema, path)["x-kubernetes-validations"] as { rule: string }[]).map((r) => r.rule);
     assert.deepEqual(rules("spec.ai"), ["[has(self.provider), has(self.groups)].filter(x, x).size() == 1"]);
     assert.deepEqual(rules("spec.policies.auth"), [
-      "[has(self.key), has(self.secretRef), has(self.passthrough)].filter(x, x).size() == 1",
+      "[has(self.key), has(self.secretRef), has(self.passthrough), has(self.gcp)].filter(x, x).size() == 1",
     ]);
     assert.equal(rules("spec.ai.groups[].providers[]").length, 1);
   });

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { CLIENT_KEYS_ANNOTATION, gatewayKeys, referencedSecrets } from "./references.ts";
 
 describe("referencedSecrets", () => {
-  it("finds backend auth, route clientAuth and the Gateway client-keys annotation", () => {
+  it("finds backend auth (gcp too), route clientAuth and the Gateway client-keys annotation", () => {
     const objects = [
       {
         kind: "AgentgatewayBackend",
@@ -16,6 +16,11 @@ describe("referencedSecrets", () => {
         spec: { policies: { auth: { secretRef: { name: "other", namespace: "z" } } } },
       },
       {
+        kind: "AgentgatewayBackend",
+        metadata: { namespace: "v", name: "vertex" },
+        spec: { policies: { auth: { gcp: { secretRef: { name: "vertex-sa" } } } } },
+      },
+      {
         kind: "AIRoute",
         metadata: { namespace: "r", name: "x" },
         spec: { clientAuth: { secretRef: { name: "keys" } } },
@@ -26,7 +31,13 @@ describe("referencedSecrets", () => {
       },
       { kind: "ConfigMap", metadata: { namespace: "q", name: "m" }, spec: { secretRef: { name: "nope" } } },
     ];
-    assert.deepEqual([...referencedSecrets(objects)].sort(), ["a/key", "g/gk", "r/keys", "z/other"]);
+    assert.deepEqual([...referencedSecrets(objects)].sort(), [
+      "a/key",
+      "g/gk",
+      "r/keys",
+      "v/vertex-sa",
+      "z/other",
+    ]);
   });
   it("gatewayKeys lists namespace/name of Gateways only", () => {
     const objects = [

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { aiGateway } from "./contenders/ai-gateway.ts";
+import { aiGateway, aiGateway2Workers } from "./contenders/ai-gateway.ts";
 import { bareHttp, bareUndici } from "./contenders/bare.ts";
 import { direct } from "./contenders/direct.ts";
 import { litellm } from "./contenders/litellm.ts";
@@ -32,7 +32,16 @@ import { FULL, QUICK } from "./settings.ts";
 
 const PHASES = ["dataplane", "streaming", "scaling", "profile", "controlplane"] as const;
 type Phase = (typeof PHASES)[number];
-const ALL: Contender[] = [direct, nginxPeer, bareHttp, bareUndici, aiGateway, portkey, litellm];
+const ALL: Contender[] = [
+  direct,
+  nginxPeer,
+  bareHttp,
+  bareUndici,
+  aiGateway,
+  aiGateway2Workers,
+  portkey,
+  litellm,
+];
 
 const { values } = parseArgs({
   options: {

@@ -137,7 +137,7 @@ const INVALID: Invalid[] = [
     obj: backend("two-providers", { ai: { provider: { openai: {}, anthropic: {} } } }),
     expect: [
       "spec.ai.provider",
-      "exactly one of openai, azureopenai, gemini, anthropic, vertexai must be set",
+      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai must be set",
     ],
   },
   {
@@ -145,7 +145,7 @@ const INVALID: Invalid[] = [
     obj: backend("no-provider-kind", { ai: { provider: { host: "example.com" } } }),
     expect: [
       "spec.ai.provider",
-      "exactly one of openai, azureopenai, gemini, anthropic, vertexai must be set",
+      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai must be set",
     ],
   },
   {
@@ -162,7 +162,7 @@ const INVALID: Invalid[] = [
     }),
     expect: [
       "spec.ai.groups[0].providers[0]",
-      "exactly one of openai, azureopenai, gemini, anthropic, vertexai must be set",
+      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai must be set",
     ],
   },
   {
@@ -200,9 +200,30 @@ const INVALID: Invalid[] = [
     expect: ["spec.ai.provider.port", "greater than or equal to 1"],
   },
   {
-    what: "azure without its deployment",
-    obj: backend("azure-incomplete", { ai: { provider: { azureopenai: { endpoint: "e" } } } }),
-    expect: ["spec.ai.provider.azureopenai.deploymentName", "Required value"],
+    what: "azure with a dated apiVersion and no deployment",
+    obj: backend("azure-incomplete", {
+      ai: { provider: { azureopenai: { endpoint: "e", apiVersion: "2024-10-21" } } },
+    }),
+    expect: ["spec.ai.provider.azureopenai", "deploymentName is required for this apiVersion"],
+  },
+  {
+    what: "an Azure AI Foundry resource without its project",
+    obj: backend("foundry-no-project", {
+      ai: { provider: { azure: { resourceName: "r", resourceType: "Foundry" } } },
+    }),
+    expect: ["spec.ai.provider.azure", "projectName is required when resourceType is Foundry"],
+  },
+  {
+    what: "pathPrefix without host",
+    obj: backend("prefix-no-host", { ai: { provider: { openai: {}, pathPrefix: "/api/v1" } } }),
+    expect: ["spec.ai.provider", "pathPrefix requires host to be set"],
+  },
+  {
+    what: "path and pathPrefix together",
+    obj: backend("path-and-prefix", {
+      ai: { provider: { openai: {}, host: "h", path: "/x", pathPrefix: "/api/v1" } },
+    }),
+    expect: ["spec.ai.provider", "path and pathPrefix are mutually exclusive"],
   },
   {
     what: "more priority groups than the CRD allows",

@@ -23,6 +23,8 @@ export type ProxyOptions = {
   config: GatewayConfig;
   /** Extra Node flags, e.g. --cpu-prof. */
   nodeFlags?: string[];
+  /** `--workers` (default 1: one process). */
+  workers?: number;
 };
 
 export type ProxyProcess = {
@@ -57,6 +59,7 @@ export async function startProxyProcess(o: ProxyOptions): Promise<ProxyProcess> 
       adminPort,
       portMap: { [LISTENER_PORT]: port },
       bind: HOST,
+      ...(o.workers !== undefined ? { workers: o.workers } : {}),
     }),
   ];
   const started = performance.now();

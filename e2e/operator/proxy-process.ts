@@ -10,8 +10,11 @@ import { freePort, LOOPBACK } from "../harness/free-port.ts";
 import { CLI, REPO_ROOT } from "./operator-process.ts";
 
 export interface TestProxy {
-  /** Local port serving listener port 80. */
+  /** Local port serving the Gateway's listener port (80 unless `listenerPort` says otherwise). */
   httpPort: number;
+  adminPort: number;
+  /** The proxy's process id. */
+  pid: number;
   output(): string;
   stop(): Promise<void>;
 }
@@ -21,6 +24,10 @@ export async function startTestProxy(opts: {
   gateway: string;
   /** The Gateway's ServiceAccount token (proxy-token.ts). */
   token: string;
+  /** The Gateway listener port served on `httpPort` (default 80). */
+  listenerPort?: number;
+  /** More flags, e.g. ["--workers", "2"]. */
+  extraArgs?: string[];
 }): Promise<TestProxy> {
   const dir = mkdtempSync(join(tmpdir(), "aigw-proxy-"));
   const tokenFile = join(dir, "token");
@@ -36,10 +43,11 @@ export async function startTestProxy(opts: {
         gateway: opts.gateway,
         controlPlane: opts.snapshotUrl,
         tokenFile,
-        portMap: { 80: httpPort },
+        portMap: { [opts.listenerPort ?? 80]: httpPort },
         adminPort,
         bind: LOOPBACK,
       }),
+      ...(opts.extraArgs ?? []),
     ],
     { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
   );
@@ -76,5 +84,5 @@ export async function startTestProxy(opts: {
     await stop();
     throw err;
   }
-  return { httpPort, output: () => out, stop };
+  return { httpPort, adminPort, pid: child.pid ?? 0, output: () => out, stop };
 }

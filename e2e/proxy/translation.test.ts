@@ -6,8 +6,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
+import { countTokens } from "gpt-tokenizer";
 import OpenAI from "openai";
-import { type Simulator, startSimulator } from "../simulator/index.ts";
+import { estimateInputTokens, type Simulator, startSimulator } from "../simulator/index.ts";
+import { embeddingOf } from "../simulator/openai-embeddings.ts";
 import { metricSum, type ProxyWorld, postJson, startProxyWorld } from "./harness.ts";
 import { backend, provider, route, snapshot } from "./snapshot-builder.ts";
 
@@ -54,8 +56,20 @@ describe("proxy: translation between client and provider formats", () => {
               }),
             ],
           ]),
+          backend("gemini-embed", [
+            [
+              provider(sim.url, "gemini", {
+                model: "text-embedding-004",
+                gemini: { apiVersion: "v1beta" },
+                auth: inject("x-goog-api-key"),
+              }),
+            ],
+          ]),
         ],
         routes: [
+          route("to-gemini-embed", ["gemini-embed"], {
+            match: { path: { type: "PathPrefix", value: "/gemini-embed" } },
+          }),
           route("to-claude", ["claude"], { match: { path: { type: "PathPrefix", value: "/claude" } } }),
           route("to-gpt", ["gpt"], { match: { path: { type: "PathPrefix", value: "/gpt" } } }),
           route("to-gemini", ["gemini"], { match: { path: { type: "PathPrefix", value: "/gemini" } } }),
@@ -178,6 +192,83 @@ describe("proxy: translation between client and provider formats", () => {
       assert.equal(missing.status, 404);
       await missing.body?.cancel();
       assert.equal(sim.requests.length, 0);
+    });
+  });
+
+  describe("embeddings and count_tokens across families", () => {
+    it("openai SDK embeddings -> Gemini batchEmbedContents, float and base64, with dimensions", async () => {
+      sim.reset();
+      const client = openai("/gemini-embed");
+      // the SDK asks for base64 by default and decodes it
+      const b64 = await client.embeddings.create({
+        model: "ignored",
+        input: ["alpha", "beta"],
+        dimensions: 8,
+      });
+      assert.equal(b64.object, "list");
+      assert.equal(b64.model, "text-embedding-004");
+      assert.deepEqual(
+        b64.data.map((d) => d.index),
+        [0, 1],
+      );
+      assert.deepEqual(b64.data[0]?.embedding, Array.from(embeddingOf("alpha", 8)));
+      const seen = sim.lastRequest();
+      assert.equal(seen?.path, "/v1beta/models/text-embedding-004:batchEmbedContents");
+      assert.equal(seen?.headers["x-goog-api-key"], KEY);
+      assert.deepEqual(seen?.body, {
+        requests: ["alpha", "beta"].map((text) => ({
+          model: "models/text-embedding-004",
+          content: { parts: [{ text }] },
+          outputDimensionality: 8,
+        })),
+      });
+      const floats = await client.embeddings.create({ model: "x", input: "gamma", encoding_format: "float" });
+      assert.equal(floats.data.length, 1);
+      assert.deepEqual(floats.data[0]?.embedding, Array.from(embeddingOf("gamma", 16)));
+    });
+
+    it("embeddings that cannot be translated are refused before any provider call", async () => {
+      sim.reset();
+      const tokenIds = await postJson(`${world.base}/gemini-embed/v1/embeddings`, { input: [1, 2, 3] });
+      assert.equal(tokenIds.status, 400);
+      const e = (await tokenIds.json()) as { error: { message: string } };
+      assert.match(e.error.message, /'input'/);
+      const user = await postJson(`${world.base}/gemini-embed/v1/embeddings`, { input: "x", user: "u1" });
+      assert.equal(user.status, 400);
+      await user.body?.cancel();
+      const toClaude = await postJson(`${world.base}/claude/v1/embeddings`, { input: "x" });
+      assert.equal(toClaude.status, 404);
+      await toClaude.body?.cancel();
+      assert.equal(sim.requests.length, 0);
+    });
+
+    it("@anthropic-ai/sdk count_tokens -> Gemini countTokens gives the provider's count", async () => {
+      sim.reset();
+      const r = await anthropic("/gemini").messages.countTokens({
+        model: "claude-x",
+        system: "Be brief.",
+        messages: [{ role: "user", content: "count these words please" }],
+      });
+      assert.equal(r.input_tokens, estimateInputTokens(["Be brief.", "count these words please"]));
+      const seen = sim.lastRequest();
+      assert.equal(seen?.path, "/v1beta/models/gemini-2.0-flash:countTokens");
+      assert.equal(seen?.headers["x-goog-api-key"], KEY);
+    });
+
+    it("@anthropic-ai/sdk count_tokens -> OpenAI is counted by the gateway (o200k), with no provider call", async () => {
+      sim.reset();
+      const { data, response } = await anthropic("/gpt")
+        .messages.countTokens({
+          model: "claude-x",
+          system: "Be brief.",
+          messages: [{ role: "user", content: "count these words please" }],
+        })
+        .withResponse();
+      // OpenAI's documented chat accounting: 3 per message, 3 to prime the reply
+      const expected = 3 + (3 + countTokens("Be brief.")) + (3 + countTokens("count these words please"));
+      assert.equal(data.input_tokens, expected);
+      assert.equal(response.headers.get("x-ai-gateway-estimate"), "true");
+      assert.equal(sim.requests.length, 0, "no provider was called");
     });
   });
 

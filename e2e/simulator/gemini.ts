@@ -42,7 +42,7 @@ const Part = z
   .refine((p) => Object.keys(p).filter((k) => k !== "thought" && k !== "thoughtSignature").length === 1, {
     message: "a part must hold exactly one kind of data",
   });
-const Content = z
+export const GeminiContent = z
   .object({ role: z.enum(["user", "model"]).optional(), parts: z.array(Part).min(1) })
   .strict();
 const Parts = z
@@ -95,7 +95,7 @@ const ToolConfig = z
 
 export const GenerateRequestSchema = z
   .object({
-    contents: z.array(Content).min(1),
+    contents: z.array(GeminiContent).min(1),
     systemInstruction: Parts,
     system_instruction: Parts,
     generationConfig: GenerationConfig.optional(),
@@ -108,7 +108,7 @@ export const GenerateRequestSchema = z
 
 export type GenerateRequest = z.infer<typeof GenerateRequestSchema>;
 
-function promptTokens(req: GenerateRequest): number {
+export function promptTokens(req: GenerateRequest): number {
   const system = req.systemInstruction ?? req.system_instruction;
   return estimateInputTokens([...textOf(system?.parts), ...req.contents.flatMap((c) => textOf(c.parts))]);
 }

@@ -3,6 +3,7 @@
 import { anthropicRoutes } from "./anthropic.ts";
 import { azureRoutes } from "./azure.ts";
 import { geminiRoutes } from "./gemini.ts";
+import { geminiEmbedRoutes } from "./gemini-embed.ts";
 import { openaiRoutes } from "./openai.ts";
 import type { ProviderName } from "./reply.ts";
 import type { Route } from "./route.ts";
@@ -14,6 +15,7 @@ const ROUTES: readonly Route[] = [
   ...anthropicRoutes,
   ...azureRoutes,
   ...geminiRoutes,
+  ...geminiEmbedRoutes,
   ...vertexRoutes,
   ...openaiRoutes,
 ];
@@ -53,7 +55,7 @@ export function providerForPath(
   headers: Readonly<Record<string, string>>,
   query: Readonly<Record<string, string>>,
 ): ProviderName {
-  if (path.startsWith("/openai/")) return "azure";
+  if (path.startsWith("/openai/") || path.startsWith("/api/projects/")) return "azure";
   if (path.startsWith("/v1/projects/") || path === "/token") return "vertex";
   if (/^\/v\d+(alpha|beta)\d*\//.test(path) || path.includes(":") || hasGoogleKey(headers, query))
     return "gemini";

@@ -8,9 +8,12 @@ import { errorBody } from "./errors.ts";
 import { redactSnapshot } from "./snapshot/redact.ts";
 import type { SnapshotStore } from "./snapshot/store.ts";
 
+/** A Registry, or anything that renders metrics like one (a worker-mode primary's aggregate). */
+export type MetricsSource = Pick<Registry, "metrics" | "contentType">;
+
 export interface AdminDeps {
   store: SnapshotStore;
-  registry: Registry;
+  registry: MetricsSource;
   /** True while shutting down: /ready answers 503 so endpoints drop this proxy. */
   draining?: () => boolean;
   /** False while a listener of the served snapshot is not open (yet, or failed to open). */

@@ -1,5 +1,6 @@
 // `ai-gateway proxy` flags (docs/cli.md). Parsing is pure: it returns options or a usage error.
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 
 export const DEFAULT_ADMIN_PORT = 15000;
@@ -76,6 +77,9 @@ Flags:
   --upstream-connect-timeout-ms <ms>  connecting to a provider (default ${DEFAULT_LIMITS.upstreamConnectTimeoutMs})
   --upstream-header-timeout-ms <ms>   waiting for a provider's response headers, unless the route sets a timeout (default ${DEFAULT_LIMITS.upstreamHeaderTimeoutMs})
   --upstream-idle-timeout-ms <ms>     silence between two chunks of a provider's answer, unless the route sets a timeout (default ${DEFAULT_LIMITS.upstreamIdleTimeoutMs})
+  --workers <n|auto>        processes serving the listeners (default 1; auto: the cores this process
+                            may use, its cgroup CPU limit included). With more than one, this process
+                            holds the snapshot stream, the admin server and the Local policy counters
   --redis-url <url>         Redis for AgentgatewayPolicy counters with counters: Global, e.g. redis://redis:6379
                             (password: env ${REDIS_PASSWORD_ENV})
   -h, --help                show this help
@@ -95,6 +99,8 @@ export interface ProxyFlags {
   killGraceMs: number;
   limits: ProxyLimits;
   redis?: { url: string; password?: string };
+  /** Worker processes serving the listeners (1: this process serves them itself). */
+  workers: number;
 }
 
 export class UsageError extends Error {
@@ -120,6 +126,7 @@ const OPTIONS = {
   "upstream-header-timeout-ms": { type: "string" },
   "upstream-idle-timeout-ms": { type: "string" },
   "redis-url": { type: "string" },
+  workers: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -206,11 +213,22 @@ export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       drainKilled: values["drain-killed"] === true,
       killGraceMs: intFlag("kill-grace-ms", values["kill-grace-ms"], DEFAULT_KILL_GRACE_MS, 0, 3_600_000),
       limits: parseLimits(values),
+      workers: parseWorkers(values.workers),
       ...(redisUrl !== undefined
         ? { redis: { url: redisUrl, ...(redisPassword ? { password: redisPassword } : {}) } }
         : {}),
     },
   };
+}
+
+/** At most this many workers (a pod asking for more is a mistake, not a wish). */
+export const MAX_WORKERS = 64;
+
+/** "auto" → the cores this process may use (libuv reads the cgroup CPU quota); else 1..MAX_WORKERS. */
+export function parseWorkers(value: string | undefined, cores: () => number = availableParallelism): number {
+  if (value === undefined) return 1;
+  if (value === "auto") return Math.max(1, Math.min(MAX_WORKERS, cores()));
+  return intFlag("workers", value, 1, 1, MAX_WORKERS);
 }
 
 function parseLimits(values: Partial<Record<string, string | boolean>>): ProxyLimits {
@@ -235,6 +253,8 @@ export interface ProxyLaunch {
   /** Limits that differ from the defaults. */
   limits?: Partial<ProxyLimits>;
   redisUrl?: string;
+  /** "--workers": a count or "auto". */
+  workers?: number | "auto";
 }
 
 /** argv for `ai-gateway proxy` (without the leading "proxy"), for every launcher of a proxy:
@@ -253,5 +273,6 @@ export function formatProxyArgs(l: ProxyLaunch): string[] {
     if (v !== undefined) args.push(`--${flag}`, String(v));
   }
   if (l.redisUrl !== undefined) args.push("--redis-url", l.redisUrl);
+  if (l.workers !== undefined) args.push("--workers", String(l.workers));
   return args;
 }

@@ -1,10 +1,11 @@
 // Wiring only. startProxy() builds the data plane (store, route tables, pipeline, listeners, admin,
 // metrics) and, when a control plane is given, the snapshot stream client. Without one, snapshots
 // are fed through handle.apply() — the standalone mode reuses everything but the stream.
+import cluster from "node:cluster";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Registry } from "prom-client";
-import { createAdminHandler } from "./admin.ts";
+import { createAdminHandler, type MetricsSource } from "./admin.ts";
 import {
   DEFAULT_KILL_GRACE_MS,
   DEFAULT_LIMITS,
@@ -27,13 +28,14 @@ import { InFlightRegistry } from "./pipeline/inflight.ts";
 import { PolicyEngine } from "./policy/engine.ts";
 import { createPolicyMetrics } from "./policy/metrics.ts";
 import { RedisCounterStore } from "./policy/redis-store.ts";
-import { LocalCounterStore } from "./policy/store.ts";
+import { type CounterStore, LocalCounterStore } from "./policy/store.ts";
 import { ListenerSet, startAdminServer } from "./server.ts";
 import type { BackoffOptions } from "./snapshot/backoff.ts";
 import { SnapshotClient } from "./snapshot/client.ts";
 import type { Snapshot } from "./snapshot/schema.ts";
 import { type ApplyResult, SnapshotStore } from "./snapshot/store.ts";
 import { tokenFileReader } from "./snapshot/token-file.ts";
+import { preloadTokenizer } from "./tokenizer.ts";
 
 /** On SIGTERM, in-flight requests get this long to finish (within Kubernetes' default 30 s grace). */
 const SHUTDOWN_GRACE_MS = 20_000;
@@ -69,6 +71,16 @@ export interface ProxyOptions {
   redis?: { url: string; password?: string };
   /** Stream tuning (tests): ping interval and reconnect backoff. */
   stream?: { pingIntervalMs?: number; backoff?: BackoffOptions };
+  /** Open the snapshot's listeners (default true; a worker-mode primary leaves them to workers). */
+  serveListeners?: boolean;
+  /** Start the admin server (default true; workers have none). */
+  admin?: boolean;
+  /** Where Local policy counters live (default: a Map in this process). */
+  localCounters?: CounterStore;
+  /** Called with every snapshot this process starts serving (a primary hands it to its workers). */
+  onSwap?: (snapshot: Snapshot) => void;
+  /** What the admin server shows instead of this process's own state (a primary: its workers'). */
+  adminView?: { metrics?: MetricsSource; listenersOpen?: () => boolean; draining?: () => boolean };
 }
 
 export interface ProxyApplyResult extends ApplyResult {
@@ -84,6 +96,8 @@ export interface ProxyHandle {
   apply(snapshot: unknown): ProxyApplyResult;
   /** Version of the snapshot being served. */
   version(): number | undefined;
+  /** True when every listener of the served snapshot is open in this process. */
+  listenersOpen(): boolean;
   metrics: ProxyMetrics;
   /**
    * Stop serving. /ready turns 503 at once; listeners keep accepting for `delayMs` (default 0) with
@@ -130,7 +144,7 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
     metrics.limited.inc({ gateway: store.gateway, limit });
   };
   const handlerLog = log.child({ subsystem: "pipeline" });
-  const localCounters = new LocalCounterStore();
+  const localCounters = opts.localCounters ?? new LocalCounterStore();
   const globalCounters = opts.redis ? new RedisCounterStore(opts.redis) : undefined;
   if (globalCounters) {
     // not fatal: until Redis answers, Global limits fail open or closed as their policies say
@@ -181,20 +195,26 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
     inflight.onRoutes(next.table.routeIds);
     agents.retain(next.upstreams);
     gcpTokens.retain(gcpCredentials(next.snapshot));
-    listening = listeners.sync(next.table.ports());
+    // token limits count with the o200k tokenizer: have it in memory before the first request needs it
+    if ((next.snapshot.policies?.length ?? 0) > 0) preloadTokenizer();
+    if (opts.serveListeners !== false) listening = listeners.sync(next.table.ports());
+    opts.onSwap?.(next.snapshot);
   });
   let draining = false;
   let closing: Promise<void> | undefined;
-  const admin = await startAdminServer(
-    opts.adminPort ?? 15000,
-    bind,
-    createAdminHandler({
-      store,
-      registry: metrics.registry,
-      draining: () => draining,
-      listenersOpen: () => listeners.allOpen(),
-    }),
-  );
+  const admin =
+    opts.admin === false
+      ? undefined
+      : await startAdminServer(
+          opts.adminPort ?? 15000,
+          bind,
+          createAdminHandler({
+            store,
+            registry: opts.adminView?.metrics ?? metrics.registry,
+            draining: () => draining || opts.adminView?.draining?.() === true,
+            listenersOpen: opts.adminView?.listenersOpen ?? (() => listeners.allOpen()),
+          }),
+        );
 
   let client: SnapshotClient | undefined;
   if (opts.controlPlane !== undefined) {
@@ -218,7 +238,7 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
   }
 
   return {
-    adminPort: admin.port,
+    adminPort: admin?.port ?? 0,
     listenerPort(listener) {
       const port =
         typeof listener === "number"
@@ -231,6 +251,7 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
       return { ...result, listening };
     },
     version: () => store.version,
+    listenersOpen: () => listeners.allOpen(),
     metrics,
     close(closeOpts = {}) {
       closing ??= (async () => {
@@ -240,7 +261,7 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
         await client?.close();
         await listeners.close(closeOpts.graceMs ?? 0);
         inflight.close();
-        await admin.close();
+        await admin?.close();
         agents.destroy();
         await localCounters.close();
         await globalCounters?.close();
@@ -267,7 +288,15 @@ export async function runProxy(argv: string[]): Promise<void> {
     return;
   }
   const f = parsed.flags;
+  if (cluster.isWorker) {
+    const log = createLogger({ component: "proxy" }).child({ worker: cluster.worker?.id });
+    return (await import("./workers/worker.ts")).runWorker(f, log);
+  }
   const log = createLogger({ component: "proxy" });
+  if (f.workers > 1) {
+    const { runPrimary } = await import("./workers/primary.ts");
+    return runPrimary(f, log, { shutdown: { graceMs: SHUTDOWN_GRACE_MS, delayMs: SHUTDOWN_DELAY_MS } });
+  }
   const handle = await startProxy({
     gateway: f.gateway,
     controlPlane: f.controlPlane,

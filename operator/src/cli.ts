@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The one binary: `ai-gateway <operator|proxy|standalone> [flags]`.
+// The one binary: `ai-gateway <operator|proxy|standalone|convert> [flags]`.
 // Only tiny modules load eagerly: each subcommand imports its own code when it runs, so the proxy
 // never loads the operator (client-node and the rest) and vice versa.
 import packageJson from "../../package.json" with { type: "json" };
@@ -13,6 +13,7 @@ Commands:
   operator     control plane: watch the cluster, stream snapshots to proxies, write status
   proxy        data plane for one Gateway: serve its listeners from the operator's snapshots
   standalone   proxy configured from local YAML manifests, no Kubernetes
+  convert      kgateway Backends and Gloo Upstreams to AgentgatewayBackends (YAML on stdout)
 
 Run 'ai-gateway <command> --help' for the flags of a command.
 
@@ -54,6 +55,9 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     case "standalone":
       await (await load("./standalone.ts", "runStandalone"))(rest);
+      return 0;
+    case "convert":
+      await (await load("./convert/command.ts", "runConvert"))(rest);
       return 0;
     default:
       process.stderr.write(`ai-gateway: unknown command '${command}'\n\n${USAGE}`);

@@ -92,12 +92,16 @@ export function createProxyMetrics(registry: Registry = new Registry()): ProxyMe
       name: "ai_gateway_snapshot_version",
       help: "Version of the snapshot the proxy serves.",
       labelNames: ["gateway"],
+      // worker mode: every process serves the same version; a sum would mean nothing
+      aggregator: "max",
       registers,
     }),
     snapshotReloads: new Counter({
       name: "ai_gateway_snapshot_reloads_total",
       help: "Snapshots received, by result.",
       labelNames: ["gateway", "result"],
+      // worker mode: the primary and each worker apply every snapshot; count it once
+      aggregator: "max",
       registers,
     }),
     killedRequests: new Counter({

@@ -54,6 +54,17 @@ export function planUpstream(
     throw err;
   }
   if (!translated) return provider.adapter.plan(input);
+  if (translated.local)
+    return {
+      path: "",
+      body: undefined,
+      streaming: false,
+      operation: undefined,
+      requestModel: provider.config.model,
+      headers: {},
+      stripUsageChunk: false,
+      localAnswer: translated.local,
+    };
   const plan = provider.adapter.plan({ ...input, path: translated.path, body: translated.body });
   if (plan instanceof GatewayError) return plan;
   return {

@@ -159,6 +159,18 @@ async function attemptOnce(
   }
   ex.provider = provider;
   ex.plan = plan;
+  if (plan.localAnswer) {
+    // answered by the gateway (e.g. count_tokens for a backend with no such endpoint): no provider call
+    const text = JSON.stringify(plan.localAnswer);
+    ex.res.writeHead(200, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(text),
+      "x-ai-gateway-estimate": "true",
+    });
+    ex.res.end(text);
+    ex.succeed(200);
+    return "done";
+  }
   const auth = await credentialFor(ex, cfg.auth, provider, deps);
   if (auth === "aborted") {
     endAborted(ex);

@@ -3,8 +3,9 @@
 // Anthropic and Gemini tokenizers on English and code), plus the output the client allows
 // (max_tokens, max_completion_tokens, max_output_tokens, generationConfig.maxOutputTokens) or
 // DEFAULT_OUTPUT_RESERVATION when it sets none. Every string of the body except model/role counts.
-import { countTokens } from "gpt-tokenizer";
+
 import type { ProviderKind } from "../snapshot/schema.ts";
+import { countTokens } from "../tokenizer.ts";
 
 export const DEFAULT_OUTPUT_RESERVATION = 256;
 const CHARS_PER_TOKEN_ESTIMATE = 3;

@@ -24,6 +24,8 @@ export function createPolicyMetrics(registry: Registry): PolicyMetrics {
       name: "ai_gateway_policy_remaining",
       help: "What is left of a limit in its current window, as last seen by this proxy.",
       labelNames: ["limit", "key", "unit"],
+      // worker mode: the workers share one counter; the lowest is the latest
+      aggregator: "min",
       registers,
     }),
     refused: new Counter({

@@ -1,7 +1,7 @@
 // Running output tokens of a stream, for budgets: the text of each event (string values under
 // "content", "text" or "thinking", whatever the provider's format) counted with gpt-tokenizer.
 // An estimate for non-OpenAI models; the provider's reported usage settles the exact amount.
-import { countTokens } from "gpt-tokenizer";
+import { countTokens } from "../tokenizer.ts";
 
 const TEXT_KEYS = new Set(["content", "text", "thinking", "arguments", "partial_json"]);
 

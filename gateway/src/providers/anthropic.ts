@@ -1,6 +1,7 @@
 // Anthropic Messages API: /v1/messages (count_tokens passes through), anthropic-version defaulted.
 // Stream usage: input tokens in message_start, cumulative output tokens in message_delta.
 import { commonErrorMessage, field, isObject, num, str, sumPresent } from "./json.ts";
+import { withPathPrefix } from "./path-prefix.ts";
 import type { AdapterInput, ProviderAdapter, StreamState, UpstreamPlan, Usage } from "./types.ts";
 
 export const ANTHROPIC_VERSION = "2023-06-01";
@@ -8,7 +9,8 @@ const MESSAGES = "/v1/messages";
 const COUNT_TOKENS = "/v1/messages/count_tokens";
 
 function plan(input: AdapterInput): UpstreamPlan {
-  const path = input.provider.path ?? (input.path.endsWith(COUNT_TOKENS) ? COUNT_TOKENS : MESSAGES);
+  const api = input.path.endsWith(COUNT_TOKENS) ? COUNT_TOKENS : MESSAGES;
+  const path = input.provider.path ?? withPathPrefix(api, input.provider.pathPrefix);
   const body = isObject(input.body) ? input.body : undefined;
   let changed = false;
   if (body && input.provider.model !== undefined && body.model !== input.provider.model) {
@@ -22,7 +24,7 @@ function plan(input: AdapterInput): UpstreamPlan {
     path: qs ? `${path}?${qs}` : path,
     body: changed ? body : undefined,
     streaming: body?.stream === true,
-    operation: path === COUNT_TOKENS ? undefined : "chat",
+    operation: api === COUNT_TOKENS && input.provider.path === undefined ? undefined : "chat",
     requestModel: str(body, "model") ?? input.provider.model,
     headers,
     stripUsageChunk: false,

@@ -10,6 +10,7 @@ import {
   openAiStreamEvent,
   openAiUsageFromJson,
 } from "./openai-format.ts";
+import { withPathPrefix } from "./path-prefix.ts";
 import type { AdapterInput, ProviderAdapter, UpstreamPlan } from "./types.ts";
 
 const ENDPOINTS = ["/v1/chat/completions", "/v1/models", "/v1/embeddings", "/v1/responses"];
@@ -30,7 +31,7 @@ export function openAiPath(path: string): string {
 }
 
 function plan(input: AdapterInput): UpstreamPlan {
-  const path = input.provider.path ?? openAiPath(input.path);
+  const path = input.provider.path ?? withPathPrefix(openAiPath(input.path), input.provider.pathPrefix);
   const body = isObject(input.body) ? input.body : undefined;
   let changed = false;
   if (body && input.provider.model !== undefined && body.model !== input.provider.model) {

@@ -45,6 +45,8 @@ export interface UpstreamPlan {
   stripUsageChunk: boolean;
   /** Set when the request was translated from another API family: turns the answer back. */
   translator?: ResponseTranslator;
+  /** Set when the gateway answers the request itself: this JSON, 200, no provider call. */
+  localAnswer?: JsonObject;
 }
 
 export interface StreamState {

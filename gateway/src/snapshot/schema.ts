@@ -65,8 +65,19 @@ export const ProviderConfig = z.strictObject({
   tls: z.boolean(),
   /** Full upstream path override: every request to this provider goes to this path. */
   path: z.string().optional(),
-  /** azureopenai only. */
-  azure: z.strictObject({ deploymentName: z.string(), apiVersion: z.string() }).optional(),
+  /** Replaces the API's leading /v1 in every upstream path (openai and anthropic only). */
+  pathPrefix: z.string().startsWith("/").optional(),
+  /**
+   * azureopenai only. apiVersion "v1": `${basePath}/chat/completions` (default basePath /openai/v1),
+   * model in the body; a dated version: /openai/deployments/{deploymentName}/...?api-version=.
+   */
+  azure: z
+    .strictObject({
+      apiVersion: z.string(),
+      deploymentName: z.string().optional(),
+      basePath: z.string().startsWith("/").optional(),
+    })
+    .optional(),
   /** gemini only. */
   gemini: z.strictObject({ apiVersion: z.string() }).optional(),
   /** vertexai only: the project and location in every request path. */

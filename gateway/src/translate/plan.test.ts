@@ -111,13 +111,63 @@ test("client-supplied names in refusals are shown only as short identifiers", ()
 
 test("operations without a translation say so", () => {
   assert.throws(
-    () => translateRequest(endpoint("/v1/messages/count_tokens"), "openai", { messages: [] }, ctx),
+    () => translateRequest(endpoint("/v1/embeddings"), "anthropic", { input: "hi" }, ctx),
     UntranslatableEndpoint,
   );
   assert.throws(
-    () => translateRequest(endpoint("/v1/embeddings"), "gemini", { input: "hi" }, ctx),
-    UntranslatableEndpoint,
+    () => translateRequest(endpoint("/v1/responses"), "gemini", { input: [1, 2] }, ctx),
+    TranslationError,
   );
+});
+
+test("embeddings to Gemini: one batch entry per text, the model in the path and in each entry", () => {
+  const t = translateRequest(
+    endpoint("/v1/embeddings"),
+    "gemini",
+    { model: "x", input: ["a", "b"], dimensions: 4, encoding_format: "base64" },
+    { ...ctx, providerModel: "gemini-embedding-001" },
+  );
+  assert.equal(t?.path, "/v1beta/models/gemini-embedding-001:batchEmbedContents");
+  assert.deepEqual(t?.body, {
+    requests: ["a", "b"].map((text) => ({
+      model: "models/gemini-embedding-001",
+      content: { parts: [{ text }] },
+      outputDimensionality: 4,
+    })),
+  });
+  const out = t?.response.json({ embeddings: [{ values: [1, 0.5] }, { values: [0, -2] }] }) as {
+    data: { index: number; embedding: string }[];
+    usage: unknown;
+  };
+  // base64 of little-endian float32
+  const bytes = Buffer.from(out.data[1]?.embedding ?? "", "base64");
+  const f = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  assert.deepEqual(Array.from(f), [0, -2]);
+  assert.deepEqual(out.usage, { prompt_tokens: 0, total_tokens: 0 });
+  assert.throws(
+    () => translateRequest(endpoint("/v1/embeddings"), "gemini", { input: [[1, 2]] }, ctx),
+    (e: unknown) => e instanceof TranslationError && e.field === "input",
+  );
+});
+
+test("count_tokens: Gemini countTokens with the whole request; OpenAI answered locally", () => {
+  const body = { model: "c", system: "S", messages: [{ role: "user", content: "hi" }] };
+  const g = translateRequest(endpoint("/v1/messages/count_tokens"), "gemini", body, {
+    ...ctx,
+    providerModel: "gemini-2.0-flash",
+  });
+  assert.equal(g?.path, "/v1beta/models/gemini-2.0-flash:countTokens");
+  assert.deepEqual(g?.body, {
+    generateContentRequest: {
+      model: "models/gemini-2.0-flash",
+      contents: [{ role: "user", parts: [{ text: "hi" }] }],
+      systemInstruction: { parts: [{ text: "S" }] },
+    },
+  });
+  assert.deepEqual(g?.response.json({ totalTokens: 7 }), { input_tokens: 7 });
+  const o = translateRequest(endpoint("/v1/messages/count_tokens"), "openai", body, ctx);
+  assert.ok(o?.local);
+  assert.ok((o.local.input_tokens as number) > 0);
 });
 
 test("the provider's pinned model wins for Gemini's path", () => {

@@ -12,6 +12,8 @@ import {
   toMessagesResponse,
 } from "./anthropic-messages.ts";
 import type { ClientFormat, Endpoint } from "./catalogue.ts";
+import { estimateChatInputTokens, fromCountTokensResponse, toCountTokensRequest } from "./count-tokens.ts";
+import { parseEmbeddingsRequest, toBatchEmbedRequest, toEmbeddingsResponse } from "./embeddings.ts";
 import { GenerateStreamDecoder, parseGenerateResponse, toGenerateRequest } from "./gemini-generate.ts";
 import type { JsonObject, NeutralEvent, NeutralRequest, NeutralResponse } from "./neutral.ts";
 import { TranslationError } from "./neutral.ts";
@@ -53,6 +55,8 @@ export interface TranslatedRequest {
   path: string;
   body: JsonObject;
   response: ResponseTranslator;
+  /** Set when the gateway answers itself (no provider call): the client's JSON answer. */
+  local?: JsonObject;
 }
 
 export interface TranslateContext {
@@ -159,6 +163,8 @@ export function translateRequest(
   if (!needsTranslation(endpoint, kind, ctx.model)) return undefined;
   if (typeof body !== "object" || body === null || Array.isArray(body))
     throw new TranslationError("body", "must be a JSON object");
+  if (endpoint.operation === "embeddings") return translateEmbeddings(family, body as JsonObject, ctx);
+  if (endpoint.operation === "count_tokens") return translateCountTokens(family, body as JsonObject, ctx);
   const neutral = parseClient(endpoint, body as JsonObject, ctx.dropUnsupported === true);
   const provider = providerSide(family, ctx);
   const client = clientSide(endpoint, neutral, ctx);
@@ -174,5 +180,54 @@ export function translateRequest(
       event: (data, json) => encodeAll(decoder.decode(data, json)),
       end: () => encodeAll(decoder.end ? decoder.end() : [{ type: "end" }]),
     },
+  };
+}
+
+/** A translator for a one-shot JSON operation (no stream). */
+function jsonOnly(json: (upstream: unknown) => unknown): ResponseTranslator {
+  return { json, event: () => "", end: () => "" };
+}
+
+function geminiModel(ctx: TranslateContext, requested: string | undefined): string {
+  const model = ctx.providerModel ?? requested ?? "";
+  if (model === "") throw new TranslationError("model", "is required");
+  return model;
+}
+
+/** OpenAI embeddings -> Gemini batchEmbedContents; Anthropic has no embeddings API. */
+function translateEmbeddings(
+  family: ClientFormat,
+  body: JsonObject,
+  ctx: TranslateContext,
+): TranslatedRequest {
+  if (family !== "gemini")
+    throw new UntranslatableEndpoint("/v1/embeddings is not served by Anthropic backends");
+  const req = parseEmbeddingsRequest(body, ctx.dropUnsupported === true);
+  const model = geminiModel(ctx, req.model);
+  const version = ctx.geminiApiVersion ?? "v1beta";
+  return {
+    path: `/${version}/models/${encodeURIComponent(model)}:batchEmbedContents`,
+    body: toBatchEmbedRequest(req, model),
+    response: jsonOnly((upstream) => toEmbeddingsResponse(upstream, req, model)),
+  };
+}
+
+/** Anthropic count_tokens -> Gemini countTokens, or the gateway's own count for OpenAI backends. */
+function translateCountTokens(
+  family: ClientFormat,
+  body: JsonObject,
+  ctx: TranslateContext,
+): TranslatedRequest {
+  const neutral = parseMessagesRequest(body, ctx.dropUnsupported === true);
+  if (family === "openai") {
+    const local = { input_tokens: estimateChatInputTokens(neutral) };
+    return { path: "", body: {}, response: jsonOnly(() => local), local };
+  }
+  const model = geminiModel(ctx, neutral.model);
+  const version = ctx.geminiApiVersion ?? "v1beta";
+  return {
+    path: `/${version}/models/${encodeURIComponent(model)}:countTokens`,
+    body: toCountTokensRequest(neutral, model),
+    response: jsonOnly(fromCountTokensResponse),
   };
 }

@@ -16,18 +16,61 @@ export const OpenAIProvider = z
 
 export const AzureOpenAIProvider = z
   .strictObject({
-    endpoint: z
-      .string()
-      .min(1)
-      .meta({ description: "Azure OpenAI resource host, e.g. my-resource.openai.azure.com." }),
-    deploymentName: z.string().min(1).meta({ description: "Name of the model deployment." }),
-    apiVersion: z
-      .string()
-      .optional()
-      .meta({ description: "api-version query parameter. Default 2024-10-21." }),
+    endpoint: z.string().min(1).meta({
+      description: "Azure OpenAI resource host, e.g. my-resource.openai.azure.com (a scheme is stripped).",
+    }),
+    deploymentName: z.string().min(1).optional().meta({
+      description:
+        "Name of the model deployment. Required unless apiVersion is v1, where it is the model sent when the request and the provider set none.",
+    }),
+    apiVersion: z.string().min(1).optional().meta({
+      description:
+        "Default v1: the /openai/v1/... API (model in the body). A dated version (e.g. 2024-10-21) uses /openai/deployments/{deploymentName}/...?api-version=.",
+    }),
   })
   .meta({
-    description: "Azure OpenAI: requests go to /openai/deployments/{deploymentName}/... with api-version.",
+    description:
+      "Azure OpenAI, by endpoint: the v1 API by default, or a deployment with a dated api-version.",
+    "x-kubernetes-validations": [
+      {
+        rule: "!has(self.apiVersion) || self.apiVersion == 'v1' ? true : has(self.deploymentName)",
+        message: "deploymentName is required for this apiVersion",
+      },
+    ],
+  });
+
+export const AzureProvider = z
+  .strictObject({
+    resourceName: z.string().min(1).max(63).meta({
+      description:
+        "Azure resource name: the host is {resourceName}.openai.azure.com (OpenAI) or {resourceName}.services.ai.azure.com (Foundry).",
+    }),
+    resourceType: z
+      .enum(["OpenAI", "Foundry"])
+      .meta({ description: "The kind of Azure resource: it sets the host suffix." }),
+    model: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: "Model to use. When set it overrides the model in the request body." }),
+    apiVersion: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: "Default v1 (the only version served for this provider)." }),
+    projectName: z.string().min(1).optional().meta({
+      description:
+        "Foundry project: requests go to /api/projects/{projectName}/openai/v1/... Required for Foundry.",
+    }),
+  })
+  .meta({
+    description: "Azure AI by resource: Azure OpenAI or Azure AI Foundry, on the v1 API.",
+    "x-kubernetes-validations": [
+      {
+        rule: "self.resourceType != 'Foundry' || has(self.projectName)",
+        message: "projectName is required when resourceType is Foundry",
+      },
+    ],
   });
 
 export const GeminiProvider = z
@@ -80,7 +123,7 @@ export const VertexAIProvider = z
       "Google Vertex AI: Gemini models (publishers/google, generateContent) and Claude models (publishers/anthropic, rawPredict). Authenticate with policies.auth.gcp (a service-account key) or an OAuth2 access token in policies.auth.secretRef.",
   });
 
-const providerKinds = ["openai", "azureopenai", "gemini", "anthropic", "vertexai"] as const;
+const providerKinds = ["openai", "azureopenai", "azure", "gemini", "anthropic", "vertexai"] as const;
 export type ProviderKind = (typeof providerKinds)[number];
 export const PROVIDER_KINDS: readonly ProviderKind[] = providerKinds;
 
@@ -89,10 +132,20 @@ const exactlyOne = (fields: readonly string[], what: string) => ({
   message: `exactly one of ${fields.join(", ")} must be set (${what})`,
 });
 
+/** Upstream's rules for the path overrides. */
+const PATH_RULES = [
+  {
+    rule: "!(has(self.path) && has(self.pathPrefix))",
+    message: "path and pathPrefix are mutually exclusive",
+  },
+  { rule: "has(self.pathPrefix) ? has(self.host) : true", message: "pathPrefix requires host to be set" },
+];
+
 export const LLMProvider = z
   .strictObject({
     openai: OpenAIProvider.optional(),
     azureopenai: AzureOpenAIProvider.optional(),
+    azure: AzureProvider.optional(),
     gemini: GeminiProvider.optional(),
     anthropic: AnthropicProvider.optional(),
     vertexai: VertexAIProvider.optional(),
@@ -111,14 +164,18 @@ export const LLMProvider = z
       .startsWith("/")
       .optional()
       .meta({ description: "Override the full upstream request path for every request to this provider." }),
+    pathPrefix: z.string().startsWith("/").optional().meta({
+      description:
+        "Replace the API's base path prefix (/v1) for every request, e.g. /api/v1 for an OpenAI-compatible server under /api. openai and anthropic providers only; needs host.",
+    }),
     plaintext: z.boolean().optional().meta({
       description:
         "Connect to host:port over plain HTTP instead of TLS. For local or in-cluster endpoints (e.g. a simulator or Ollama); never use it across a network you do not trust.",
     }),
   })
   .meta({
-    description: "One LLM provider: exactly one of openai, azureopenai, gemini, anthropic, vertexai.",
-    "x-kubernetes-validations": [exactlyOne(providerKinds, "provider")],
+    description: "One LLM provider: exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai.",
+    "x-kubernetes-validations": [exactlyOne(providerKinds, "provider"), ...PATH_RULES],
   });
 export type LLMProvider = z.infer<typeof LLMProvider>;
 
@@ -195,7 +252,7 @@ export const NamedProvider = LLMProvider.extend({
   }),
 }).meta({
   description: "A named provider in a priority group.",
-  "x-kubernetes-validations": [exactlyOne(providerKinds, "provider")],
+  "x-kubernetes-validations": [exactlyOne(providerKinds, "provider"), ...PATH_RULES],
 });
 
 export const PriorityGroup = z

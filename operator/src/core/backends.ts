@@ -2,7 +2,12 @@
 // the Problem that keeps it out of every snapshot. Statuses: Accepted and ResolvedRefs.
 
 import type { BackendConfig, ProviderConfig } from "../../../gateway/src/snapshot/schema.ts";
-import type { AgentgatewayBackend, AuthPolicy, LLMProvider } from "../api/agentgateway-backend.ts";
+import type {
+  AgentgatewayBackend,
+  AuthPolicy,
+  LLMProvider,
+  ProviderKind,
+} from "../api/agentgateway-backend.ts";
 import type { Condition } from "../api/meta.ts";
 import { condition, failed } from "./conditions.ts";
 import {
@@ -87,15 +92,60 @@ function priorityGroups(b: AgentgatewayBackend): NamedProvider[][] | Problem {
   return out;
 }
 
-function endpointFor(
-  np: NamedProvider,
-  kind: ProviderConfig["kind"],
-  ctx: BackendContext,
-): Endpoint | Problem {
+function endpointFor(np: NamedProvider, kind: ProviderKind, ctx: BackendContext): Endpoint | Problem {
   const override = ctx.override;
   if (override && "reason" in override && np.provider.host === undefined) return override;
   const usable = override && !("reason" in override) ? override : undefined;
   return providerEndpoint(np.provider, kind, np.path, usable);
+}
+
+/** The Azure block of a provider: the v1 API by default, or a deployment with a dated version. */
+function azureConfig(
+  p: NamedProvider["provider"],
+  path: string,
+): ProviderConfig["azure"] | Problem | undefined {
+  if (p.azureopenai) {
+    const apiVersion = p.azureopenai.apiVersion ?? AZURE_DEFAULT_API_VERSION;
+    const deploymentName = p.azureopenai.deploymentName;
+    if (apiVersion !== "v1" && deploymentName === undefined)
+      return {
+        reason: Reason.InvalidConfig,
+        message: `${path}.azureopenai.deploymentName: required for apiVersion ${apiVersion} (only v1 takes the model from the request)`,
+      };
+    return { ...(deploymentName !== undefined ? { deploymentName } : {}), apiVersion };
+  }
+  if (p.azure) {
+    const apiVersion = p.azure.apiVersion ?? AZURE_DEFAULT_API_VERSION;
+    if (apiVersion !== "v1")
+      return {
+        reason: Reason.InvalidConfig,
+        message: `${path}.azure.apiVersion: '${apiVersion}' is not supported (the azure provider serves the v1 API; for a dated version use azureopenai with a deploymentName)`,
+      };
+    if (p.azure.resourceType === "Foundry") {
+      if (p.azure.projectName === undefined)
+        return {
+          reason: Reason.InvalidConfig,
+          message: `${path}.azure.projectName: required when resourceType is Foundry`,
+        };
+      return { apiVersion, basePath: `/api/projects/${encodeURIComponent(p.azure.projectName)}/openai/v1` };
+    }
+    return { apiVersion, basePath: "/openai/v1" };
+  }
+  return undefined;
+}
+
+/** pathPrefix: OpenAI- and Anthropic-format providers behind an explicit host, never with path. */
+function pathPrefixProblem(p: NamedProvider["provider"], kind: string, path: string): Problem | undefined {
+  if (p.pathPrefix === undefined) return undefined;
+  const bad = (why: string): Problem => ({
+    reason: Reason.InvalidConfig,
+    message: `${path}.pathPrefix: ${why}`,
+  });
+  if (p.path !== undefined) return bad("path and pathPrefix are mutually exclusive");
+  if (p.host === undefined) return bad("requires host to be set");
+  if (kind !== "openai" && kind !== "anthropic")
+    return bad(`not supported for ${kind} (openai and anthropic only)`);
+  return undefined;
 }
 
 function providerConfig(np: NamedProvider, auth: AuthSource, ctx: BackendContext): ProviderConfig | Problem {
@@ -108,25 +158,25 @@ function providerConfig(np: NamedProvider, auth: AuthSource, ctx: BackendContext
       message: `${np.path}: policies.auth.gcp is for vertexai providers only (this one is ${kind})`,
     };
   }
+  const prefixProblem = pathPrefixProblem(p, kind, np.path);
+  if (prefixProblem) return prefixProblem;
+  const azure = azureConfig(p, np.path);
+  if (azure !== undefined && "reason" in azure) return azure;
   const endpoint = endpointFor(np, kind, ctx);
   if ("reason" in endpoint) return endpoint;
-  const model = p.openai?.model ?? p.anthropic?.model ?? p.gemini?.model ?? p.vertexai?.model;
+  const model =
+    p.openai?.model ?? p.anthropic?.model ?? p.gemini?.model ?? p.azure?.model ?? p.vertexai?.model;
   return {
     name: np.name,
-    kind,
+    // the azure provider speaks Azure OpenAI's API: the proxy needs only that
+    kind: kind === "azure" ? "azureopenai" : kind,
     ...(model !== undefined ? { model } : {}),
     host: endpoint.host,
     port: endpoint.port,
     tls: endpoint.tls,
     ...(p.path !== undefined ? { path: p.path } : {}),
-    ...(p.azureopenai
-      ? {
-          azure: {
-            deploymentName: p.azureopenai.deploymentName,
-            apiVersion: p.azureopenai.apiVersion ?? AZURE_DEFAULT_API_VERSION,
-          },
-        }
-      : {}),
+    ...(p.pathPrefix !== undefined ? { pathPrefix: p.pathPrefix } : {}),
+    ...(azure !== undefined ? { azure } : {}),
     ...(p.gemini ? { gemini: { apiVersion: p.gemini.apiVersion ?? GEMINI_DEFAULT_API_VERSION } } : {}),
     ...(p.vertexai
       ? { vertex: { projectId: p.vertexai.projectId, region: p.vertexai.region ?? VERTEX_DEFAULT_REGION } }

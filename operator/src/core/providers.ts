@@ -17,6 +17,7 @@ export interface ProviderDefaults {
 export const PROVIDER_DEFAULTS: Record<ProviderKind, ProviderDefaults> = {
   openai: { host: "api.openai.com", header: "Authorization", prefix: "Bearer " },
   azureopenai: { header: "api-key", prefix: "" },
+  azure: { header: "api-key", prefix: "" },
   gemini: { host: "generativelanguage.googleapis.com", header: "x-goog-api-key", prefix: "" },
   anthropic: { host: "api.anthropic.com", header: "x-api-key", prefix: "" },
   // the host depends on the region (vertexHost)
@@ -25,8 +26,14 @@ export const PROVIDER_DEFAULTS: Record<ProviderKind, ProviderDefaults> = {
 
 export const DEFAULT_TLS_PORT = 443;
 export const DEFAULT_PLAINTEXT_PORT = 80;
-/** api-version query parameter used when an azureopenai provider sets none. */
-export const AZURE_DEFAULT_API_VERSION = "2024-10-21";
+/** Azure API version when a provider sets none: the v1 API (/openai/v1/..., model in the body), as upstream. */
+export const AZURE_DEFAULT_API_VERSION = "v1";
+
+/** Host suffix of an `azure` provider's resource, by resource type. */
+export const AZURE_RESOURCE_HOST_SUFFIX = {
+  OpenAI: ".openai.azure.com",
+  Foundry: ".services.ai.azure.com",
+} as const;
 /** Gemini API version path segment used when a gemini provider sets none. */
 export const GEMINI_DEFAULT_API_VERSION = "v1beta";
 
@@ -71,6 +78,10 @@ function explicitHost(p: LLMProvider, kind: ProviderKind, path: string): { host?
   if (kind === "azureopenai" && p.azureopenai) {
     const host = azureHost(p.azureopenai.endpoint);
     return checkHost(host, `${path}.azureopenai.endpoint`) ?? { host };
+  }
+  if (kind === "azure" && p.azure) {
+    const host = `${p.azure.resourceName}${AZURE_RESOURCE_HOST_SUFFIX[p.azure.resourceType]}`;
+    return checkHost(host, `${path}.azure.resourceName`) ?? { host };
   }
   if (kind === "vertexai" && p.vertexai) {
     const host = vertexHost(p.vertexai.region ?? VERTEX_DEFAULT_REGION);

@@ -441,7 +441,7 @@ describe("proxy: Google Vertex AI", () => {
     }
   });
 
-  it("an Anthropic client reaches Vertex Gemini (translated); a Gemini client is refused for Claude", async () => {
+  it("an Anthropic client reaches Vertex Gemini (messages, count_tokens); a Gemini client is refused for Claude", async () => {
     sim.reset();
     const m = await anthropic("/vertex").messages.create({
       model: "gemini-2.5-flash",
@@ -450,12 +450,20 @@ describe("proxy: Google Vertex AI", () => {
     });
     assert.equal(m.content[0]?.type === "text" ? m.content[0].text : "", REPLY);
     assert.equal(lastVertexCall().path, `${GOOGLE}/gemini-2.5-flash:generateContent`);
+    const count = await anthropic("/vertex").messages.countTokens({
+      model: "gemini-2.5-flash",
+      messages: [{ role: "user", content: "count these words please" }],
+    });
+    assert.ok(count.input_tokens > 0);
+    const counted = lastVertexCall();
+    assert.equal(counted.path, `${GOOGLE}/gemini-2.5-flash:countTokens`);
+    assert.equal((counted.body as Record<string, unknown>).generateContentRequest, undefined);
     const refused = await postJson(`${world.base}/claude/v1beta/models/any:generateContent`, {
       contents: [{ parts: [{ text: "hi" }] }],
     });
     assert.equal(refused.status, 404);
     bodies.push(await refused.text());
-    assert.equal(sim.requests.filter((q) => q.path.startsWith("/v1/projects/")).length, 1);
+    assert.equal(sim.requests.filter((q) => q.path.startsWith("/v1/projects/")).length, 2);
   });
 
   it("neither the key nor a token appears in /metrics, /config_dump, logs or error bodies", async () => {

@@ -82,6 +82,11 @@ describe("simulator: Vertex AI", () => {
     );
     assert.equal(s.headers.get("content-type"), "text/event-stream");
     assert.equal(parseSse(await s.text()).length, 3);
+    const count = await postJson(`${base()}/google/models/gemini-2.5-flash:countTokens`, body, auth);
+    assert.equal(((await count.json()) as { totalTokens: number }).totalTokens > 0, true);
+    const wrapped = { generateContentRequest: { model: "models/gemini-2.5-flash", ...body } };
+    const refusedWrap = await postJson(`${base()}/google/models/gemini-2.5-flash:countTokens`, wrapped, auth);
+    assert.equal(refusedWrap.status, 400, "Vertex has no generateContentRequest wrapper");
     const bad = await postJson(
       `${base()}/google/models/gemini-2.5-flash:generateContent`,
       { messages: [] },

@@ -2,6 +2,7 @@
 // "Claude on Vertex AI" page:
 //   POST /v1/projects/{p}/locations/{l}/publishers/google/models/{m}:generateContent
 //        ...:streamGenerateContent (?alt=sse: SSE, else a JSON array)          Gemini body
+//        ...:countTokens  {contents, systemInstruction?, tools?, generationConfig?} -> {totalTokens}
 //   POST /v1/projects/{p}/locations/{l}/publishers/anthropic/models/{m}:rawPredict
 //        ...:streamRawPredict                                                  Messages body
 // Every call needs an access token the token endpoint issued (gcp-auth.ts): 401 UNAUTHENTICATED
@@ -11,10 +12,11 @@
 // Gemini body is validated exactly like the Gemini API (gemini.ts).
 import { z } from "zod";
 import { type MessagesRequest, MessagesRequestSchema, messages } from "./anthropic.ts";
+import { estimateInputTokens } from "./content.ts";
 import { errorBody, errorReply } from "./errors.ts";
 import { TOKEN_PATH } from "./gcp-auth.ts";
-import { GenerateRequestSchema, generate } from "./gemini.ts";
-import type { JsonReply } from "./reply.ts";
+import { type GenerateRequest, GenerateRequestSchema, generate, promptTokens } from "./gemini.ts";
+import { type JsonReply, json } from "./reply.ts";
 import { type HandlerInput, parseBody, type Route } from "./route.ts";
 
 export const VERTEX_ANTHROPIC_VERSION = "vertex-2023-10-16";
@@ -24,6 +26,15 @@ const VertexMessagesSchema = MessagesRequestSchema.omit({ model: true })
   .strict();
 
 const MODELS = "^/v1/projects/([^/]+)/locations/([^/]+)/publishers";
+
+// Vertex's CountTokensRequest: the request's fields at the top level (no generateContentRequest
+// wrapper, unlike the Gemini API).
+const VertexCountTokensSchema = GenerateRequestSchema.pick({
+  contents: true,
+  systemInstruction: true,
+  tools: true,
+  generationConfig: true,
+}).strict();
 
 /** The token check every Vertex AI call goes through, as Google's front end answers it. */
 function refused(input: HandlerInput): JsonReply | undefined {
@@ -73,6 +84,19 @@ export const vertexRoutes: Route[] = [
       const p = parseBody("vertex", GenerateRequestSchema, input.body);
       if (!p.ok) return p.reply;
       return generate(p.value, input.params[2] ?? "", input.params[3] === "streamGenerateContent", input);
+    },
+  },
+  {
+    provider: "vertex",
+    method: "POST",
+    pattern: new RegExp(`${MODELS}/google/models/([^/:]+):countTokens$`),
+    handle(input) {
+      const denied = refused(input);
+      if (denied) return denied;
+      const p = parseBody("vertex", VertexCountTokensSchema, input.body);
+      if (!p.ok) return p.reply;
+      const tools = p.value.tools ? estimateInputTokens([JSON.stringify(p.value.tools)]) : 0;
+      return json({ totalTokens: promptTokens(p.value as GenerateRequest) + tools });
     },
   },
   {

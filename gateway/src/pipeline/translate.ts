@@ -8,7 +8,7 @@ import { vertexModel } from "../providers/vertexai.ts";
 import type { CompiledProvider } from "../snapshot/compile.ts";
 import type { Endpoint } from "../translate/catalogue.ts";
 import { TranslationError } from "../translate/neutral.ts";
-import { familyOf, needsTranslation, translateRequest, UntranslatableEndpoint } from "../translate/plan.ts";
+import { needsTranslation, translateRequest, UntranslatableEndpoint } from "../translate/plan.ts";
 import { scrubMessage } from "./provider-error.ts";
 
 export function planUpstream(
@@ -31,10 +31,9 @@ export function planUpstream(
   // Vertex AI's API family depends on the model (Claude: Anthropic's, else Gemini's)
   const model = provider.config.kind === "vertexai" ? vertexModel(input) : undefined;
   if (!needsTranslation(endpoint, provider.config.kind, model)) {
-    // Claude on Vertex AI: the Messages body is rebuilt (model out, anthropic_version in), so the
-    // adapter gets the whole document rather than the picked members
-    if (model !== undefined && familyOf("vertexai", model) === "anthropic")
-      return provider.adapter.plan({ ...input, body: wholeBody() });
+    // Vertex AI may rebuild the body (Claude: model out, anthropic_version in; countTokens: the
+    // Gemini API's generateContentRequest unwrapped), so its adapter gets the whole document
+    if (provider.config.kind === "vertexai") return provider.adapter.plan({ ...input, body: wholeBody() });
     return provider.adapter.plan(input);
   }
   let translated: ReturnType<typeof translateRequest>;

@@ -80,6 +80,11 @@ test("a Gemini model goes to the google publisher with the client's method; stre
   const c = ok(plan(provider(), "/v1beta/models/gemini-2.5-flash:countTokens", contents));
   assert.equal(c.path, `${BASE}/google/models/gemini-2.5-flash:countTokens`);
   assert.equal(c.operation, undefined);
+  assert.equal(c.body, undefined);
+  const wrapped = { generateContentRequest: { model: "models/gemini-2.5-flash", ...contents } };
+  const w = ok(plan(provider(), "/v1beta/models/gemini-2.5-flash:countTokens", wrapped));
+  assert.deepEqual(w.body, contents, "Vertex's countTokens takes the request's fields at the top");
+  assert.equal(w.replaceBody, true);
 });
 
 test("global uses the location global; an explicit path override wins", () => {

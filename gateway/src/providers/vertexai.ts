@@ -1,6 +1,7 @@
 // Google Vertex AI: two publishers behind one backend, chosen by the model (translate/vertex.ts).
 //   Gemini models  → /v1/projects/{p}/locations/{r}/publishers/google/models/{m}:generateContent,
-//                    :streamGenerateContent?alt=sse, or :countTokens; the Gemini body unchanged.
+//                    :streamGenerateContent?alt=sse, or :countTokens; the Gemini body unchanged
+//                    (countTokens: a generateContentRequest wrapper is unwrapped).
 //   Claude models  → .../publishers/anthropic/models/{m}:rawPredict or :streamRawPredict; the
 //                    Messages body without `model` and with anthropic_version vertex-2023-10-16.
 // The model: the backend's, else the one in a Gemini path, else the body's. Requests in another
@@ -11,9 +12,9 @@ import { GatewayError } from "../errors.ts";
 import { toVertexAnthropicBody, vertexPath, vertexPublisher } from "../translate/vertex.ts";
 import { anthropic } from "./anthropic.ts";
 import { gemini, parseGeminiPath } from "./gemini.ts";
-import { commonErrorMessage, isObject, str } from "./json.ts";
+import { commonErrorMessage, field, isObject, str } from "./json.ts";
 import { openAiErrorEvent } from "./openai-format.ts";
-import type { AdapterInput, ProviderAdapter, StreamState, UpstreamPlan, Usage } from "./types.ts";
+import type { AdapterInput, JsonObject, ProviderAdapter, StreamState, UpstreamPlan, Usage } from "./types.ts";
 
 /** Gemini model methods Vertex serves on the google publisher path. */
 const GOOGLE_METHODS = new Set(["generateContent", "streamGenerateContent", "countTokens"]);
@@ -63,15 +64,25 @@ function plan(input: AdapterInput): UpstreamPlan | GatewayError {
     method === "countTokens"
       ? vertexPath(loc, model, false).replace(/:generateContent$/, ":countTokens")
       : vertexPath(loc, model, streaming);
+  // Vertex's countTokens takes contents/systemInstruction/tools at the top level, not the Gemini
+  // API's generateContentRequest wrapper (which the Anthropic count_tokens translation produces)
+  const wrapped = method === "countTokens" ? field(body, "generateContentRequest") : undefined;
+  const countBody = isObject(wrapped) ? withoutModel(wrapped) : undefined;
   return {
     path: input.provider.path ?? path,
-    body: undefined,
+    body: countBody,
+    ...(countBody ? { replaceBody: true } : {}),
     streaming,
     operation: method === "countTokens" ? undefined : "generate_content",
     requestModel: model,
     headers: {},
     stripUsageChunk: false,
   };
+}
+
+function withoutModel(o: JsonObject): JsonObject {
+  const { model: _model, ...rest } = o;
+  return rest;
 }
 
 /** Anthropic answers are typed ({"type":"message"} or stream events); Gemini's are not. */

@@ -60,7 +60,12 @@ describe("crdSchema of our kinds", () => {
     assert.deepEqual(rules("spec.policies.auth"), [
       "[has(self.key), has(self.secretRef), has(self.passthrough), has(self.gcp)].filter(x, x).size() == 1",
     ]);
-    assert.equal(rules("spec.ai.groups[].providers[]").length, 1);
+    // a group entry carries the provider one-of and the path/pathPrefix rules of a provider
+    assert.deepEqual(rules("spec.ai.groups[].providers[]"), rules("spec.ai.provider"));
+    assert.equal(
+      rules("spec.ai.provider")[0],
+      "[has(self.openai), has(self.azureopenai), has(self.azure), has(self.gemini), has(self.anthropic), has(self.vertexai)].filter(x, x).size() == 1",
+    );
   });
 
   it("bounds the lists the provider rules run in (CEL cost)", () => {

@@ -458,6 +458,12 @@ describe("proxy: Google Vertex AI", () => {
     const counted = lastVertexCall();
     assert.equal(counted.path, `${GOOGLE}/gemini-2.5-flash:countTokens`);
     assert.equal((counted.body as Record<string, unknown>).generateContentRequest, undefined);
+    const embed = await postJson(`${world.base}/vertex/v1/embeddings`, {
+      model: "text-embedding-005",
+      input: "hi",
+    });
+    assert.equal(embed.status, 404, "Vertex embeddings are not served");
+    bodies.push(await embed.text());
     const refused = await postJson(`${world.base}/claude/v1beta/models/any:generateContent`, {
       contents: [{ parts: [{ text: "hi" }] }],
     });

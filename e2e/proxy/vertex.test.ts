@@ -318,6 +318,47 @@ describe("proxy: Google Vertex AI", () => {
     assert.equal(lastVertexCall().path, `${GOOGLE}/gemini-2.0-flash:streamGenerateContent`);
   });
 
+  it("a stream Vertex cuts midway ends with an error event in the client's own format", async () => {
+    // everything the client got before the connection ended (a cut stream never ends cleanly)
+    const read = async (res: Response): Promise<string> => {
+      const reader = res.body?.getReader();
+      assert.ok(reader);
+      const decoder = new TextDecoder();
+      let text = "";
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return text;
+          text += decoder.decode(value, { stream: true });
+        }
+      } catch {
+        return text;
+      }
+    };
+    sim.injectFault({ kind: "cut", afterChunks: 2 }, { count: 1, pathPrefix: "/v1/projects/" });
+    const claude = await read(
+      await postJson(`${world.base}/claude/v1/messages`, {
+        model: "claude-x",
+        max_tokens: 32,
+        stream: true,
+        messages: [{ role: "user", content: "hello" }],
+      }),
+    );
+    assert.match(claude, /event: content_block_delta/, "the events before the cut were relayed");
+    assert.match(
+      claude,
+      /event: error\ndata: \{"type":"error","error":\{"type":"api_error","message":"The provider closed the response before it was complete"\}\}\n\n$/,
+    );
+    sim.injectFault({ kind: "cut", afterChunks: 2 }, { count: 1, pathPrefix: "/v1/projects/" });
+    const gem = await read(
+      await postJson(`${world.base}/vertex/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse`, {
+        contents: [{ parts: [{ text: "hello" }] }],
+      }),
+    );
+    assert.match(gem, /"candidates"/);
+    assert.match(gem, /data: \{"error":\{"code":502,/, "a Gemini-shaped error for the Gemini client");
+  });
+
   it("a plain access token from a Secret is sent as is", async () => {
     sim.reset();
     const r = await openai("/bearer").chat.completions.create({

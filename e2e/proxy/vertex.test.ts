@@ -19,7 +19,7 @@ import { backend, provider, route, snapshot } from "./snapshot-builder.ts";
 const PROJECT = "vtx-proj";
 const CHUNKS = 4;
 const REPLY = simulatedReplyText(CHUNKS);
-const SHORT_TTL_S = 4;
+const SHORT_TTL_S = 6;
 const WEATHER = {
   name: "get_weather",
   description: "Weather for a city",
@@ -393,7 +393,7 @@ describe("proxy: Google Vertex AI", () => {
     const first = lastVertexCall(shortSim).headers.authorization;
     await ask();
     assert.equal(shortSim.gcpTokensIssued(), 1, "still valid: reused");
-    // a quarter of a 4 s lifetime before expiry (3 s) the proxy fetches a new one
+    // a quarter of the lifetime before expiry (4.5 s into 6 s) the proxy fetches a new one
     await new Promise((r) => setTimeout(r, SHORT_TTL_S * 750 + 300));
     assert.equal((await ask()).choices[0]?.message.content, REPLY);
     assert.equal(shortSim.gcpTokensIssued(), 2, "refreshed");

@@ -153,18 +153,18 @@ describe("simulator: Vertex AI", () => {
 
 it("simulator: Vertex AI tokens expire after their lifetime", async () => {
   const sim = await startSimulator({
-    gcpTokenTtlSeconds: 1,
+    gcpTokenTtlSeconds: 2,
     gcpServiceAccounts: [{ clientEmail: sa.clientEmail, publicKeyPem: sa.publicKeyPem, projectId: "proj-1" }],
   });
   try {
     const tokenUrl = `${sim.url}/token`;
     const r = await exchangeAssertion(tokenUrl, sa.assertion({ aud: tokenUrl }));
-    assert.equal(r.body.expires_in, 1);
+    assert.equal(r.body.expires_in, 2);
     const auth = { authorization: `Bearer ${r.body.access_token}` };
     const url = `${sim.url}/v1/projects/proj-1/locations/global/publishers/google/models/gemini-2.5-flash:generateContent`;
     const body = { contents: [{ parts: [{ text: "hi" }] }] };
     assert.equal((await postJson(url, body, auth)).status, 200);
-    await new Promise((res) => setTimeout(res, 1100));
+    await new Promise((res) => setTimeout(res, 2100));
     assert.equal((await postJson(url, body, auth)).status, 401);
     assert.equal(sim.gcpTokensIssued(), 1);
   } finally {

@@ -37,6 +37,23 @@ const oneRule = { parentRefs: [{ name: "llm-gateway" }], rules: [{ backendRefs: 
 
 const VALID: Obj[] = [
   backend("openai-plain", { ai: { provider: { openai: {} } }, policies: secretAuth }),
+  backend("with-ai-policy", {
+    ai: { provider: { azure: { resourceName: "r", resourceType: "Foundry", projectName: "p" } } },
+    policies: {
+      ...secretAuth,
+      ai: {
+        prompt: { prepend: [{ role: "SYSTEM", content: "Answer in French." }] },
+        defaults: [
+          { field: "temperature", value: 0.2 },
+          { field: "stop", value: ["END"] },
+          { field: "metadata", value: { team: "a" } },
+          { field: "user", value: "svc" },
+        ],
+        overrides: [{ field: "max_tokens", value: 64 }],
+        modelAliases: { fast: "gpt-4o-mini" },
+      },
+    },
+  }),
   backend("azure", {
     ai: {
       provider: {

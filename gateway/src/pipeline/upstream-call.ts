@@ -6,10 +6,12 @@
 import type { ErrorCode } from "../errors.ts";
 import { GatewayError } from "../errors.ts";
 import type { MetricChildren } from "../metrics/children.ts";
+import type { JsonObject } from "../providers/types.ts";
 import type { CompiledProvider, CompiledRoute } from "../snapshot/compile.ts";
 import { upstreamKey } from "../snapshot/compile.ts";
 import type { UpstreamAuth } from "../snapshot/schema.ts";
-import type { Endpoint } from "../translate/catalogue.ts";
+import type { ClientFormat, Endpoint } from "../translate/catalogue.ts";
+import { applyBackendAi } from "./backend-ai.ts";
 import { failoverOrder, pickBackend, type Random } from "./backend-select.ts";
 import { parseWholeBody, type RequestBody, rewriteBody } from "./body.ts";
 import { buildUpstreamHeaders, stripCredentialQuery } from "./credentials.ts";
@@ -128,6 +130,19 @@ export function retryAfterMs(value: string | string[] | undefined, now = Date.no
 
 type AttemptOutcome = "done" | { error: GatewayError; retryAfterMs: number };
 
+/** The whole body with the provider's policies.ai applied, or undefined when it has none (or no change). */
+function enrichedBody(
+  call: UpstreamRequest,
+  cfg: CompiledProvider["config"],
+  format: ClientFormat | undefined,
+): JsonObject | undefined {
+  if (!cfg.ai || call.body.raw.length === 0) return undefined;
+  const whole = parseWholeBody(call.body);
+  if (typeof whole !== "object" || whole === null || Array.isArray(whole)) return undefined;
+  const body = whole as JsonObject;
+  return applyBackendAi(body, cfg.ai, format ?? "openai", call.endpoint.operation) ? body : undefined;
+}
+
 /** One try against one provider: "done" when the exchange is answered, else the error to go on with. */
 async function attemptOnce(
   ex: Exchange,
@@ -139,6 +154,8 @@ async function attemptOnce(
   let { last } = tries;
   const cfg = provider.config;
   const fields = call.body.fields;
+  // policies.ai rewrites the whole document (messages and all): only such backends parse it all
+  const enriched = enrichedBody(call, cfg, ex.clientFormat);
   const plan = planUpstream(
     provider,
     call.endpoint,
@@ -147,15 +164,19 @@ async function attemptOnce(
       path: call.path,
       query: stripCredentialQuery(call.query),
       // adapters change only top-level members: a shallow copy per try keeps the client's intact
-      body: fields === undefined ? undefined : { ...fields },
+      body: enriched ? enriched : fields === undefined ? undefined : { ...fields },
       header: (n) => headerValue(ex.clientHeaders[n]),
     },
     call.route.config.api?.unsupportedFields === "Drop",
-    () => parseWholeBody(call.body),
+    () => enriched ?? parseWholeBody(call.body),
   );
   if (plan instanceof GatewayError) {
     ex.fail(plan);
     return "done";
+  }
+  if (enriched && !plan.translator) {
+    plan.body ??= enriched;
+    plan.replaceBody = true;
   }
   ex.provider = provider;
   ex.plan = plan;

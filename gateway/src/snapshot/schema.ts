@@ -65,6 +65,23 @@ export const ProviderConfig = z.strictObject({
   tls: z.boolean(),
   /** Full upstream path override: every request to this provider goes to this path. */
   path: z.string().optional(),
+  /**
+   * Changes made to every request to this provider (AgentgatewayBackend policies.ai, the provider's
+   * own merged field by field over the backend's). Roles are normalized to system/user/assistant.
+   */
+  ai: z
+    .strictObject({
+      prepend: z
+        .array(z.strictObject({ role: z.enum(["system", "user", "assistant"]), content: z.string() }))
+        .optional(),
+      append: z
+        .array(z.strictObject({ role: z.enum(["system", "user", "assistant"]), content: z.string() }))
+        .optional(),
+      defaults: z.array(z.strictObject({ field: z.string(), value: z.unknown() })).optional(),
+      overrides: z.array(z.strictObject({ field: z.string(), value: z.unknown() })).optional(),
+      modelAliases: z.record(z.string(), z.string()).optional(),
+    })
+    .optional(),
   /** Replaces the API's leading /v1 in every upstream path (openai and anthropic only). */
   pathPrefix: z.string().startsWith("/").optional(),
   /**

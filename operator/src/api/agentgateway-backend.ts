@@ -238,9 +238,71 @@ export const AuthPolicy = z
   });
 export type AuthPolicy = z.infer<typeof AuthPolicy>;
 
+const PromptMessage = z
+  .strictObject({
+    role: z.string().min(1).max(32).meta({ description: "SYSTEM, USER or ASSISTANT (any case)." }),
+    content: z.string().max(32768).meta({ description: "Text of the message." }),
+  })
+  .meta({ description: "A message to add to every prompt." });
+
+const FieldValue = z
+  .strictObject({
+    field: z
+      .string()
+      .min(1)
+      .max(256)
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+      .meta({ description: "A top-level key of the JSON request body, e.g. temperature or max_tokens." }),
+    value: z.unknown().meta({ description: "Any JSON value." }),
+  })
+  .meta({ description: "A request body field and its value." });
+
+export const BackendAI = z
+  .strictObject({
+    prompt: z
+      .strictObject({
+        prepend: z
+          .array(PromptMessage)
+          .max(16)
+          .optional()
+          .meta({ description: "Added before the client's messages." }),
+        append: z
+          .array(PromptMessage)
+          .max(16)
+          .optional()
+          .meta({ description: "Added after the client's messages." }),
+      })
+      .optional()
+      .meta({
+        description:
+          "Prompt enrichment: messages added to every request (system messages go where the request's format keeps its system prompt).",
+      }),
+    defaults: z
+      .array(FieldValue)
+      .min(1)
+      .max(64)
+      .optional()
+      .meta({ description: "Request fields set when the request does not set them." }),
+    overrides: z
+      .array(FieldValue)
+      .min(1)
+      .max(64)
+      .optional()
+      .meta({ description: "Request fields set whatever the request says." }),
+    modelAliases: z.record(z.string().min(1).max(256), z.string().min(1).max(256)).optional().meta({
+      description: "Friendly model names and the provider model each stands for, e.g. {fast: gpt-4o-mini}.",
+    }),
+  })
+  .meta({
+    description:
+      "Changes the gateway makes to every request to this backend (upstream agentgateway's policies.ai).",
+  });
+export type BackendAI = z.infer<typeof BackendAI>;
+
 export const BackendPolicies = z
   .strictObject({
     auth: AuthPolicy.optional(),
+    ai: BackendAI.optional(),
   })
   .meta({ description: "Policies applied to requests sent to this backend." });
 

@@ -5,10 +5,12 @@ import type { BackendConfig, ProviderConfig } from "../../../gateway/src/snapsho
 import type {
   AgentgatewayBackend,
   AuthPolicy,
+  BackendAI,
   LLMProvider,
   ProviderKind,
 } from "../api/agentgateway-backend.ts";
 import type { Condition } from "../api/meta.ts";
+import { backendAiConfig } from "./backend-ai.ts";
 import { condition, failed } from "./conditions.ts";
 import {
   type AuthSource,
@@ -51,6 +53,8 @@ interface NamedProvider {
   path: string;
   /** A group provider's own policies.auth (undefined: the backend's applies). */
   auth?: AuthPolicy;
+  /** A group provider's own policies.ai (merged field by field over the backend's). */
+  ai?: BackendAI;
 }
 
 /** Name used for the provider of a single-provider backend. */
@@ -86,6 +90,7 @@ function priorityGroups(b: AgentgatewayBackend): NamedProvider[][] | Problem {
         provider: p,
         path: `spec.ai.groups[${gi}].providers[${pi}]`,
         ...(p.policies?.auth ? { auth: p.policies.auth } : {}),
+        ...(p.policies?.ai ? { ai: p.policies.ai } : {}),
       })),
     );
   }
@@ -148,8 +153,15 @@ function pathPrefixProblem(p: NamedProvider["provider"], kind: string, path: str
   return undefined;
 }
 
-function providerConfig(np: NamedProvider, auth: AuthSource, ctx: BackendContext): ProviderConfig | Problem {
+function providerConfig(
+  np: NamedProvider,
+  auth: AuthSource,
+  ctx: BackendContext,
+  backendAi: BackendAI | undefined,
+): ProviderConfig | Problem {
   const p = np.provider;
+  const ai = backendAiConfig(backendAi, np.ai, np.ai ? `${np.path}.policies.ai` : "spec.policies.ai");
+  if (ai !== undefined && "reason" in ai) return ai;
   const kind = providerKind(p, np.path);
   if (typeof kind !== "string") return kind;
   if (auth.mode === "gcpServiceAccount" && kind !== "vertexai") {
@@ -176,6 +188,7 @@ function providerConfig(np: NamedProvider, auth: AuthSource, ctx: BackendContext
     tls: endpoint.tls,
     ...(p.path !== undefined ? { path: p.path } : {}),
     ...(p.pathPrefix !== undefined ? { pathPrefix: p.pathPrefix } : {}),
+    ...(ai !== undefined ? { ai } : {}),
     ...(azure !== undefined ? { azure } : {}),
     ...(p.gemini ? { gemini: { apiVersion: p.gemini.apiVersion ?? GEMINI_DEFAULT_API_VERSION } } : {}),
     ...(p.vertexai
@@ -214,7 +227,7 @@ function buildGroups(
     for (const np of group) {
       const auth = providerAuth(np, backendAuth, b, ctx);
       if ("reason" in auth) return auth;
-      const c = providerConfig(np, auth, ctx);
+      const c = providerConfig(np, auth, ctx, b.spec.policies?.ai);
       if ("reason" in c) return c;
       configs.push(c);
       credentials.push(`${np.name}: ${describeAuth(auth)}`);

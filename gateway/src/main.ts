@@ -29,9 +29,11 @@ import { PolicyEngine } from "./policy/engine.ts";
 import { createPolicyMetrics } from "./policy/metrics.ts";
 import { RedisCounterStore } from "./policy/redis-store.ts";
 import { type CounterStore, LocalCounterStore } from "./policy/store.ts";
+import { UsageTracker } from "./policy/usage.ts";
 import { ListenerSet, startAdminServer } from "./server.ts";
 import type { BackoffOptions } from "./snapshot/backoff.ts";
 import { SnapshotClient } from "./snapshot/client.ts";
+import { USAGE_REPORT_MS, type UsageReport } from "./snapshot/protocol.ts";
 import type { Snapshot } from "./snapshot/schema.ts";
 import { type ApplyResult, SnapshotStore } from "./snapshot/store.ts";
 import { tokenFileReader } from "./snapshot/token-file.ts";
@@ -79,9 +81,16 @@ export interface ProxyOptions {
   localCounters?: CounterStore;
   /** Called with every snapshot this process starts serving (a primary hands it to its workers). */
   onSwap?: (snapshot: Snapshot) => void;
+  /** Policy counter reports (default: this process's own engine); a primary merges its workers'. */
+  usageSource?: () => Promise<UsageBody>;
+  /** How often usage reports go to the control plane (default USAGE_REPORT_MS). */
+  usageReportMs?: number;
   /** What the admin server shows instead of this process's own state (a primary: its workers'). */
   adminView?: { metrics?: MetricsSource; listenersOpen?: () => boolean; draining?: () => boolean };
 }
+
+/** A usage report without the reporter's identity. */
+export type UsageBody = Omit<UsageReport, "gateway" | "proxyId">;
 
 export interface ProxyApplyResult extends ApplyResult {
   /** Settles when the listeners of the served snapshot are open (or failed to open, logged). */
@@ -98,6 +107,8 @@ export interface ProxyHandle {
   version(): number | undefined;
   /** True when every listener of the served snapshot is open in this process. */
   listenersOpen(): boolean;
+  /** This process's view of its policy counters (what it reports to the control plane). */
+  usage(): Promise<UsageBody>;
   metrics: ProxyMetrics;
   /**
    * Stop serving. /ready turns 503 at once; listeners keep accepting for `delayMs` (default 0) with
@@ -152,9 +163,11 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
       log.warn({ err: err instanceof Error ? err.message : String(err) }, "redis not ready");
     });
   }
+  const usage = new UsageTracker();
   const policy = new PolicyEngine({
     local: localCounters,
     global: globalCounters,
+    usage,
     metrics: createPolicyMetrics(metrics.registry),
     modelLabel: (m) => models.label(m),
   });
@@ -236,6 +249,22 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
     });
     client.start();
   }
+  const collectUsage =
+    opts.usageSource ?? (() => usage.collect({ local: localCounters, global: globalCounters }, Date.now()));
+  let reported = false;
+  const usageTimer =
+    client === undefined
+      ? undefined
+      : setInterval(() => {
+          void collectUsage().then((report) => {
+            const empty = report.entries.length === 0 && report.unavailable.length === 0;
+            // an empty report after a non-empty one clears what the operator shows
+            if (empty && !reported) return;
+            reported = !empty;
+            return client?.reportUsage(report);
+          });
+        }, opts.usageReportMs ?? USAGE_REPORT_MS);
+  usageTimer?.unref();
 
   return {
     adminPort: admin?.port ?? 0,
@@ -252,10 +281,12 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
     },
     version: () => store.version,
     listenersOpen: () => listeners.allOpen(),
+    usage: () => collectUsage(),
     metrics,
     close(closeOpts = {}) {
       closing ??= (async () => {
         draining = true;
+        clearInterval(usageTimer);
         listeners.drain();
         if ((closeOpts.delayMs ?? 0) > 0) await new Promise((r) => setTimeout(r, closeOpts.delayMs));
         await client?.close();

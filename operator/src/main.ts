@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { createLogger, type Logger } from "../../gateway/src/log.ts";
+import { USAGE_REPORT_MS } from "../../gateway/src/snapshot/protocol.ts";
 import packageJson from "../../package.json" with { type: "json" };
 import { CONTROLLER_NAME } from "./api/gateway-api.ts";
 import { AdminServer } from "./edges/admin-server.ts";
@@ -15,6 +16,7 @@ import { Provisioner } from "./edges/provisioner.ts";
 import { tokenReviewAuthenticator } from "./edges/proxy-auth.ts";
 import { SnapshotServer } from "./edges/snapshot-server.ts";
 import { StatusWriter } from "./edges/status-writer.ts";
+import { Throttle } from "./edges/throttle.ts";
 import { createOperatorMetrics } from "./metrics.ts";
 import { KubeClient } from "./sources/kubernetes/client.ts";
 import { ClusterCache } from "./sources/kubernetes/cluster-cache.ts";
@@ -35,6 +37,8 @@ export interface OperatorOptions {
   leaseDurationMs: number;
   renewDeadlineMs: number;
   retryPeriodMs: number;
+  /** Policy status from counter reports is rewritten at most this often (default USAGE_REPORT_MS). */
+  usageStatusIntervalMs?: number;
 }
 
 const FLAGS = {
@@ -172,11 +176,17 @@ export async function startOperator(
   const identity = `${process.env.POD_NAME ?? hostname()}_${randomBytes(4).toString("hex")}`;
   let leader = !opts.leaderElect;
   let controller: Controller | undefined;
+  // policy counter reports rewrite policy status at most every USAGE_REPORT_MS
+  const usageThrottle = new Throttle(
+    () => controller?.trigger(),
+    opts.usageStatusIntervalMs ?? USAGE_REPORT_MS,
+  );
   const snapshots = new SnapshotServer({
     authenticate: tokenReviewAuthenticator({ client }),
     log: base.child({ component: "snapshot-server" }),
     metrics,
     onDataPlaneChange: () => controller?.trigger(),
+    onUsage: () => usageThrottle.call(),
   });
   const cache = new ClusterCache({
     client,
@@ -258,6 +268,7 @@ export async function startOperator(
   const stop = () => {
     stopping ??= (async () => {
       log.info("operator stopping");
+      usageThrottle.close();
       await controller.close();
       await elector?.stop();
       await snapshots.close();

@@ -11,6 +11,7 @@ import type { PolicyMetrics } from "./metrics.ts";
 import { costMicros, findPrice } from "./prices.ts";
 import { refusal } from "./refusal.ts";
 import type { CounterItem, CounterStore } from "./store.ts";
+import { headerLabel, type UsageTracker } from "./usage.ts";
 import { windowAt } from "./windows.ts";
 
 /** Counters outlive their window by this much (clock skew between proxies). */
@@ -36,6 +37,8 @@ interface Reserved {
   /** The counter's value right after the reservation. */
   value: number;
   keyLabel: string;
+  reportKey: string;
+  window: { start: number; end: number };
 }
 
 export interface Grant {
@@ -53,26 +56,36 @@ export interface PolicyEngineDeps {
   metrics: PolicyMetrics;
   now?: () => number;
   modelLabel?: (model: string | undefined) => string;
+  /** Records the counters reserved on, for the policy status reports. */
+  usage?: UsageTracker;
 }
 
-function keyPart(limit: LimitConfig, input: AdmitInput): { part: string; label: string } {
+/** The counter key part, the metric label (bounded) and the status label (bounded, no value). */
+function keyPart(limit: LimitConfig, input: AdmitInput): { part: string; label: string; report: string } {
   switch (limit.key.type) {
     case "ClientKey": {
       const id = input.clientKeyId ?? "-";
-      return { part: `k:${id}`, label: id };
+      return { part: `k:${id}`, label: id, report: id };
     }
     case "Header": {
       // the header's value is part of the counter key only (never a label: unbounded)
       const v = input.header(limit.key.header) ?? "";
-      return { part: `h:${limit.key.header}:${v}`, label: "header" };
-    }
-    case "Route":
       return {
-        part: `r:${input.route.namespace}/${input.route.name}`,
-        label: `${input.route.namespace}/${input.route.name}`,
+        part: `h:${limit.key.header}:${v}`,
+        label: "header",
+        report: headerLabel(limit.key.header, v),
       };
+    }
+    case "Route": {
+      const r = `${input.route.namespace}/${input.route.name}`;
+      return { part: `r:${r}`, label: r, report: r };
+    }
     case "Namespace":
-      return { part: `n:${input.route.namespace}`, label: input.route.namespace };
+      return {
+        part: `n:${input.route.namespace}`,
+        label: input.route.namespace,
+        report: input.route.namespace,
+      };
   }
 }
 
@@ -101,7 +114,7 @@ export class PolicyEngine {
       const store = policy.counters === "Global" ? this.#deps.global : this.#deps.local;
       for (const limit of policy.limits) {
         const span = windowAt(limit.window, now);
-        const { part, label } = keyPart(limit, input);
+        const { part, label, report } = keyPart(limit, input);
         const amount = this.#amount(limit, policy, input, estimate.inputTokens, estimate.outputTokens);
         const r: Reserved = {
           limit,
@@ -115,6 +128,8 @@ export class PolicyEngine {
           },
           value: 0,
           keyLabel: label,
+          reportKey: report,
+          window: span,
         };
         const list = byStore.get(store) ?? [];
         list.push(r);
@@ -128,6 +143,9 @@ export class PolicyEngine {
         if (!store) throw new Error("no Redis configured for Global counters");
         result = await store.reserve(list.map((r) => r.item));
       } catch {
+        // a Global store that failed (or was never configured): the policy's status says so
+        if (store === undefined || store === this.#deps.global)
+          for (const r of list) this.#deps.usage?.unavailable(r.policy.ref);
         const closed = list.some(
           (r) => !(r.limit.class === "budget" ? r.policy.failOpen.budgets : r.policy.failOpen.rateLimits),
         );
@@ -153,6 +171,13 @@ export class PolicyEngine {
       for (const [i, r] of list.entries()) {
         r.value = result.values[i] ?? 0;
         done.push(r);
+        this.#deps.usage?.track(r.item.key, {
+          limit: r.limit.id,
+          key: r.reportKey,
+          windowStart: r.window.start,
+          windowEnd: r.window.end,
+          counters: r.policy.counters,
+        });
       }
     }
     reserved.push(...done);

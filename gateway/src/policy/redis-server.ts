@@ -13,6 +13,8 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Start again on the same port and data directory (what was saved survives). */
   restart(): Promise<void>;
+  /** Stop, keeping the data directory for restart(). */
+  halt(): Promise<void>;
 }
 
 function freePort(): Promise<number> {
@@ -93,5 +95,6 @@ export async function startRedis(opts: { binary?: string } = {}): Promise<RedisS
       await stop();
       await launch();
     },
+    halt: stop,
   };
 }

@@ -14,6 +14,8 @@ import {
   PROXY_ID_HEADER,
   SNAPSHOTS_PATH,
   StreamMessage,
+  USAGE_PATH,
+  type UsageReport,
 } from "./protocol.ts";
 import type { ApplyResult } from "./store.ts";
 
@@ -191,6 +193,45 @@ export class SnapshotClient {
     void this.#ack(result);
   }
 
+  /** Send this proxy's policy counter view (USAGE_PATH); failures are logged, the next report follows. */
+  async reportUsage(report: Omit<UsageReport, "gateway" | "proxyId">): Promise<void> {
+    const { gateway } = this.#opts;
+    const body: UsageReport = {
+      gateway: `${gateway.namespace}/${gateway.name}`,
+      proxyId: this.#opts.proxyId,
+      ...report,
+    };
+    try {
+      await this.#post(USAGE_PATH, JSON.stringify(body));
+    } catch (err) {
+      this.#opts.log.warn({ err: err instanceof Error ? err.message : String(err) }, "usage report failed");
+    }
+  }
+
+  /** POST a JSON body with this proxy's credentials; resolves on 2xx. */
+  #post(path: string, body: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const req = this.#request(this.#url(path), {
+        method: "POST",
+        timeout: ACK_TIMEOUT_MS,
+        headers: {
+          authorization: `Bearer ${this.#token()}`,
+          [PROXY_ID_HEADER]: this.#opts.proxyId,
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+        },
+      });
+      req.on("timeout", () => req.destroy(new Error(`${path} timed out`)));
+      req.on("error", reject);
+      req.on("response", (res) => {
+        res.resume();
+        if (res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300) resolve();
+        else reject(new Error(`${path} answered ${res.statusCode}`));
+      });
+      req.end(body);
+    });
+  }
+
   async #ack(result: ApplyResult): Promise<void> {
     const { gateway } = this.#opts;
     const ack: Ack = {
@@ -201,28 +242,8 @@ export class SnapshotClient {
       accepted: result.accepted,
       ...(result.reason === undefined ? {} : { reason: result.reason }),
     };
-    const body = JSON.stringify(ack);
     try {
-      await new Promise<void>((resolve, reject) => {
-        const req = this.#request(this.#url(ACKS_PATH), {
-          method: "POST",
-          timeout: ACK_TIMEOUT_MS,
-          headers: {
-            authorization: `Bearer ${this.#token()}`,
-            [PROXY_ID_HEADER]: this.#opts.proxyId,
-            "content-type": "application/json",
-            "content-length": Buffer.byteLength(body),
-          },
-        });
-        req.on("timeout", () => req.destroy(new Error("ack timed out")));
-        req.on("error", reject);
-        req.on("response", (res) => {
-          res.resume();
-          if (res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300) resolve();
-          else reject(new Error(`ack answered ${res.statusCode}`));
-        });
-        req.end(body);
-      });
+      await this.#post(ACKS_PATH, JSON.stringify(ack));
     } catch (err) {
       this.#opts.log.warn(
         { version: ack.version, err: err instanceof Error ? err.message : String(err) },

@@ -20,6 +20,9 @@ import type { Snapshot } from "./schema.ts";
 export const PING_INTERVAL_MS = 10_000;
 export const SNAPSHOTS_PATH = "/v1/snapshots";
 export const ACKS_PATH = "/v1/acks";
+/** POST: a proxy's view of its AgentgatewayPolicy counters (UsageReport), every USAGE_REPORT_MS. */
+export const USAGE_PATH = "/v1/usage";
+export const USAGE_REPORT_MS = 5_000;
 export const PROXY_ID_HEADER = "x-proxy-id";
 /** Audience of the ServiceAccount tokens proxies present on the stream. */
 export const SNAPSHOT_TOKEN_AUDIENCE = "ai-gateway.dev/snapshots";
@@ -41,3 +44,26 @@ export const Ack = z.object({
   reason: z.string().max(2000).optional(),
 });
 export type Ack = z.infer<typeof Ack>;
+
+/** One counter as a proxy sees it: a limit, whose it is (a bounded label, never a key value), its window. */
+export const UsageEntry = z.strictObject({
+  /** LimitConfig.id: "<policy ns>/<name>/<rateLimit|budget>/<index>". */
+  limit: z.string().min(1).max(600),
+  /** Client key id, route, namespace, or "header:<hash>" (the header's value never leaves the proxy). */
+  key: z.string().min(1).max(300),
+  /** Window start, Unix ms. */
+  windowStart: z.number().int().min(0),
+  used: z.number().min(0),
+  counters: z.enum(["Local", "Global"]),
+});
+export type UsageEntry = z.infer<typeof UsageEntry>;
+
+export const UsageReport = z.strictObject({
+  /** "<namespace>/<name>" */
+  gateway: z.string(),
+  proxyId: z.string().min(1),
+  entries: z.array(UsageEntry).max(2000),
+  /** Policies ("<ns>/<name>") whose Global counters (Redis) this proxy could not reach lately. */
+  unavailable: z.array(z.string().max(600)).max(500),
+});
+export type UsageReport = z.infer<typeof UsageReport>;

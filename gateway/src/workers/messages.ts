@@ -2,6 +2,7 @@
 // clone). The primary holds the snapshot stream, the admin server and the Local policy counters;
 // each worker serves the listeners with the snapshot the primary hands it.
 import type { MetricObjectWithValues, MetricValue } from "prom-client";
+import type { UsageBody } from "../main.ts";
 import type { CounterItem, ReserveResult } from "../policy/store.ts";
 
 export type CounterCall =
@@ -16,6 +17,7 @@ export type ToWorker =
   | { t: "snapshot"; snapshot: unknown }
   | { t: "counters-answer"; id: number; answer?: CounterAnswer; error?: string }
   | { t: "metrics"; id: number }
+  | { t: "usage"; id: number }
   | { t: "close"; graceMs: number; delayMs: number };
 
 /** What a worker serves: the version it applied and whether all of its listeners are open. */
@@ -31,7 +33,8 @@ export type FromWorker =
   | { t: "started" }
   | { t: "state"; state: WorkerState }
   | { t: "counters"; id: number; call: CounterCall }
-  | { t: "metrics-answer"; id: number; metrics: MetricObjectWithValues<MetricValue<string>>[] };
+  | { t: "metrics-answer"; id: number; metrics: MetricObjectWithValues<MetricValue<string>>[] }
+  | { t: "usage-answer"; id: number; usage: UsageBody };
 
 export function isFromWorker(m: unknown): m is FromWorker {
   return typeof m === "object" && m !== null && typeof (m as { t?: unknown }).t === "string";

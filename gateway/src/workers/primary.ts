@@ -8,7 +8,7 @@ import cluster, { type Worker } from "node:cluster";
 import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue } from "prom-client";
 import type { ProxyFlags } from "../flags.ts";
 import type { Logger } from "../log.ts";
-import { startProxy } from "../main.ts";
+import { startProxy, type UsageBody } from "../main.ts";
 import { LocalCounterStore } from "../policy/store.ts";
 import type { Snapshot } from "../snapshot/schema.ts";
 import { tokenFileReader } from "../snapshot/token-file.ts";
@@ -40,10 +40,35 @@ export async function runPrimary(f: ProxyFlags, log: Logger, opts: PrimaryOption
     (m: MetricObjectWithValues<MetricValue<string>>[] | undefined) => void
   >();
   let nextMetricsId = 1;
+  const usageWaits = new Map<number, (u: UsageBody | undefined) => void>();
+  let nextUsageId = 1;
 
   const sendTo = (slot: Slot, m: ToWorker): void => {
     if (slot.worker.isConnected()) slot.worker.send(m);
   };
+
+  /** The workers' counter views, merged: they share the counters, so the highest value is the latest. */
+  async function workersUsage(): Promise<UsageBody> {
+    const answers = await Promise.all(
+      [...slots.values()].map(
+        (slot) =>
+          new Promise<UsageBody | undefined>((resolve) => {
+            const id = nextUsageId++;
+            const timer = setTimeout(() => {
+              usageWaits.delete(id);
+              resolve(undefined);
+            }, METRICS_TIMEOUT_MS);
+            usageWaits.set(id, (u) => {
+              clearTimeout(timer);
+              usageWaits.delete(id);
+              resolve(u);
+            });
+            sendTo(slot, { t: "usage", id });
+          }),
+      ),
+    );
+    return mergeWorkerUsage(answers.filter((a): a is UsageBody => a !== undefined));
+  }
 
   const handle = await startProxy({
     gateway: f.gateway,
@@ -54,6 +79,7 @@ export async function runPrimary(f: ProxyFlags, log: Logger, opts: PrimaryOption
     limits: f.limits,
     ...(f.redis ? { redis: f.redis } : {}),
     serveListeners: false,
+    usageSource: () => workersUsage(),
     localCounters: counters,
     log,
     onSwap: (snapshot) => {
@@ -131,6 +157,9 @@ export async function runPrimary(f: ProxyFlags, log: Logger, opts: PrimaryOption
         case "metrics-answer":
           metricsWaits.get(m.id)?.(m.metrics);
           return;
+        case "usage-answer":
+          usageWaits.get(m.id)?.(m.usage);
+          return;
       }
     });
     worker.on("exit", (code, signal) => {
@@ -169,4 +198,19 @@ export async function runPrimary(f: ProxyFlags, log: Logger, opts: PrimaryOption
   await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, bound).unref())]);
   for (const slot of slots.values()) if (!slot.worker.isDead()) slot.worker.process.kill("SIGKILL");
   await handle.close();
+}
+
+/** Workers share their counters (Local ones in the primary, Global ones in Redis): one entry per counter. */
+export function mergeWorkerUsage(reports: readonly UsageBody[]): UsageBody {
+  const byCounter = new Map<string, UsageBody["entries"][number]>();
+  const unavailable = new Set<string>();
+  for (const r of reports) {
+    for (const e of r.entries) {
+      const k = `${e.counters}|${e.limit}|${e.key}|${e.windowStart}`;
+      const seen = byCounter.get(k);
+      if (!seen || e.used > seen.used) byCounter.set(k, e);
+    }
+    for (const p of r.unavailable) unavailable.add(p);
+  }
+  return { entries: [...byCounter.values()], unavailable: [...unavailable].sort() };
 }

@@ -72,6 +72,9 @@ export async function runWorker(f: ProxyFlags, log: Logger): Promise<void> {
           .getMetricsAsJSON()
           .then((metrics) => send({ t: "metrics-answer", id: m.id, metrics }));
         return;
+      case "usage":
+        void handle.usage().then((usage) => send({ t: "usage-answer", id: m.id, usage }));
+        return;
       case "close":
         close(m.graceMs, m.delayMs);
         return;

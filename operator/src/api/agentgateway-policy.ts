@@ -139,8 +139,37 @@ export const AgentgatewayPolicy = z.strictObject({
   status: z
     .strictObject({
       conditions: z.array(Condition).max(8).optional(),
+      usage: z
+        .array(
+          z.strictObject({
+            limit: z.string().meta({ description: "Which limit: rateLimit/<i> or budget/<i> of spec." }),
+            key: z.string().meta({
+              description:
+                "Whose counter: the client key id, route, namespace, or header:<name>:<hash of the value> (never a key or header value).",
+            }),
+            window: z.enum(["Second", "Minute", "Hour", "Day", "Week", "Month"]),
+            windowStart: z.string().meta({ description: "Start of the current window (UTC, RFC 3339)." }),
+            unit: z.enum(["requests", "tokens", "microdollars"]),
+            used: z.number().min(0),
+            capacity: z.number().min(0),
+            remaining: z.number().min(0),
+          }),
+        )
+        .max(100)
+        .optional()
+        .meta({
+          description:
+            "What the proxies report, per limit and key, for the current window (Local counters summed over proxies, Global ones shared); rewritten every few seconds at most.",
+        }),
+      usageTruncated: z
+        .boolean()
+        .optional()
+        .meta({ description: "True when more counters exist than the 100 shown." }),
     })
     .optional()
-    .meta({ description: "Accepted and ResolvedRefs, written by the controller." }),
+    .meta({
+      description:
+        "Accepted, ResolvedRefs and (counters: Global) CountersAvailable conditions, and the current usage, written by the controller.",
+    }),
 });
 export type AgentgatewayPolicy = z.infer<typeof AgentgatewayPolicy>;

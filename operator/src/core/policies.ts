@@ -6,15 +6,17 @@
 // The snapshot carries each accepted policy with the route entry ids it applies to on that Gateway:
 // a Gateway target covers all its routes, a route target its entries, a backend target every
 // route entry that sends traffic to it. The proxy enforces every limit of every policy that applies.
+
+import type { UsageEntry } from "../../../gateway/src/snapshot/protocol.ts";
 import type { GatewayConfig, LimitConfig, PolicyConfig } from "../../../gateway/src/snapshot/schema.ts";
 import type { AgentgatewayPolicy, Budget, LimitKey, LocalRateLimit } from "../api/agentgateway-policy.ts";
 import { AGENTGATEWAY_GROUP, GATEWAY_GROUP } from "../api/gateway-api.ts";
 import type { Condition } from "../api/meta.ts";
 import { condition } from "./conditions.ts";
 import { generationOf, keyOf, type NamespacedName, refOf } from "./object-ref.ts";
-import { type Problem, Reason } from "./reasons.ts";
+import { ConditionType, type Problem, Reason } from "./reasons.ts";
 import { compareTuples, sortBy } from "./sorting.ts";
-import type { ObjectStatus } from "./types.ts";
+import type { DataPlaneState, ObjectStatus, PolicyUsageRow } from "./types.ts";
 import type { InvalidObject } from "./validate.ts";
 
 /** What exists for targets to resolve against (keys "<namespace>/<name>"). */
@@ -140,8 +142,102 @@ interface Evaluated {
   problems: Problem[];
 }
 
-function policyStatus(ref: NamespacedName, generation: number, conditions: Condition[]): ObjectStatus {
-  return { kind: "AgentgatewayPolicy", ...ref, generation, status: { conditions } };
+function policyStatus(
+  ref: NamespacedName,
+  generation: number,
+  conditions: Condition[],
+  usage?: PolicyUsage,
+): ObjectStatus {
+  return {
+    kind: "AgentgatewayPolicy",
+    ...ref,
+    generation,
+    status: {
+      conditions,
+      ...(usage && usage.rows.length > 0 ? { usage: usage.rows } : {}),
+      ...(usage?.truncated ? { usageTruncated: true } : {}),
+    },
+  };
+}
+
+/** Usage rows shown in a policy's status at most. */
+export const MAX_USAGE_ROWS = 100;
+
+interface PolicyUsage {
+  rows: PolicyUsageRow[];
+  truncated: boolean;
+}
+
+/**
+ * A policy's counters as its Gateways' proxies report them: per Gateway, Local counters are already
+ * summed over its proxies and Global ones shared; across Gateways, Local counters add up again
+ * (each Gateway's proxies count on their own) and Global ones are the same counter. Only the
+ * newest window of each (limit, key) is shown: the proxies report windows that have not ended.
+ */
+function policyUsage(
+  ref: string,
+  limits: readonly LimitConfig[],
+  gateways: readonly string[],
+  dataPlane: (gateway: string) => DataPlaneState | undefined,
+): PolicyUsage {
+  const byId = new Map(limits.map((l) => [l.id, l]));
+  const rows = new Map<string, { entry: UsageEntry; used: number }>();
+  for (const gw of gateways) {
+    for (const e of dataPlane(gw)?.usage?.entries ?? []) {
+      if (!byId.has(e.limit)) continue;
+      const k = `${e.limit}|${e.key}`;
+      const seen = rows.get(k);
+      if (!seen || e.windowStart > seen.entry.windowStart) rows.set(k, { entry: e, used: e.used });
+      else if (e.windowStart === seen.entry.windowStart)
+        seen.used = e.counters === "Local" ? seen.used + e.used : Math.max(seen.used, e.used);
+    }
+  }
+  const all = sortBy(
+    [...rows.values()].map(({ entry, used }) => {
+      const l = byId.get(entry.limit) as LimitConfig;
+      return {
+        limit: entry.limit.slice(ref.length + 1),
+        key: entry.key,
+        window: l.window,
+        windowStart: new Date(entry.windowStart).toISOString(),
+        unit: l.unit,
+        used,
+        capacity: l.limit,
+        remaining: Math.max(0, l.limit - used),
+      };
+    }),
+    (r) => [r.limit, r.key],
+  );
+  return { rows: all.slice(0, MAX_USAGE_ROWS), truncated: all.length > MAX_USAGE_ROWS };
+}
+
+/** counters: Global: whether every reporting proxy reached the shared counters (Redis) lately. */
+function countersCondition(
+  ref: string,
+  spec: AgentgatewayPolicy["spec"],
+  gateways: readonly string[],
+  dataPlane: (gateway: string) => DataPlaneState | undefined,
+  generation: number,
+): Condition {
+  let failing = 0;
+  for (const gw of gateways) failing += dataPlane(gw)?.usage?.unavailable[ref] ?? 0;
+  if (failing === 0)
+    return condition(
+      ConditionType.CountersAvailable,
+      true,
+      Reason.CounterStoreAvailable,
+      "no proxy reported a failure to reach the Global counters",
+      generation,
+    );
+  const budgets = spec.failureMode?.budgets ?? "Closed";
+  const rateLimits = spec.failureMode?.rateLimits ?? "Open";
+  return condition(
+    ConditionType.CountersAvailable,
+    false,
+    Reason.CounterStoreUnavailable,
+    `${failing} prox${failing === 1 ? "y" : "ies"} could not reach the Global counters (Redis): budgets fail ${budgets === "Open" ? "open" : "closed"}, rate limits fail ${rateLimits === "Open" ? "open" : "closed"}`,
+    generation,
+  );
 }
 
 export function invalidPolicyStatus(bad: InvalidObject): ObjectStatus {
@@ -156,6 +252,7 @@ export function evaluatePolicies(
   invalid: readonly InvalidObject[],
   world: PolicyWorld,
   snapshots: ReadonlyMap<string, GatewayConfig>,
+  dataPlane: (gateway: string) => DataPlaneState | undefined = () => undefined,
 ): PolicyOutputs {
   const evaluated: Evaluated[] = policies.map((policy) => {
     const ref = refOf(policy.metadata);
@@ -237,13 +334,18 @@ export function evaluatePolicies(
         gen,
       );
     }
-    statuses.push(policyStatus(ev.ref, gen, [accepted, resolved]));
-    if (targets.length === 0) continue;
+    if (targets.length === 0) {
+      statuses.push(policyStatus(ev.ref, gen, [accepted, resolved]));
+      continue;
+    }
     const ref = keyOf(ev.ref);
     const spec = ev.policy.spec;
+    const limits = limitsOf(ev.policy, ref);
+    const applied: string[] = [];
     for (const [gwKey, snapshot] of snapshots) {
       const routes = routesOn(snapshot, gwKey, targets);
       if (routes.length === 0) continue;
+      applied.push(gwKey);
       const list = perGateway.get(gwKey) ?? [];
       list.push({
         ref,
@@ -253,7 +355,7 @@ export function evaluatePolicies(
           rateLimits: (spec.failureMode?.rateLimits ?? "Open") === "Open",
           budgets: (spec.failureMode?.budgets ?? "Closed") === "Open",
         },
-        limits: limitsOf(ev.policy, ref),
+        limits,
         prices: (spec.prices ?? []).map((p) => ({
           ...(p.provider ? { provider: p.provider } : {}),
           model: p.model,
@@ -263,6 +365,10 @@ export function evaluatePolicies(
       });
       perGateway.set(gwKey, list);
     }
+    const conditions = [accepted, resolved];
+    if ((spec.counters ?? "Local") === "Global")
+      conditions.push(countersCondition(ref, spec, applied, dataPlane, gen));
+    statuses.push(policyStatus(ev.ref, gen, conditions, policyUsage(ref, limits, applied, dataPlane)));
   }
   for (const [k, list] of perGateway)
     perGateway.set(

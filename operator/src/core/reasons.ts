@@ -10,6 +10,8 @@ export const ConditionType = {
   Conflicted: "Conflicted",
   // Provisioning: an object the proxy needs exists but belongs to someone else.
   ProvisionedObjectConflict: "ProvisionedObjectConflict",
+  /** AgentgatewayPolicy with counters: Global: the shared counters answered every proxy. */
+  CountersAvailable: "CountersAvailable",
 } as const;
 export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
 
@@ -46,6 +48,9 @@ export const Reason = {
   // Policy attachment (GEP-713).
   TargetNotFound: "TargetNotFound",
   Conflicted: "Conflicted",
+  /** AgentgatewayPolicy CountersAvailable: a proxy could not reach the Global counters (Redis). */
+  CounterStoreUnavailable: "CounterStoreUnavailable",
+  CounterStoreAvailable: "CounterStoreAvailable",
   // Provisioning: an object the proxy needs exists but belongs to someone else.
   ProvisionedObjectConflict: "ProvisionedObjectConflict",
 } as const;

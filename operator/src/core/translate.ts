@@ -122,6 +122,7 @@ export function translate(rs: ResourceSet, settings: Settings): TranslateResult 
       backends: new Set(outcomes.keys()),
     },
     gw.snapshots,
+    (key) => dataPlaneOf(rs, key),
   );
   for (const [key, list] of policies.perGateway) {
     const snapshot = gw.snapshots.get(key);

@@ -1,6 +1,7 @@
 // The translator's inputs and outputs. translate(resourceSet, settings) is PURE: no I/O, no clock,
 // no randomness; equal inputs give deep-equal outputs; every list it returns is sorted.
 
+import type { UsageEntry } from "../../../gateway/src/snapshot/protocol.ts";
 import type { GatewayConfig, ListenerConfig } from "../../../gateway/src/snapshot/schema.ts";
 import type { AgentgatewayBackend } from "../api/agentgateway-backend.ts";
 import type { AgentgatewayPolicy } from "../api/agentgateway-policy.ts";
@@ -22,6 +23,9 @@ export interface DataPlaneState {
   connectedProxies: number;
   /** Listeners of the newest snapshot a connected proxy acked; undefined when none acked. */
   ackedListeners?: ListenerConfig[];
+  /** The proxies' AgentgatewayPolicy counters (Local ones summed, Global ones shared) and, per
+   * policy, how many proxies could not reach its Global counters lately. */
+  usage?: { entries: UsageEntry[]; unavailable: Record<string, number> };
 }
 
 /** The world as the sources saw it. Lists are sorted by namespace/name by the source. */
@@ -118,6 +122,20 @@ export interface BackendStatus {
 }
 export interface PolicyStatus {
   conditions: Condition[];
+  /** Counters reported by the proxies (see policies.ts policyUsage). */
+  usage?: PolicyUsageRow[];
+  usageTruncated?: boolean;
+}
+
+export interface PolicyUsageRow {
+  limit: string;
+  key: string;
+  window: "Second" | "Minute" | "Hour" | "Day" | "Week" | "Month";
+  windowStart: string;
+  unit: "requests" | "tokens" | "microdollars";
+  used: number;
+  capacity: number;
+  remaining: number;
 }
 
 export interface TranslateResult {

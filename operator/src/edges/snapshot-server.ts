@@ -17,6 +17,8 @@ import {
   PROXY_ID_HEADER,
   SNAPSHOTS_PATH,
   type StreamMessage,
+  USAGE_PATH,
+  UsageReport,
 } from "../../../gateway/src/snapshot/protocol.ts";
 import type { GatewayConfig } from "../../../gateway/src/snapshot/schema.ts";
 import type { OperatorMetrics } from "../metrics.ts";
@@ -25,6 +27,7 @@ import { type Authenticate, mayServe, type ProxyIdentity } from "./proxy-auth.ts
 import { SnapshotStore } from "./snapshot-store.ts";
 
 const MAX_ACK_BYTES = 64 * 1024;
+const MAX_USAGE_BYTES = 1024 * 1024;
 const MAX_REASON_LOG_CHARS = 500;
 
 export interface SnapshotServerOptions {
@@ -34,6 +37,8 @@ export interface SnapshotServerOptions {
   metrics: OperatorMetrics;
   /** Called when connections or acks change the data-plane state. */
   onDataPlaneChange: () => void;
+  /** Called when a proxy reported its policy counters (the caller throttles status writes). */
+  onUsage?: () => void;
   pingIntervalMs?: number;
   /** Epoch (seconds) of a leadership term; versions of the term exceed it × 1e6. Default: now. */
   epoch?: () => number;
@@ -121,6 +126,7 @@ export class SnapshotServer {
     if (!identity) return reply(res, "unauthorized");
     const path = new URL(req.url ?? "/", "http://stream.local").pathname;
     if (path === ACKS_PATH) return this.#ack(req, res, identity);
+    if (path === USAGE_PATH) return this.#usage(req, res, identity);
     const proxyId = req.headers[PROXY_ID_HEADER];
     if (typeof proxyId !== "string" || proxyId === "") {
       return reply(res, "bad_request", `missing ${PROXY_ID_HEADER} header`);
@@ -141,7 +147,7 @@ export class SnapshotServer {
   #refusal(req: http.IncomingMessage): { code: HttpErrorCode; detail?: string } | undefined {
     if (bearer(req) === undefined) return { code: "unauthorized" };
     const path = new URL(req.url ?? "/", "http://stream.local").pathname;
-    const isAck = path === ACKS_PATH;
+    const isAck = path === ACKS_PATH || path === USAGE_PATH;
     if (!isAck && !gatewayOf(path)) return { code: "not_found" };
     if (req.method !== (isAck ? "POST" : "GET")) return { code: "method_not_allowed" };
     if (!this.#serving) return { code: "not_leader" };
@@ -216,6 +222,29 @@ export class SnapshotServer {
     }
     res.writeHead(204).end();
     this.#opts.onDataPlaneChange();
+  }
+
+  async #usage(req: http.IncomingMessage, res: http.ServerResponse, identity: ProxyIdentity): Promise<void> {
+    let body: unknown;
+    try {
+      body = JSON.parse(await readBody(req, MAX_USAGE_BYTES));
+    } catch (err) {
+      if (err instanceof BodyTooLarge) return reply(res, "request_too_large");
+      return reply(res, "bad_request", "body is not JSON");
+    }
+    const parsed = UsageReport.safeParse(body);
+    if (!parsed.success) return reply(res, "bad_request", "body is not a usage report");
+    const report = parsed.data;
+    if (!mayServe(identity, report.gateway)) {
+      this.#opts.log.warn(
+        { gateway: report.gateway, proxyId: report.proxyId, identity: identity.username },
+        "usage report refused: not this Gateway's proxy",
+      );
+      return reply(res, "forbidden", `${identity.username} may not report for Gateway ${report.gateway}`);
+    }
+    if (!this.store.recordUsage(report)) return reply(res, "not_found", "proxy not subscribed");
+    res.writeHead(204).end();
+    this.#opts.onUsage?.();
   }
 
   #send(stream: Stream, message: StreamMessage): void {

@@ -11,7 +11,7 @@
 // gets an EMPTY config (no listeners, routes or backends) as its next version, so proxies still
 // subscribed stop serving it (fail closed) instead of keeping stale routes.
 
-import type { Ack } from "../../../gateway/src/snapshot/protocol.ts";
+import type { Ack, UsageEntry, UsageReport } from "../../../gateway/src/snapshot/protocol.ts";
 import type { ListenerConfig } from "../../../gateway/src/snapshot/schema.ts";
 import {
   type GatewayConfig,
@@ -43,8 +43,8 @@ interface GatewayEntry {
   lastVersion: number;
   /** version → listeners, for the newest versions (acks name a version). */
   history: Map<number, { hash: string; listeners: ListenerConfig[] }>;
-  /** proxyId → open stream count and latest ack. */
-  proxies: Map<string, { streams: number; ack?: AckRecord }>;
+  /** proxyId → open stream count, latest ack and latest policy counter report. */
+  proxies: Map<string, { streams: number; ack?: AckRecord; usage?: UsageReport }>;
 }
 
 export type AckOutcome = "recorded" | "unknown_version" | "not_connected";
@@ -132,6 +132,14 @@ export class SnapshotStore {
     return "recorded";
   }
 
+  /** A connected proxy's policy counter view; false when the proxy has no open stream. */
+  recordUsage(report: UsageReport): boolean {
+    const proxy = this.#gateways.get(report.gateway)?.proxies.get(report.proxyId);
+    if (!proxy) return false;
+    proxy.usage = report;
+    return true;
+  }
+
   /** Per Gateway: connected proxies and the listeners of the newest snapshot one of them accepted. */
   dataPlane(): Record<string, DataPlaneState> {
     const out: Record<string, DataPlaneState> = {};
@@ -141,9 +149,11 @@ export class SnapshotStore {
         if (ack?.accepted && (newest === undefined || ack.version > newest)) newest = ack.version;
       }
       const listeners = newest === undefined ? undefined : entry.history.get(newest)?.listeners;
+      const usage = mergeUsage([...entry.proxies.values()].map((p) => p.usage));
       out[key] = {
         connectedProxies: entry.proxies.size,
         ...(listeners ? { ackedListeners: listeners } : {}),
+        ...(usage ? { usage } : {}),
       };
     }
     return out;
@@ -207,4 +217,33 @@ export function emptyConfig(key: string): GatewayConfig {
     routes: [],
     backends: [],
   };
+}
+
+/**
+ * The counters of one Gateway's proxies: Local counters are each proxy's own, so they add up;
+ * Global ones are shared (Redis), so every proxy reads the same value and the highest is the latest.
+ */
+export function mergeUsage(
+  reports: readonly (UsageReport | undefined)[],
+): { entries: UsageEntry[]; unavailable: Record<string, number> } | undefined {
+  const merged = new Map<string, UsageEntry>();
+  const unavailable: Record<string, number> = {};
+  let any = false;
+  for (const r of reports) {
+    if (!r) continue;
+    any = true;
+    for (const e of r.entries) {
+      const k = `${e.counters}|${e.limit}|${e.key}|${e.windowStart}`;
+      const seen = merged.get(k);
+      if (!seen) merged.set(k, { ...e });
+      else if (e.counters === "Local") seen.used += e.used;
+      else seen.used = Math.max(seen.used, e.used);
+    }
+    for (const p of r.unavailable) unavailable[p] = (unavailable[p] ?? 0) + 1;
+  }
+  if (!any) return undefined;
+  const entries = [...merged.values()].sort((a, b) =>
+    `${a.limit}|${a.key}|${a.windowStart}`.localeCompare(`${b.limit}|${b.key}|${b.windowStart}`),
+  );
+  return { entries, unavailable };
 }

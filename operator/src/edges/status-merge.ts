@@ -16,7 +16,7 @@ export const OWNED_STATUS_FIELDS: Record<ObjectStatus["kind"], readonly string[]
   AIRoute: ["parents"],
   HTTPRoute: ["parents"],
   AgentgatewayBackend: ["conditions"],
-  AgentgatewayPolicy: ["conditions"],
+  AgentgatewayPolicy: ["conditions", "usage", "usageTruncated"],
 };
 
 export function withTransitionTimes(
@@ -45,11 +45,21 @@ export function desiredStatus(
   switch (target.kind) {
     case "GatewayClass":
     case "AgentgatewayBackend":
-    case "AgentgatewayPolicy":
       return {
         ...prev,
         conditions: withTransitionTimes(target.status.conditions, arr(prev.conditions), now),
       };
+    case "AgentgatewayPolicy": {
+      // usage is the translator's alone: rows it no longer reports are removed
+      const { usage: _u, usageTruncated: _t, ...rest } = prev;
+      const s = target.status;
+      return {
+        ...rest,
+        conditions: withTransitionTimes(s.conditions, arr(prev.conditions), now),
+        ...(s.usage !== undefined ? { usage: s.usage as unknown as Json[] } : {}),
+        ...(s.usageTruncated ? { usageTruncated: true } : {}),
+      };
+    }
     case "Gateway":
       return gatewayStatus(target.status, prev, now);
     case "AIRoute":

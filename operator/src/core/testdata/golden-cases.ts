@@ -5,13 +5,14 @@
 // File layout:
 //   description: what the case shows
 //   settings:    optional Settings (controllerName defaults to agentgateway.dev/ai-gateway)
-//   dataPlane:   optional { "<ns>/<name>": { connectedProxies, ackedListeners } }
+//   dataPlane:   optional { "<ns>/<name>": { connectedProxies, ackedListeners, usage } }
 //   expectInvalid: optional ["<Kind>/<ns>/<name>", ...]: inputs that must FAIL their schema
 //   input:       the manifests, as a user writes them
 //   output:      { snapshots, statuses } (rewritten by UPDATE_GOLDEN=1)
 import { readdirSync, readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { z } from "zod";
+import { UsageEntry } from "../../../../gateway/src/snapshot/protocol.ts";
 import { ListenerConfig } from "../../../../gateway/src/snapshot/schema.ts";
 import { CONTROLLER_NAME } from "../../api/gateway-api.ts";
 import { SCHEMAS_BY_KIND } from "../../api/kinds.ts";
@@ -32,6 +33,9 @@ const GoldenFile = z.object({
       z.object({
         connectedProxies: z.number().int().min(0),
         ackedListeners: z.array(ListenerConfig).optional(),
+        usage: z
+          .object({ entries: z.array(UsageEntry), unavailable: z.record(z.string(), z.number().int()) })
+          .optional(),
       }),
     )
     .optional(),

@@ -4,7 +4,7 @@
 // content_block_delta × N, content_block_stop, message_delta (final usage.output_tokens),
 // message_stop.
 import { z } from "zod";
-import { answer, estimateInputTokens, textOf } from "./content.ts";
+import { estimateInputTokens, limitedAnswer, textOf } from "./content.ts";
 import { errorReply } from "./errors.ts";
 import { anthropicModelList } from "./models.ts";
 import type { Reply } from "./reply.ts";
@@ -109,7 +109,8 @@ export function messages(req: MessagesRequest, input: HandlerInput): Reply {
   const inputTokens = estimateInputTokens([...textOf(req.system), ...req.messages.flatMap((m) => textOf(m))]);
   const call = toolCall(req);
   if (call) return toolUse(req, call, id, inputTokens);
-  const a = answer(input.chunks);
+  const a = limitedAnswer(input.chunks, req.max_tokens);
+  const stop = a.truncated ? "max_tokens" : "end_turn";
   if (req.stream !== true) {
     return {
       kind: "json",
@@ -120,7 +121,7 @@ export function messages(req: MessagesRequest, input: HandlerInput): Reply {
         role: "assistant",
         model: req.model,
         content: [{ type: "text", text: a.text }],
-        stop_reason: "end_turn",
+        stop_reason: stop,
         stop_sequence: null,
         usage: {
           input_tokens: inputTokens,
@@ -168,7 +169,7 @@ export function messages(req: MessagesRequest, input: HandlerInput): Reply {
         "message_delta",
         JSON.stringify({
           type: "message_delta",
-          delta: { stop_reason: "end_turn", stop_sequence: null },
+          delta: { stop_reason: stop, stop_sequence: null },
           usage: { output_tokens: a.tokens.length },
         }),
       ) +

@@ -44,6 +44,19 @@ export function answer(n: number): Answer {
   return made;
 }
 
+/**
+ * The answer a request gets: `chunks` tokens, cut at the output limit the client set (max_tokens
+ * and friends), as the providers do; `truncated` says the limit cut it (finish reason "length",
+ * "max_tokens" or "MAX_TOKENS").
+ */
+export function limitedAnswer(
+  chunks: number,
+  maxTokens: number | null | undefined,
+): Answer & { truncated: boolean } {
+  const n = maxTokens != null && maxTokens < chunks ? maxTokens : chunks;
+  return { ...answer(n), truncated: n < chunks };
+}
+
 /** The simulated answer text for `chunks` tokens (what tests can expect back). */
 export function simulatedReplyText(chunks: number): string {
   return answer(chunks).text;

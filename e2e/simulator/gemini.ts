@@ -3,7 +3,7 @@
 // Google does), GET /{apiVersion}/models[/{model}]. Every stream chunk carries cumulative
 // usageMetadata; the last one has finishReason STOP.
 import { z } from "zod";
-import { answer, estimateInputTokens, textOf } from "./content.ts";
+import { estimateInputTokens, limitedAnswer, textOf } from "./content.ts";
 import { geminiModelGet, geminiModelList } from "./models.ts";
 import type { Reply } from "./reply.ts";
 import { type HandlerInput, parseBody, type Route } from "./route.ts";
@@ -123,15 +123,16 @@ export function generate(req: GenerateRequest, model: string, stream: boolean, i
   const prompt = promptTokens(req);
   const call = toolCall(req);
   if (call) return functionCall(call, model, stream, input.query.alt === "sse", responseId, prompt);
-  const a = answer(input.chunks);
+  const a = limitedAnswer(input.chunks, req.generationConfig?.maxOutputTokens);
   const n = a.tokens.length;
+  const finish = a.truncated ? "MAX_TOKENS" : "STOP";
   if (!stream) {
     return {
       kind: "json",
       status: 200,
       body: {
         candidates: [
-          { content: { parts: [{ text: a.text }], role: "model" }, finishReason: "STOP", index: 0 },
+          { content: { parts: [{ text: a.text }], role: "model" }, finishReason: finish, index: 0 },
         ],
         usageMetadata: {
           ...usageMetadata(prompt, n),
@@ -146,7 +147,7 @@ export function generate(req: GenerateRequest, model: string, stream: boolean, i
   const open = `{"candidates":[{"content":{"parts":[{"text":`;
   const trailer = `,"modelVersion":${JSON.stringify(model)},"responseId":${JSON.stringify(responseId)}}`;
   const body = (i: number) =>
-    `${open}${a.tokensJson[i]}}],"role":"model"}${i === n - 1 ? `,"finishReason":"STOP"` : ""},"index":0}],"usageMetadata":{"promptTokenCount":${prompt},"candidatesTokenCount":${i + 1},"totalTokenCount":${prompt + i + 1}}${trailer}`;
+    `${open}${a.tokensJson[i]}}],"role":"model"}${i === n - 1 ? `,"finishReason":"${finish}"` : ""},"index":0}],"usageMetadata":{"promptTokenCount":${prompt},"candidatesTokenCount":${i + 1},"totalTokenCount":${prompt + i + 1}}${trailer}`;
   return sse
     ? {
         kind: "stream",

@@ -2,7 +2,7 @@
 // in `data: [DONE]`. With stream_options.include_usage the chunks carry `"usage":null` and a last
 // chunk with `choices: []` carries the usage, as OpenAI does; without it the stream has no usage.
 import { z } from "zod";
-import { answer, estimateInputTokens, textOf } from "./content.ts";
+import { type answer, estimateInputTokens, limitedAnswer, textOf } from "./content.ts";
 import type { Reply } from "./reply.ts";
 import type { HandlerInput } from "./route.ts";
 import { SSE_CONTENT_TYPE, sseData } from "./sse.ts";
@@ -167,10 +167,11 @@ export function chatCompletion(req: ChatRequest, model: string, input: HandlerIn
   const prompt = estimateInputTokens(req.messages.flatMap((m) => textOf(m)));
   const call = toolCall(req);
   if (call) return toolCallReply(call, { id, created, model, usage: chatUsage(prompt, 3) }, req);
-  const a = answer(input.chunks);
+  const a = limitedAnswer(input.chunks, req.max_completion_tokens ?? req.max_tokens);
   const usage = chatUsage(prompt, a.tokens.length);
+  const finish = a.truncated ? "length" : "stop";
   if (req.stream === true)
-    return chatStream({ id, created, model, a, usage }, req.stream_options?.include_usage);
+    return chatStream({ id, created, model, a, usage, finish }, req.stream_options?.include_usage);
   return {
     kind: "json",
     status: 200,
@@ -184,7 +185,7 @@ export function chatCompletion(req: ChatRequest, model: string, input: HandlerIn
           index: 0,
           message: { role: "assistant", content: a.text, refusal: null, annotations: [] },
           logprobs: null,
-          finish_reason: "stop",
+          finish_reason: finish,
         },
       ],
       usage,
@@ -200,6 +201,7 @@ interface StreamParts {
   model: string;
   a: ReturnType<typeof answer>;
   usage: ReturnType<typeof chatUsage>;
+  finish: "stop" | "length";
 }
 
 function chatStream(p: StreamParts, includeUsage: boolean | null | undefined): Reply {
@@ -226,7 +228,7 @@ function chatStream(p: StreamParts, includeUsage: boolean | null | undefined): R
     count: p.a.tokens.length,
     chunk: (i) => open + p.a.tokensJson[i] + close,
     tail:
-      sseData(`${base}{},"logprobs":null,"finish_reason":"stop"}]${usageNull}}`) +
+      sseData(`${base}{},"logprobs":null,"finish_reason":"${p.finish}"}]${usageNull}}`) +
       (includeUsage ? sseData(JSON.stringify(usageChunk)) : "") +
       sseData("[DONE]"),
   };

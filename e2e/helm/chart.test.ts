@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { chartGenerators } from "../../charts/ai-gateway/gen.ts";
+import { AgentgatewayParameters } from "../../operator/src/api/agentgateway-parameters.ts";
 import { goldenUpdateRequested } from "../../scripts/lib/golden-update.ts";
 import { repoRoot } from "../../scripts/lib/versions.ts";
 import { type ControlPlane, startControlPlane } from "../harness/control-plane.ts";
@@ -147,6 +148,8 @@ describe("chart: lint, templates, schema", () => {
       ["image.digest=latest", /digest/],
       ["surprise=1", /surprise|additional/],
       ["operator.surprise=1", /surprise|additional/],
+      ["proxy.redis.url=http://redis:6379", /redis/],
+      ["proxy.workers=65", /workers/],
     ];
     for (const [set, why] of bad) {
       const r = await helm.run(["template", RELEASE, CHART_DIR, "--namespace", NAMESPACE, "--set", set]);
@@ -154,6 +157,35 @@ describe("chart: lint, templates, schema", () => {
       assert.match(r.stderr, /schema/, `--set ${set}: a schema error, got:\n${r.stderr}`);
       assert.match(r.stderr, why, `--set ${set}: names the bad field, got:\n${r.stderr}`);
     }
+  });
+
+  test("proxy.redis and proxy.workers reach the GatewayClass's AgentgatewayParameters, and validate there", async () => {
+    const objs = parseManifests(
+      await template(helm, [
+        "--set",
+        "proxy.redis.url=rediss://redis.shared:6380",
+        "--set",
+        "proxy.redis.existingSecret=redis-auth",
+        "--set",
+        "proxy.workers=0",
+      ]),
+    );
+    const params = objs.find((m) => m.kind === "AgentgatewayParameters") as unknown as {
+      spec: Record<string, unknown>;
+    };
+    assert.ok(params, "the chart renders its AgentgatewayParameters");
+    assert.deepEqual(params.spec.redis, {
+      url: "rediss://redis.shared:6380",
+      passwordSecretRef: { name: "redis-auth", key: "password" },
+    });
+    assert.equal(params.spec.workers, 0);
+    AgentgatewayParameters.parse(params);
+    const plain = parseManifests(await template(helm, []));
+    const none = plain.find((m) => m.kind === "AgentgatewayParameters") as unknown as {
+      spec: Record<string, unknown>;
+    };
+    assert.equal(none.spec.redis, undefined);
+    assert.equal(none.spec.workers, undefined);
   });
 
   test("combinations that cannot work fail rendering with a reason", async () => {

@@ -34,6 +34,33 @@ export const ProxyDisruptionBudget = z
   })
   .meta({ description: "The PodDisruptionBudget every Gateway's proxies get." });
 
+export const ProxyRedis = z
+  .strictObject({
+    url: z
+      .string()
+      .max(2048)
+      .regex(/^rediss?:\/\/[^\s]+$/)
+      .meta({
+        description:
+          "redis://host:port or rediss://host:port (TLS), e.g. redis://redis.ai-gateway-system:6379.",
+      }),
+    passwordSecretRef: z
+      .strictObject({
+        name: z.string().min(1).max(253).meta({ description: "A Secret in the Gateway's own namespace." }),
+        key: z.string().min(1).max(253).optional().meta({ description: "Its entry. Default password." }),
+      })
+      .optional()
+      .meta({
+        description:
+          "The Redis password, read by the proxy pods from a Secret in each Gateway's namespace (never copied across namespaces).",
+      }),
+  })
+  .meta({
+    description:
+      "Redis for AgentgatewayPolicy counters: Global: counters shared by every proxy and Gateway that uses it.",
+  });
+export type ProxyRedis = z.infer<typeof ProxyRedis>;
+
 export const AgentgatewayParametersSpec = z
   .strictObject({
     replicas: z
@@ -45,6 +72,11 @@ export const AgentgatewayParametersSpec = z
       .meta({ description: "Proxy replicas per Gateway (without autoscaling). Default 1." }),
     podDisruptionBudget: ProxyDisruptionBudget.optional(),
     autoscaling: ProxyAutoscaling.optional(),
+    redis: ProxyRedis.optional(),
+    workers: z.number().int().min(0).max(64).optional().meta({
+      description:
+        "Processes serving each proxy pod's listeners (--workers); 0 means one per CPU the pod may use (its CPU limit). Default 1.",
+    }),
   })
   .meta({
     description: "Deployment of a Gateway's proxies. Unset fields fall back to the class's parameters.",

@@ -94,3 +94,39 @@ describe("proxyManifests", () => {
     assert.match(args, /--port-map 80=8080 --bind 0\.0\.0\.0$/, "in the pod: every interface, explicitly");
   });
 });
+
+describe("proxyManifests: Redis and workers from AgentgatewayParameters", () => {
+  it("passes --redis-url and the password from a Secret in the Gateway's namespace, and --workers", () => {
+    const withRedis: GatewayInfo = {
+      ...gw,
+      deployment: {
+        replicas: 2,
+        maxUnavailable: 1,
+        redis: { url: "redis://redis.shared:6379", passwordSecretRef: { name: "redis-auth" } },
+        workers: 0,
+      },
+    };
+    const dep = proxyManifests(withRedis, settings).find((m) => m.kind === "Deployment") as unknown as {
+      spec: { template: { spec: { containers: { args: string[]; env: unknown[] }[] } } };
+    };
+    const c = dep.spec.template.spec.containers[0];
+    assert.ok(c);
+    const at = c.args.indexOf("--redis-url");
+    assert.equal(c.args[at + 1], "redis://redis.shared:6379");
+    assert.equal(c.args[c.args.indexOf("--workers") + 1], "auto");
+    assert.deepEqual(c.env[1], {
+      name: "AI_GATEWAY_REDIS_PASSWORD",
+      valueFrom: { secretKeyRef: { name: "redis-auth", key: "password" } },
+    });
+    assert.ok(!JSON.stringify(c.args).includes("redis-auth"), "the password's Secret is not in the args");
+  });
+
+  it("without Redis or workers the container has neither", () => {
+    const dep = proxyManifests(gw, settings).find((m) => m.kind === "Deployment") as unknown as {
+      spec: { template: { spec: { containers: { args: string[]; env: unknown[] }[] } } };
+    };
+    const c = dep.spec.template.spec.containers[0];
+    assert.ok(c && !c.args.includes("--redis-url") && !c.args.includes("--workers"));
+    assert.equal(c.env.length, 1);
+  });
+});

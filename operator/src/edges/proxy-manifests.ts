@@ -9,7 +9,7 @@
 // Listener ports below 1024 are served on port + 8000 inside the pod (the proxy runs as non-root,
 // with --port-map), so the Service maps e.g. port 80 → targetPort 8080.
 
-import { formatProxyArgs } from "../../../gateway/src/flags.ts";
+import { formatProxyArgs, REDIS_PASSWORD_ENV } from "../../../gateway/src/flags.ts";
 import { SNAPSHOT_TOKEN_AUDIENCE } from "../../../gateway/src/snapshot/protocol.ts";
 import { DEFAULT_PROXY_DEPLOYMENT, type ProxyDeployment } from "./proxy-parameters.ts";
 
@@ -175,7 +175,29 @@ function proxyArgs(gw: GatewayInfo, ports: ReturnType<typeof servicePorts>, sett
       // In the pod: every interface (Service endpoints, kubelet probes); the default is loopback.
       bind: "0.0.0.0",
       portMap: new Map(ports.filter((p) => p.port !== p.targetPort).map((p) => [p.port, p.targetPort])),
+      ...(gw.deployment?.redis ? { redisUrl: gw.deployment.redis.url } : {}),
+      ...(gw.deployment?.workers !== undefined
+        ? { workers: gw.deployment.workers === 0 ? ("auto" as const) : gw.deployment.workers }
+        : {}),
     }),
+  ];
+}
+
+/** The proxy's environment: the young-generation size, and the Redis password from the Gateway's namespace. */
+function proxyEnv(gw: GatewayInfo) {
+  const secret = gw.deployment?.redis?.passwordSecretRef;
+  return [
+    // A small young generation keeps the proxy's RSS ~100 MiB lower under load at the
+    // same throughput (measured with the bench); it can only be set at Node startup.
+    { name: "NODE_OPTIONS", value: "--max-semi-space-size=4" },
+    ...(secret
+      ? [
+          {
+            name: REDIS_PASSWORD_ENV,
+            valueFrom: { secretKeyRef: { name: secret.name, key: secret.key ?? "password" } },
+          },
+        ]
+      : []),
   ];
 }
 
@@ -214,9 +236,7 @@ function deployment(gw: GatewayInfo, ports: ReturnType<typeof servicePorts>, set
               name: "proxy",
               image: settings.image,
               args: proxyArgs(gw, ports, settings),
-              // A small young generation keeps the proxy's RSS ~100 MiB lower under load at the
-              // same throughput (measured with the bench); it can only be set at Node startup.
-              env: [{ name: "NODE_OPTIONS", value: "--max-semi-space-size=4" }],
+              env: proxyEnv(gw),
               ports: [
                 ...ports.map((p) => ({ containerPort: p.targetPort, protocol: "TCP" })),
                 { name: "admin", containerPort: PROXY_ADMIN_PORT, protocol: "TCP" },

@@ -2,7 +2,11 @@
 // (the chart's defaults live there), overridden field by field by the Gateway's own
 // `spec.infrastructure.parametersRef` (same namespace). Pure: objects in, deployment settings out.
 // A reference to another kind, or to a missing or invalid object, contributes nothing.
-import { AgentgatewayParametersSpec, type ProxyAutoscaling } from "../api/agentgateway-parameters.ts";
+import {
+  AgentgatewayParametersSpec,
+  type ProxyAutoscaling,
+  type ProxyRedis,
+} from "../api/agentgateway-parameters.ts";
 import { AGENTGATEWAY_GROUP } from "../api/gateway-api.ts";
 
 export type ProxyDeployment = {
@@ -10,6 +14,9 @@ export type ProxyDeployment = {
   /** PodDisruptionBudget maxUnavailable. */
   maxUnavailable: number;
   autoscaling?: ProxyAutoscaling;
+  redis?: ProxyRedis;
+  /** --workers: 0 is auto. */
+  workers?: number;
 };
 
 export const DEFAULT_PROXY_DEPLOYMENT: ProxyDeployment = { replicas: 1, maxUnavailable: 1 };
@@ -46,6 +53,10 @@ function merge(base: ProxyDeployment, spec: AgentgatewayParametersSpec | undefin
   };
   const autoscaling = spec.autoscaling ?? base.autoscaling;
   if (autoscaling) out.autoscaling = autoscaling;
+  const redis = spec.redis ?? base.redis;
+  if (redis) out.redis = redis;
+  const workers = spec.workers ?? base.workers;
+  if (workers !== undefined) out.workers = workers;
   return out;
 }
 

@@ -33,6 +33,14 @@ const store = new Map<string, unknown>([
   ["apps/big", params("apps", "big", { replicas: 5 })],
   ["apps/auto", params("apps", "auto", { autoscaling: { minReplicas: 2, maxReplicas: 6 } })],
   ["apps/bad", params("apps", "bad", { replicas: -3 })],
+  [
+    "system/redis",
+    params("system", "redis", {
+      redis: { url: "redis://redis.shared:6379", passwordSecretRef: { name: "redis-auth" } },
+      workers: 2,
+    }),
+  ],
+  ["apps/no-tls-redis", params("apps", "no-tls-redis", { redis: { url: "http://redis:6379" } })],
 ]);
 const getParameters = (ns: string, name: string) => store.get(`${ns}/${name}`);
 const gatewayClass = (parametersRef?: unknown) => ({
@@ -48,6 +56,29 @@ const gateway = (parametersRef?: unknown) => ({
 });
 
 describe("resolveProxyDeployment", () => {
+  it("carries Redis and workers from the class; a Gateway's own parameters keep them unless they set their own", () => {
+    const fromClass = resolveProxyDeployment({
+      gateway: gateway(ref("big")),
+      gatewayClass: gatewayClass(ref("redis", "system")),
+      getParameters,
+    });
+    assert.deepEqual(fromClass, {
+      replicas: 5,
+      maxUnavailable: 1,
+      redis: { url: "redis://redis.shared:6379", passwordSecretRef: { name: "redis-auth" } },
+      workers: 2,
+    });
+    // a URL that is not redis:// or rediss:// makes the object invalid: it contributes nothing
+    assert.deepEqual(
+      resolveProxyDeployment({
+        gateway: gateway(ref("no-tls-redis")),
+        gatewayClass: gatewayClass(),
+        getParameters,
+      }),
+      DEFAULT_PROXY_DEPLOYMENT,
+    );
+  });
+
   it("defaults to one replica, maxUnavailable 1", () => {
     assert.deepEqual(
       resolveProxyDeployment({ gateway: gateway(), gatewayClass: gatewayClass(), getParameters }),

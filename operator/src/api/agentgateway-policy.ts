@@ -117,6 +117,19 @@ export const AgentgatewayPolicySpec = z.strictObject({
     .max(256)
     .optional()
     .meta({ description: "Prices that override the built-in table (first match wins)." }),
+  pricesFrom: z
+    .strictObject({
+      configMapRef: z
+        .strictObject({
+          name: z.string().min(1).max(253).meta({ description: "A ConfigMap in this namespace." }),
+        })
+        .meta({ description: "Its `prices.yaml` entry: a list of prices like spec.prices." }),
+    })
+    .optional()
+    .meta({
+      description:
+        "More prices, from a ConfigMap: consulted after spec.prices and before the built-in table; changes take effect without redeploys.",
+    }),
   counters: z.enum(["Local", "Global"]).optional().meta({
     description:
       "Local (default): counters in each proxy (N replicas allow N times the limit). Global: counters in the Redis the proxies are configured with.",

@@ -136,6 +136,15 @@ export const Secret = z.looseObject({
 });
 export type Secret = z.infer<typeof Secret>;
 
+/** core/v1 ConfigMap: plain data (AgentgatewayPolicy prices). */
+export const ConfigMap = z.looseObject({
+  apiVersion: z.string(),
+  kind: z.literal("ConfigMap"),
+  metadata: ObjectMeta,
+  data: z.record(z.string(), z.string()).optional(),
+});
+export type ConfigMap = z.infer<typeof ConfigMap>;
+
 /** core/v1 Service: only what status.addresses needs. */
 export const Service = z.looseObject({
   apiVersion: z.string(),

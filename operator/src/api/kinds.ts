@@ -5,6 +5,7 @@ import { AgentgatewayBackend } from "./agentgateway-backend.ts";
 import { AgentgatewayPolicy } from "./agentgateway-policy.ts";
 import { AIRoute } from "./airoute.ts";
 import {
+  ConfigMap,
   Gateway,
   GatewayClass,
   HTTPRoute,
@@ -18,6 +19,7 @@ export const SCHEMAS_BY_KIND: Readonly<Record<string, z.ZodType>> = {
   AgentgatewayBackend,
   AgentgatewayPolicy,
   AIRoute,
+  ConfigMap,
   Gateway,
   GatewayClass,
   HTTPRoute,

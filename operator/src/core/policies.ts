@@ -7,9 +7,18 @@
 // a Gateway target covers all its routes, a route target its entries, a backend target every
 // route entry that sends traffic to it. The proxy enforces every limit of every policy that applies.
 
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
 import type { UsageEntry } from "../../../gateway/src/snapshot/protocol.ts";
 import type { GatewayConfig, LimitConfig, PolicyConfig } from "../../../gateway/src/snapshot/schema.ts";
-import type { AgentgatewayPolicy, Budget, LimitKey, LocalRateLimit } from "../api/agentgateway-policy.ts";
+import {
+  type AgentgatewayPolicy,
+  type Budget,
+  type LimitKey,
+  type LocalRateLimit,
+  ModelPrice,
+} from "../api/agentgateway-policy.ts";
+import type { ConfigMap } from "../api/gateway-api.ts";
 import { AGENTGATEWAY_GROUP, GATEWAY_GROUP } from "../api/gateway-api.ts";
 import type { Condition } from "../api/meta.ts";
 import { condition } from "./conditions.ts";
@@ -247,17 +256,65 @@ export function invalidPolicyStatus(bad: InvalidObject): ObjectStatus {
   ]);
 }
 
+/** Prices of a policy's pricesFrom ConfigMap (its `prices.yaml` entry), or why they cannot be read. */
+export const PRICES_KEY = "prices.yaml";
+
+function configMapPrices(
+  policy: AgentgatewayPolicy,
+  ns: string,
+  configMaps: ReadonlyMap<string, ConfigMap>,
+): ModelPrice[] | Problem | undefined {
+  const ref = policy.spec.pricesFrom?.configMapRef;
+  if (!ref) return undefined;
+  const cm = configMaps.get(`${ns}/${ref.name}`);
+  if (!cm)
+    return {
+      reason: Reason.ConfigMapNotFound,
+      message: `spec.pricesFrom: ConfigMap ${ns}/${ref.name} not found`,
+    };
+  const text = cm.data?.[PRICES_KEY];
+  if (text === undefined)
+    return {
+      reason: Reason.InvalidPrices,
+      message: `spec.pricesFrom: ConfigMap ${ns}/${ref.name} has no ${PRICES_KEY} entry`,
+    };
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch {
+    return {
+      reason: Reason.InvalidPrices,
+      message: `spec.pricesFrom: ${ns}/${ref.name} ${PRICES_KEY} is not YAML`,
+    };
+  }
+  const parsed = z.array(ModelPrice).max(256).safeParse(doc);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? `[${issue.path.join("].")}` : "";
+    return {
+      reason: Reason.InvalidPrices,
+      message: `spec.pricesFrom: ${ns}/${ref.name} ${PRICES_KEY}${where}: ${issue?.message ?? "invalid"}`,
+    };
+  }
+  return parsed.data;
+}
+
 export function evaluatePolicies(
   policies: readonly AgentgatewayPolicy[],
   invalid: readonly InvalidObject[],
   world: PolicyWorld,
   snapshots: ReadonlyMap<string, GatewayConfig>,
   dataPlane: (gateway: string) => DataPlaneState | undefined = () => undefined,
+  configMaps: ReadonlyMap<string, ConfigMap> = new Map(),
 ): PolicyOutputs {
+  const extraPrices = new Map<AgentgatewayPolicy, ModelPrice[]>();
   const evaluated: Evaluated[] = policies.map((policy) => {
     const ref = refOf(policy.metadata);
     const targets: Target[] = [];
     const problems: Problem[] = [];
+    const fromConfigMap = configMapPrices(policy, ref.namespace, configMaps);
+    if (fromConfigMap !== undefined && "reason" in fromConfigMap) problems.push(fromConfigMap);
+    else if (fromConfigMap) extraPrices.set(policy, fromConfigMap);
     for (const t of policy.spec.targetRefs) {
       const r = resolveTarget(t, ref.namespace, world);
       if ("reason" in r) problems.push(r);
@@ -356,7 +413,8 @@ export function evaluatePolicies(
           budgets: (spec.failureMode?.budgets ?? "Closed") === "Open",
         },
         limits,
-        prices: (spec.prices ?? []).map((p) => ({
+        // spec.prices first, then the ConfigMap's: first match wins, the built-in table last
+        prices: [...(spec.prices ?? []), ...(extraPrices.get(ev.policy) ?? [])].map((p) => ({
           ...(p.provider ? { provider: p.provider } : {}),
           model: p.model,
           inputPerMillionMicros: toMicros(p.inputPerMillion),

@@ -48,6 +48,9 @@ export const Reason = {
   // Policy attachment (GEP-713).
   TargetNotFound: "TargetNotFound",
   Conflicted: "Conflicted",
+  /** AgentgatewayPolicy pricesFrom: the ConfigMap is missing, or its prices.yaml does not parse. */
+  ConfigMapNotFound: "ConfigMapNotFound",
+  InvalidPrices: "InvalidPrices",
   /** AgentgatewayPolicy CountersAvailable: a proxy could not reach the Global counters (Redis). */
   CounterStoreUnavailable: "CounterStoreUnavailable",
   CounterStoreAvailable: "CounterStoreAvailable",

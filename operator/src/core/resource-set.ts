@@ -7,6 +7,7 @@ import type { AgentgatewayBackend } from "../api/agentgateway-backend.ts";
 import type { AgentgatewayPolicy } from "../api/agentgateway-policy.ts";
 import type { AIRoute } from "../api/airoute.ts";
 import type {
+  ConfigMap,
   Gateway,
   GatewayClass,
   HTTPRoute,
@@ -35,6 +36,7 @@ const KINDS: Record<string, KindInfo> = {
   AgentgatewayBackend: { group: "agentgateway.dev", list: "backends", namespaced: true },
   AgentgatewayPolicy: { group: "agentgateway.dev", list: "policies", namespaced: true },
   Secret: { group: "", list: "secrets", namespaced: true },
+  ConfigMap: { group: "", list: "configMaps", namespaced: true },
   Service: { group: "", list: "services", namespaced: true },
   Namespace: { group: "", list: "namespaces", namespaced: false },
 };
@@ -88,6 +90,7 @@ export function resourceSetFromObjects(
     policies: [],
     referenceGrants: [],
     secrets: [],
+    configMaps: [],
     services: [],
     namespaces: [],
   };
@@ -107,6 +110,7 @@ export function resourceSetFromObjects(
     policies: sorted(lists.policies) as unknown as AgentgatewayPolicy[],
     referenceGrants: sorted(lists.referenceGrants) as unknown as ReferenceGrant[],
     secrets: sorted(lists.secrets) as unknown as Secret[],
+    configMaps: sorted(lists.configMaps) as unknown as ConfigMap[],
     services: sorted(lists.services) as unknown as Service[],
     namespaces: sorted(lists.namespaces) as unknown as Namespace[],
     dataPlane: { ...dataPlane },

@@ -123,6 +123,7 @@ export function translate(rs: ResourceSet, settings: Settings): TranslateResult 
     },
     gw.snapshots,
     (key) => dataPlaneOf(rs, key),
+    new Map(inputs.configMaps.map((c) => [keyOf(refOf(c.metadata)), c])),
   );
   for (const [key, list] of policies.perGateway) {
     const snapshot = gw.snapshots.get(key);

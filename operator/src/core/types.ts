@@ -7,6 +7,7 @@ import type { AgentgatewayBackend } from "../api/agentgateway-backend.ts";
 import type { AgentgatewayPolicy } from "../api/agentgateway-policy.ts";
 import type { AIRoute } from "../api/airoute.ts";
 import type {
+  ConfigMap,
   Gateway,
   GatewayClass,
   HTTPRoute,
@@ -40,6 +41,8 @@ export interface ResourceSet {
   referenceGrants: ReferenceGrant[];
   /** Only Secrets referenced by backends or clientAuth (sources filter; the translator doesn't care). */
   secrets: Secret[];
+  /** Only ConfigMaps referenced by policies (pricesFrom). Optional so older callers keep compiling. */
+  configMaps?: ConfigMap[];
   /** Services named like their Gateway (same namespace): status.addresses comes from them. */
   services: Service[];
   /** Namespaces, for listener allowedRoutes selectors. */

@@ -6,6 +6,7 @@ import { AgentgatewayBackend } from "../api/agentgateway-backend.ts";
 import { AgentgatewayPolicy } from "../api/agentgateway-policy.ts";
 import { AIRoute } from "../api/airoute.ts";
 import {
+  ConfigMap,
   Gateway,
   GatewayClass,
   HTTPRoute,
@@ -45,6 +46,7 @@ export interface ValidatedInputs {
   policies: Partitioned<AgentgatewayPolicy>;
   referenceGrants: ReferenceGrant[];
   secrets: Secret[];
+  configMaps: ConfigMap[];
   services: Service[];
   namespaces: Namespace[];
 }
@@ -114,6 +116,7 @@ export function validateInputs(rs: ResourceSet): ValidatedInputs {
     policies: partition(rs.policies ?? [], AgentgatewayPolicy, Reason.InvalidConfig),
     referenceGrants: validOnly(rs.referenceGrants, ReferenceGrant),
     secrets: validOnly(rs.secrets, Secret),
+    configMaps: validOnly(rs.configMaps ?? [], ConfigMap),
     services: validOnly(rs.services, Service),
     namespaces: validOnly(rs.namespaces, Namespace),
   };

@@ -4,15 +4,16 @@
 // informer watches all Secrets cluster-wide but KEEPS in memory only those referenced by a
 // backend, route or Gateway (see references.ts); names of the others are remembered without
 // their data so that a new reference triggers one relist. Services: only those named like a
-// Gateway (their status gives the Gateway's addresses). Both filters are recomputed on every
+// Gateway (their status gives the Gateway's addresses). ConfigMaps: only those AgentgatewayPolicies
+// take prices from (pricesFrom). The filters are recomputed on every
 // change of the referring objects.
 import type { Logger } from "../../../../gateway/src/log.ts";
 import type { KubeClient } from "./client.ts";
 import { Informer, type ObjectChange } from "./informer.ts";
-import { GATEWAY, type KindSpec, SECRET, SERVICE, WATCHED_KINDS } from "./kinds.ts";
+import { CONFIG_MAP, GATEWAY, type KindSpec, POLICY, SECRET, SERVICE, WATCHED_KINDS } from "./kinds.ts";
 import { keyOf } from "./object-meta.ts";
 import { ReferencedSecrets } from "./referenced-secrets.ts";
-import { gatewayKeys } from "./references.ts";
+import { gatewayKeys, policyConfigMaps } from "./references.ts";
 import { translationInput } from "./translation-input.ts";
 
 /** Kinds whose objects may reference Secrets (see references.ts). */
@@ -31,6 +32,8 @@ export class ClusterCache {
   /** Held object → its translation input: the same input object while the held one is unchanged. */
   readonly #inputs = new WeakMap<object, unknown>();
   #services = new Set<string>();
+  /** ConfigMaps AgentgatewayPolicies take prices from: the only ones kept. */
+  #configMaps = new Set<string>();
 
   constructor(opts: ClusterCacheOptions) {
     for (const spec of opts.kinds ?? WATCHED_KINDS) {
@@ -103,6 +106,7 @@ export class ClusterCache {
   #filterFor(spec: KindSpec): ((ns: string, name: string) => boolean) | undefined {
     if (spec === SECRET) return (ns, name) => this.#secrets.has(keyOf(ns, name));
     if (spec === SERVICE) return (ns, name) => this.#services.has(keyOf(ns, name));
+    if (spec === CONFIG_MAP) return (ns, name) => this.#configMaps.has(keyOf(ns, name));
     return undefined;
   }
 
@@ -114,6 +118,13 @@ export class ClusterCache {
         ? this.#secrets.update(spec.kind, change)
         : this.#secrets.replaceKind(spec.kind, informer?.entries() ?? []);
       if (changed) this.#informers.get(SECRET.kind)?.refilter();
+    }
+    if (spec === POLICY) {
+      const configMaps = policyConfigMaps(this.list(POLICY.kind));
+      if (!sameSet(configMaps, this.#configMaps)) {
+        this.#configMaps = configMaps;
+        this.#informers.get(CONFIG_MAP.kind)?.refilter();
+      }
     }
     if (spec !== GATEWAY) return;
     const services = gatewayKeys(this.list("Gateway"));

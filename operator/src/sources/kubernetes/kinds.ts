@@ -65,6 +65,12 @@ export const SECRET: KindSpec = {
   path: "/api/v1/secrets",
   namespaced: true,
 };
+export const CONFIG_MAP: KindSpec = {
+  kind: "ConfigMap",
+  apiVersion: "v1",
+  path: "/api/v1/configmaps",
+  namespaced: true,
+};
 export const SERVICE: KindSpec = {
   kind: "Service",
   apiVersion: "v1",
@@ -88,6 +94,7 @@ export const WATCHED_KINDS: readonly KindSpec[] = [
   PARAMETERS,
   POLICY,
   SECRET,
+  CONFIG_MAP,
   SERVICE,
   NAMESPACE,
 ];

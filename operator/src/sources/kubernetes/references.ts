@@ -42,6 +42,20 @@ function collectSecretRefs(node: unknown, defaultNs: string, out: Set<string>): 
   }
 }
 
+/** "<namespace>/<name>" of every ConfigMap an AgentgatewayPolicy takes prices from (same namespace). */
+export function policyConfigMaps(objects: readonly unknown[]): Set<string> {
+  const out = new Set<string>();
+  for (const obj of objects) {
+    if (!isRecord(obj) || obj.kind !== "AgentgatewayPolicy" || !isRecord(obj.metadata)) continue;
+    const ns = obj.metadata.namespace;
+    const from =
+      isRecord(obj.spec) && isRecord(obj.spec.pricesFrom) ? obj.spec.pricesFrom.configMapRef : undefined;
+    if (typeof ns === "string" && isRecord(from) && typeof from.name === "string")
+      out.add(keyOf(ns, from.name));
+  }
+  return out;
+}
+
 /** "<namespace>/<name>" of every Gateway: its Service has the same name. */
 export function gatewayKeys(objects: readonly unknown[]): Set<string> {
   const out = new Set<string>();

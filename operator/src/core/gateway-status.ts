@@ -66,7 +66,12 @@ function acceptedCondition(gw: GatewayModel): Condition {
       ConditionType.Accepted,
       true,
       Reason.ListenersNotValid,
-      `listener(s) not valid: ${bad.join(", ")}`,
+      // Gateway API v1.4: the ListenersNotValid message "SHOULD clearly indicate ... which
+      // Listeners are conflicted, and which are Accepted".
+      `listener(s) not valid: ${bad.join(", ")}; served: ${gw.listeners
+        .filter((l) => l.config)
+        .map((l) => l.name)
+        .join(", ")}`,
       g,
     );
   }

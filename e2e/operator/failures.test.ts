@@ -186,15 +186,19 @@ describe("operator e2e: failure then fix, without restart", { timeout: 300_000 }
   it("conflicting listeners (one port, two protocols), then fixed", async () => {
     // The CRD's CEL rules already refuse two listeners with the same port, protocol and hostname.
     await cp.apply(gateway(`${HTTP_LISTENER}  - name: raw\n    port: 80\n    protocol: TCP\n`));
+    // TCP is not supported, so (Gateway API v1.4, GatewaySpec.Listeners) the HTTP listener on its
+    // port stays accepted; the TCP listener is refused and reports the conflict.
     await eventually(async () => {
       const gw = await getObj(cp, "gateway", NS, "gw");
-      const c = listenerCond(gw, "http", "Conflicted");
+      const c = listenerCond(gw, "raw", "Conflicted");
       assert.deepEqual([c.status, c.reason], ["True", "ProtocolConflict"]);
-      assert.match(c.message, /raw/);
+      assert.match(c.message, /http/);
+      assert.equal(listenerCond(gw, "raw", "Accepted").reason, "UnsupportedProtocol");
+      assert.equal(listenerCond(gw, "http", "Conflicted").status, "False");
     });
     await cp.apply(gateway(`${HTTP_LISTENER}  - name: raw\n    port: 9000\n    protocol: TCP\n`));
     await eventually(async () => {
-      const c = listenerCond(await getObj(cp, "gateway", NS, "gw"), "http", "Conflicted");
+      const c = listenerCond(await getObj(cp, "gateway", NS, "gw"), "raw", "Conflicted");
       assert.equal(c.status, "False");
     });
   });

@@ -26,8 +26,11 @@ export interface GatewayStatusInput {
 }
 
 function listenerConditions(l: ListenerModel, dp: DataPlaneState | undefined, g: number): Condition[] {
-  const accepted = l.protocolProblem
-    ? failed(ConditionType.Accepted, l.protocolProblem, g)
+  // Gateway API v1.4, GatewaySpec.Listeners: "ALL indistinct Listeners must not be accepted for
+  // processing" and their status SHOULD show they are "conflicted and not Accepted".
+  const notAccepted = l.protocolProblem ?? l.conflict;
+  const accepted = notAccepted
+    ? failed(ConditionType.Accepted, notAccepted, g)
     : condition(ConditionType.Accepted, true, Reason.Accepted, "listener is accepted", g);
   const conflicted = l.conflict
     ? condition(ConditionType.Conflicted, true, l.conflict.reason, l.conflict.message, g)
@@ -63,7 +66,12 @@ function acceptedCondition(gw: GatewayModel): Condition {
       ConditionType.Accepted,
       true,
       Reason.ListenersNotValid,
-      `listener(s) not valid: ${bad.join(", ")}`,
+      // Gateway API v1.4: the ListenersNotValid message "SHOULD clearly indicate ... which
+      // Listeners are conflicted, and which are Accepted".
+      `listener(s) not valid: ${bad.join(", ")}; served: ${gw.listeners
+        .filter((l) => l.config)
+        .map((l) => l.name)
+        .join(", ")}`,
       g,
     );
   }

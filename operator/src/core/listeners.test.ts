@@ -37,10 +37,20 @@ test("same port and hostname conflict (hostnames compared case-insensitively)", 
   );
 });
 
-test("same port with another protocol is a protocol conflict, which wins over hostname", () => {
+test("a listener with an unsupported protocol does not make the HTTP listeners on its port conflicted", () => {
+  // Gateway API v1.4: without TCP support the TCP-shares-a-port rule "does not apply".
+  assert.deepEqual(reasons([l("a", 80), l("t", 80, "TCP"), l("u", 81, "HTTPS"), l("v", 81)]), {
+    a: "served",
+    t: "ProtocolConflict",
+    u: "ProtocolConflict",
+    v: "served",
+  });
+});
+
+test("the hostname conflict is still found next to an unsupported protocol on the same port", () => {
   assert.deepEqual(reasons([l("a", 80), l("b", 80), l("t", 80, "TCP")]), {
-    a: "ProtocolConflict",
-    b: "ProtocolConflict",
+    a: "HostnameConflict",
+    b: "HostnameConflict",
     t: "ProtocolConflict",
   });
 });

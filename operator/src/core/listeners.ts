@@ -45,9 +45,16 @@ function hostKey(l: Listener): string {
   return (l.hostname ?? "").toLowerCase();
 }
 
-/** Conflicts with other listeners on the same port: protocol first, then hostname. */
+/**
+ * Conflicts with other listeners on the same port: protocol first, then hostname. Only listeners
+ * whose protocol this implementation supports count as the other side: Gateway API v1.4
+ * (GatewaySpec.Listeners) says that when an implementation does not support TCP listeners the
+ * rule making HTTP listeners on a TCP listener's port indistinct "does not apply", and the
+ * unsupported listener is simply not accepted. The unsupported listener itself still reports the
+ * conflict it would have.
+ */
 export function listenerConflict(l: Listener, all: readonly Listener[]): Problem | undefined {
-  const samePort = all.filter((o) => o !== l && o.port === l.port);
+  const samePort = all.filter((o) => o !== l && o.port === l.port && protocolProblem(o) === undefined);
   const otherProtocol = samePort.find((o) => o.protocol !== l.protocol);
   if (otherProtocol) {
     return {

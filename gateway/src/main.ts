@@ -31,6 +31,7 @@ import { RedisCounterStore } from "./policy/redis-store.ts";
 import { type CounterStore, LocalCounterStore } from "./policy/store.ts";
 import { UsageTracker } from "./policy/usage.ts";
 import { ListenerSet, startAdminServer } from "./server.ts";
+import { shutdownSignal } from "./shutdown-signal.ts";
 import type { BackoffOptions } from "./snapshot/backoff.ts";
 import { SnapshotClient } from "./snapshot/client.ts";
 import { USAGE_REPORT_MS, type UsageReport } from "./snapshot/protocol.ts";
@@ -346,13 +347,6 @@ export async function runProxy(argv: string[]): Promise<void> {
     { gateway: `${f.gateway.namespace}/${f.gateway.name}`, adminPort: handle.adminPort },
     "proxy started",
   );
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string): void => {
-      log.info({ signal }, "shutting down");
-      resolve();
-    };
-    process.once("SIGTERM", () => stop("SIGTERM"));
-    process.once("SIGINT", () => stop("SIGINT"));
-  });
+  await shutdownSignal(log);
   await handle.close({ graceMs: SHUTDOWN_GRACE_MS, delayMs: SHUTDOWN_DELAY_MS });
 }

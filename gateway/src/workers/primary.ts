@@ -10,6 +10,7 @@ import type { ProxyFlags } from "../flags.ts";
 import type { Logger } from "../log.ts";
 import { startProxy, type UsageBody } from "../main.ts";
 import { LocalCounterStore } from "../policy/store.ts";
+import { shutdownSignal } from "../shutdown-signal.ts";
 import type { Snapshot } from "../snapshot/schema.ts";
 import { tokenFileReader } from "../snapshot/token-file.ts";
 import { serveCounterCall } from "./ipc-counters.ts";
@@ -177,14 +178,7 @@ export async function runPrimary(f: ProxyFlags, log: Logger, opts: PrimaryOption
     "proxy started",
   );
 
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string): void => {
-      log.info({ signal }, "shutting down");
-      resolve();
-    };
-    process.once("SIGTERM", () => stop("SIGTERM"));
-    process.once("SIGINT", () => stop("SIGINT"));
-  });
+  await shutdownSignal(log);
   stopping = true;
   const exits = [...slots.values()].map(
     (slot) =>

@@ -6,6 +6,7 @@ import type { AuthPolicy, LLMProvider } from "../api/agentgateway-backend.ts";
 import { convertAuthToken } from "./auth-token.ts";
 import { type Conversion, carriedMetadata, isRecord, onlyKnown } from "./conversion.ts";
 import { backend } from "./kgateway.ts";
+import { providerBody, type SourceKind } from "./provider-body.ts";
 
 const FIELDS: Record<string, readonly string[]> = {
   openai: ["authToken", "customHost", "model"],
@@ -52,33 +53,15 @@ function convertOne(
     return undefined;
   }
   onlyKnown(cfg, fields, pw, c);
-  const str = (k: string): string | undefined =>
-    typeof cfg[k] === "string" && cfg[k] !== "" ? (cfg[k] as string) : undefined;
-  const provider: LLMProvider = {};
-  const model = str("model");
-  if (kind === "openai") provider.openai = model ? { model } : {};
-  else if (kind === "anthropic") {
-    provider.anthropic = model ? { model } : {};
-    if (str("version"))
-      c.note(`${pw}.version: not carried over; the gateway sends the anthropic-version it was built for`);
-  } else if (kind === "gemini") {
-    provider.gemini = {
-      ...(model ? { model } : {}),
-      ...(str("apiVersion") ? { apiVersion: str("apiVersion") } : {}),
-    };
-  } else {
-    const endpoint = str("endpoint")?.replace(/^https?:\/\//, "");
-    const deploymentName = str("deploymentName");
-    if (!endpoint || !deploymentName) {
-      c.error(`${pw}: endpoint and deploymentName are required`);
-      return undefined;
-    }
-    provider.azureopenai = {
-      endpoint,
-      deploymentName,
-      ...(str("apiVersion") ? { apiVersion: str("apiVersion") } : {}),
-    };
-  }
+  const body = providerBody(
+    kind === "azureOpenai" ? "azureopenai" : (kind as SourceKind),
+    cfg,
+    pw,
+    "version",
+    c,
+  );
+  if (!body) return undefined;
+  const provider: LLMProvider = { ...body };
   const custom = cfg.customHost;
   if (custom !== undefined && custom !== null) {
     if (!isRecord(custom) || typeof custom.host !== "string" || custom.host === "")

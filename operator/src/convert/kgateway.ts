@@ -6,6 +6,7 @@
 import type { AuthPolicy, LLMProvider } from "../api/agentgateway-backend.ts";
 import { convertAuthToken } from "./auth-token.ts";
 import { type Conversion, carriedMetadata, isRecord, onlyKnown } from "./conversion.ts";
+import { providerBody, type SourceKind } from "./provider-body.ts";
 
 type Provider = Omit<LLMProvider, never>;
 
@@ -78,32 +79,9 @@ function convertLlm(
     return undefined;
   }
   onlyKnown(cfg, fields, pw, c);
-  const str = (k: string): string | undefined =>
-    typeof cfg[k] === "string" && cfg[k] !== "" ? (cfg[k] as string) : undefined;
-  const provider: Provider = {};
-  if (kind === "openai") provider.openai = str("model") ? { model: str("model") } : {};
-  else if (kind === "anthropic") {
-    provider.anthropic = str("model") ? { model: str("model") } : {};
-    if (str("apiVersion"))
-      c.note(`${pw}.apiVersion: not carried over; the gateway sends the anthropic-version it was built for`);
-  } else if (kind === "gemini") {
-    provider.gemini = {
-      ...(str("model") ? { model: str("model") } : {}),
-      ...(str("apiVersion") ? { apiVersion: str("apiVersion") } : {}),
-    };
-  } else {
-    const endpoint = str("endpoint")?.replace(/^https?:\/\//, "");
-    const deploymentName = str("deploymentName");
-    if (!endpoint || !deploymentName) {
-      c.error(`${pw}: endpoint and deploymentName are required`);
-      return undefined;
-    }
-    provider.azureopenai = {
-      endpoint,
-      deploymentName,
-      ...(str("apiVersion") ? { apiVersion: str("apiVersion") } : {}),
-    };
-  }
+  const body = providerBody(kind as SourceKind, cfg, pw, "apiVersion", c);
+  if (!body) return undefined;
+  const provider: Provider = { ...body };
   Object.assign(provider, host(llm.hostOverride, `${where}.hostOverride`, c));
   if (provider.port === 80) {
     provider.plaintext = true;

@@ -6,6 +6,7 @@ import http from "node:http";
 import https from "node:https";
 import { after, before, describe, it } from "node:test";
 import { createLogger } from "../../../gateway/src/log.ts";
+import { SnapshotClient } from "../../../gateway/src/snapshot/client.ts";
 import type { GatewayConfig } from "../../../gateway/src/snapshot/schema.ts";
 import { createOperatorMetrics } from "../metrics.ts";
 import { type CaPem, createCa, issueServingCert, serviceDnsNames } from "./ca.ts";
@@ -136,5 +137,37 @@ describe("SnapshotServer over TLS", () => {
         .on("error", reject);
     });
     assert.equal(res, 401);
+  });
+
+  it("the proxy's snapshot client refuses the operator until its CA file trusts it, then gets its snapshot (CA re-read on reconnect)", async () => {
+    const logged: string[] = [];
+    let trusted: string;
+    const applied: unknown[] = [];
+    const serving = await issueServingCert(caA, NAMES, new Date());
+    server.setTls({ cert: serving.certPem, key: serving.keyPem });
+    trusted = caB.certPem;
+    const client = new SnapshotClient({
+      baseUrl: `https://localhost:${port}`,
+      gateway: { namespace: "ns", name: "gw" },
+      token: TOKEN,
+      proxyId: "p-tls",
+      ca: () => trusted,
+      apply: (raw) => {
+        applied.push(raw);
+        return { accepted: true, version: 1, hash: "h" };
+      },
+      log: createLogger({ level: "info", destination: { write: (l: string) => void logged.push(l) } }),
+      backoff: { baseMs: 20, maxMs: 50 },
+    });
+    client.start();
+    try {
+      await until(() => logged.some((l) => l.includes("does not verify against the snapshot CA")));
+      assert.equal(applied.length, 0);
+      assert.equal(client.connected, false);
+      trusted = caA.certPem;
+      await until(() => client.connected && applied.length > 0);
+    } finally {
+      await client.close();
+    }
   });
 });

@@ -29,6 +29,7 @@ import { RedisCounterStore } from "./policy/redis-store.ts";
 import { LocalCounterStore } from "./policy/store.ts";
 import { ListenerSet, startAdminServer } from "./server.ts";
 import type { BackoffOptions } from "./snapshot/backoff.ts";
+import { caFileReader } from "./snapshot/ca-file.ts";
 import { SnapshotClient } from "./snapshot/client.ts";
 import { type ApplyResult, SnapshotStore } from "./snapshot/store.ts";
 import { tokenFileReader } from "./snapshot/token-file.ts";
@@ -49,6 +50,8 @@ export interface ProxyOptions {
   controlPlane?: string;
   /** ServiceAccount token for the stream, or a function returning it (a token file re-read on each use). */
   token?: string | (() => string);
+  /** PEM bundle the operator's certificate must verify against; called on every reconnect. */
+  snapshotCa?: () => string;
   proxyId?: string;
   /** Default 15000; 0 picks a free port (see handle.adminPort). */
   adminPort?: number;
@@ -194,6 +197,7 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
       gateway: { namespace: g[0], name: g[1] },
       token: opts.token ?? "",
       proxyId: opts.proxyId ?? `${hostname()}-${randomUUID()}`,
+      ...(opts.snapshotCa ? { ca: opts.snapshotCa } : {}),
       apply: (raw) => store.apply(raw),
       log: log.child({ subsystem: "stream" }),
       pingIntervalMs: opts.stream?.pingIntervalMs,
@@ -257,6 +261,7 @@ export async function runProxy(argv: string[]): Promise<void> {
     gateway: f.gateway,
     controlPlane: f.controlPlane,
     token: f.tokenFile ? tokenFileReader(f.tokenFile, f.token) : f.token,
+    ...(f.snapshotCa ? { snapshotCa: caFileReader(f.snapshotCa) } : {}),
     adminPort: f.adminPort,
     bind: f.bind,
     portMap: f.portMap,

@@ -207,6 +207,8 @@ export async function startOperator(
       dnsNames: serviceDnsNames("ai-gateway-operator", opts.namespace),
       log: base.child({ component: "snapshot-tls" }),
       onChange: publish,
+      // A short --ca-validity (tests) must be noticed well before the CA expires.
+      checkEveryMs: Math.max(1000, Math.min(3_600_000, opts.caValidityMs / 20)),
     });
     tls = await servingTls.start();
     if (opts.caBundleFile) writeFileSync(opts.caBundleFile, tls.bundle);

@@ -39,3 +39,9 @@ test("rotation is due once less than a third of the CA's life remains", async ()
   assert.equal(dueForRotation(ca.certPem, new Date(t0.getTime() + 300 * DAY - life / 3 + 1000)), true);
   assert.equal(dueForRotation(ca.certPem, new Date(t0.getTime() + 400 * DAY)), true);
 });
+
+test("a short CA validity (tests) is not dominated by backdating: rotation is due at two thirds of it", async () => {
+  const ca = await createCa(t0, 60_000);
+  assert.equal(dueForRotation(ca.certPem, new Date(t0.getTime() + 30_000)), false);
+  assert.equal(dueForRotation(ca.certPem, new Date(t0.getTime() + 45_000)), true);
+});

@@ -16,6 +16,11 @@ export const DEFAULT_SERVING_VALIDITY_MS = 7 * DAY_MS;
 /** Clock skew tolerated between the operator and proxies: certificates start this early. */
 const BACKDATE_MS = 5 * 60_000;
 
+/** Backdating never exceeds a tenth of the validity (short test validities keep their meaning). */
+function backdate(now: Date, validityMs: number): Date {
+  return new Date(now.getTime() - Math.min(BACKDATE_MS, validityMs / 10));
+}
+
 /** A CA certificate and its private key, both PEM. */
 export interface CaPem {
   certPem: string;
@@ -55,7 +60,7 @@ export async function createCa(now: Date, validityMs = DEFAULT_CA_VALIDITY_MS): 
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
     name: `CN=ai-gateway operator CA ${now.toISOString()}`,
-    notBefore: new Date(now.getTime() - BACKDATE_MS),
+    notBefore: backdate(now, validityMs),
     notAfter: new Date(now.getTime() + validityMs),
     signingAlgorithm: ALG,
     keys,
@@ -120,7 +125,7 @@ export async function issueServingCert(
     serialNumber: serial(),
     subject: `CN=${names[0]}`,
     issuer: caCert.subject,
-    notBefore: new Date(now.getTime() - BACKDATE_MS),
+    notBefore: backdate(now, validityMs),
     notAfter,
     signingAlgorithm: ALG,
     signingKey: caKey as unknown as x509.X509CertificateCreateWithKeyParams["signingKey"],

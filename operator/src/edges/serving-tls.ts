@@ -24,6 +24,8 @@ export interface ServingTlsOptions {
   log: Logger;
   onChange: (tls: TlsMaterial) => void;
   servingValidityMs?: number;
+  /** How often the CA Secret is re-checked (default: a quarter of the serving life, at most hourly). */
+  checkEveryMs?: number;
   now?: () => Date;
 }
 
@@ -80,7 +82,7 @@ export class ServingTls {
   #schedule(delayMs?: number): void {
     if (this.#stopped) return;
     const validityMs = this.#o.servingValidityMs ?? DEFAULT_SERVING_VALIDITY_MS;
-    const wait = delayMs ?? Math.max(1000, Math.min(MAX_CHECK_MS, validityMs / 4));
+    const wait = delayMs ?? this.#o.checkEveryMs ?? Math.max(1000, Math.min(MAX_CHECK_MS, validityMs / 4));
     this.#timer = setTimeout(() => {
       this.refresh().then(
         () => this.#schedule(),

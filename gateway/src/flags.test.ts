@@ -198,3 +198,25 @@ test("--redis-url takes the password from the environment only, and must be a re
     ["--redis-url", "redis://r:6379"],
   );
 });
+
+test("--snapshot-ca: needs an https control plane and a readable PEM file", () => {
+  const dir = mkdtempSync(join(tmpdir(), "aigw-flags-ca-"));
+  try {
+    const ca = join(dir, "ca.crt");
+    writeFileSync(ca, "-----BEGIN CERTIFICATE-----\nQQ==\n-----END CERTIFICATE-----\n");
+    const https = ["--gateway", "ai/gw", "--control-plane", "https://ai-gateway-operator.sys.svc:15010"];
+    const ok = parseProxyArgs([...https, "--snapshot-ca", ca], { AI_GATEWAY_TOKEN: "t" });
+    assert.ok(!ok.help);
+    assert.equal(ok.flags.snapshotCa, ca);
+    assert.throws(
+      () => parseProxyArgs([...base, "--snapshot-ca", ca], { AI_GATEWAY_TOKEN: "t" }),
+      /--snapshot-ca needs an https/,
+    );
+    assert.throws(
+      () => parseProxyArgs([...https, "--snapshot-ca", join(dir, "missing")], { AI_GATEWAY_TOKEN: "t" }),
+      (e: unknown) => e instanceof UsageError && /cannot be read or holds no PEM/.test(e.message),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

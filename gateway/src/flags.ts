@@ -62,6 +62,8 @@ Flags:
   --control-plane <url>     base URL of the operator's snapshot server, e.g. http://127.0.0.1:15010 (required)
   --token-file <path>       ServiceAccount token for the stream (audience ai-gateway.dev/snapshots),
                             re-read on every reconnect (default: env ${TOKEN_ENV})
+  --snapshot-ca <path>      PEM CA bundle the operator's certificate must verify against (an https
+                            --control-plane); re-read on every reconnect, so CA rotation needs no restart
   --admin-port <port>       /health, /ready, /metrics, /config_dump (default ${DEFAULT_ADMIN_PORT})
   --port-map <list>         serve Gateway listener ports on local ports, e.g. 80=8080,443=8443
   --bind <address>          address the listeners and the admin server bind to (default 127.0.0.1;
@@ -91,6 +93,8 @@ export interface ProxyFlags {
   token: string;
   /** Re-read on every reconnect and ack (projected ServiceAccount tokens are rotated). */
   tokenFile?: string;
+  /** CA bundle for an https control plane; re-read on every reconnect (the operator rotates its CA). */
+  snapshotCa?: string;
   adminPort: number;
   portMap: Map<number, number>;
   bind: string;
@@ -111,6 +115,7 @@ const OPTIONS = {
   gateway: { type: "string" },
   "control-plane": { type: "string" },
   "token-file": { type: "string" },
+  "snapshot-ca": { type: "string" },
   "admin-port": { type: "string" },
   "port-map": { type: "string" },
   bind: { type: "string" },
@@ -195,6 +200,16 @@ export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     }
   }
   if (!token) throw new UsageError(`a stream token is required: --token-file or env ${TOKEN_ENV}`);
+  const snapshotCa = values["snapshot-ca"];
+  if (snapshotCa !== undefined) {
+    if (controlPlane.protocol !== "https:")
+      throw new UsageError("--snapshot-ca needs an https:// --control-plane");
+    try {
+      if (!readFileSync(snapshotCa, "utf8").includes("BEGIN CERTIFICATE")) throw new Error("no certificate");
+    } catch {
+      throw new UsageError(`--snapshot-ca ${snapshotCa} cannot be read or holds no PEM certificate`);
+    }
+  }
   const redisUrl = values["redis-url"];
   if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl))
     throw new UsageError("--redis-url must be redis://host:port or rediss://host:port");
@@ -206,6 +221,7 @@ export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       controlPlane: controlPlane.toString(),
       token,
       ...(tokenFile ? { tokenFile } : {}),
+      ...(snapshotCa ? { snapshotCa } : {}),
       adminPort: intFlag("admin-port", values["admin-port"], DEFAULT_ADMIN_PORT, 0, 65535),
       portMap: parsePortMap(values["port-map"]),
       bind: values.bind ?? "127.0.0.1",

@@ -33,6 +33,7 @@ import { UsageTracker } from "./policy/usage.ts";
 import { ListenerSet, startAdminServer } from "./server.ts";
 import { shutdownSignal } from "./shutdown-signal.ts";
 import type { BackoffOptions } from "./snapshot/backoff.ts";
+import { caFileReader } from "./snapshot/ca-file.ts";
 import { SnapshotClient } from "./snapshot/client.ts";
 import { USAGE_REPORT_MS, type UsageReport } from "./snapshot/protocol.ts";
 import type { Snapshot } from "./snapshot/schema.ts";
@@ -56,6 +57,8 @@ export interface ProxyOptions {
   controlPlane?: string;
   /** ServiceAccount token for the stream, or a function returning it (a token file re-read on each use). */
   token?: string | (() => string);
+  /** PEM bundle the operator's certificate must verify against; called on every reconnect. */
+  snapshotCa?: () => string;
   proxyId?: string;
   /** Default 15000; 0 picks a free port (see handle.adminPort). */
   adminPort?: number;
@@ -243,6 +246,7 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
       gateway: { namespace: g[0], name: g[1] },
       token: opts.token ?? "",
       proxyId: opts.proxyId ?? `${hostname()}-${randomUUID()}`,
+      ...(opts.snapshotCa ? { ca: opts.snapshotCa } : {}),
       apply: (raw) => store.apply(raw),
       log: log.child({ subsystem: "stream" }),
       pingIntervalMs: opts.stream?.pingIntervalMs,
@@ -333,6 +337,7 @@ export async function runProxy(argv: string[]): Promise<void> {
     gateway: f.gateway,
     controlPlane: f.controlPlane,
     token: f.tokenFile ? tokenFileReader(f.tokenFile, f.token) : f.token,
+    ...(f.snapshotCa ? { snapshotCa: caFileReader(f.snapshotCa) } : {}),
     adminPort: f.adminPort,
     bind: f.bind,
     portMap: f.portMap,

@@ -22,6 +22,21 @@ describe("parseOperatorArgs", () => {
     assert.equal(o.controlPlaneUrl, "http://ai-gateway-operator.ai-gateway-system.svc:15010");
     assert.match(o.proxyImage, /^ghcr\.io\/ai-gateway\/ai-gateway:/);
     assert.deepEqual([o.leaseDurationMs, o.renewDeadlineMs, o.retryPeriodMs], [15_000, 10_000, 2_000]);
+    assert.equal(o.snapshotTls, false);
+    assert.equal(o.caValidityMs, 365 * 86_400_000);
+    assert.equal(o.caBundleFile, undefined);
+  });
+
+  it("parses the snapshot TLS flags", () => {
+    const o = parseOperatorArgs(
+      ["--snapshot-tls", "--ca-validity", "2m", "--ca-bundle-file", "/tmp/ca.crt"],
+      {},
+    );
+    assert.ok(o !== "help");
+    assert.equal(o.snapshotTls, true);
+    assert.equal(o.caValidityMs, 120_000);
+    assert.equal(o.caBundleFile, "/tmp/ca.crt");
+    assert.throws(() => parseOperatorArgs(["--ca-validity", "1y"], {}), /--ca-validity: not a duration/);
   });
 
   it("reads env defaults and negated booleans", () => {

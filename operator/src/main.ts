@@ -1,6 +1,7 @@
 // `ai-gateway operator`: flags, then wiring only — informers → controller (translate) →
 // snapshot server, status writer, provisioner, leader election, admin server.
 import { randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { createLogger, type Logger } from "../../gateway/src/log.ts";
@@ -8,12 +9,15 @@ import { USAGE_REPORT_MS } from "../../gateway/src/snapshot/protocol.ts";
 import packageJson from "../../package.json" with { type: "json" };
 import { CONTROLLER_NAME } from "./api/gateway-api.ts";
 import { AdminServer } from "./edges/admin-server.ts";
+import { serviceDnsNames } from "./edges/ca.ts";
+import { CaStore } from "./edges/ca-store.ts";
 import { Controller } from "./edges/controller.ts";
 import { ConfigError, describeError } from "./edges/errors.ts";
 import { EventRecorder } from "./edges/event-recorder.ts";
 import { LeaderElector } from "./edges/leader-election.ts";
 import { Provisioner } from "./edges/provisioner.ts";
 import { tokenReviewAuthenticator } from "./edges/proxy-auth.ts";
+import { ServingTls, type TlsMaterial } from "./edges/serving-tls.ts";
 import { SnapshotServer } from "./edges/snapshot-server.ts";
 import { StatusWriter } from "./edges/status-writer.ts";
 import { Throttle } from "./edges/throttle.ts";
@@ -39,6 +43,11 @@ export interface OperatorOptions {
   retryPeriodMs: number;
   /** Policy status from counter reports is rewritten at most this often (default USAGE_REPORT_MS). */
   usageStatusIntervalMs?: number;
+  /** Serve the snapshot stream over TLS from the operator CA (Secret ai-gateway-ca). */
+  snapshotTls: boolean;
+  caValidityMs: number;
+  /** Write the CA bundle here whenever it changes (out-of-cluster proxies' --snapshot-ca). */
+  caBundleFile?: string;
 }
 
 const FLAGS = {
@@ -55,6 +64,9 @@ const FLAGS = {
   "lease-duration": { type: "string", default: "15s" },
   "renew-deadline": { type: "string", default: "10s" },
   "retry-period": { type: "string", default: "2s" },
+  "snapshot-tls": { type: "boolean", default: false },
+  "ca-validity": { type: "string", default: "8760h" },
+  "ca-bundle-file": { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -81,6 +93,12 @@ Flags:
   --lease-duration <d>          leader Lease duration (default 15s)
   --renew-deadline <d>          leader steps down when it cannot renew for this long (default 10s)
   --retry-period <d>            Lease acquire/renew interval (default 2s)
+  --snapshot-tls, --no-snapshot-tls
+                                serve snapshots over TLS from the operator CA kept in the Secret
+                                ai-gateway-ca in --namespace (default off: not yet wired into the
+                                chart and provisioner)
+  --ca-validity <d>             lifetime of a new operator CA (default 8760h = 1 year)
+  --ca-bundle-file <path>       write the CA bundle here (for proxies run out of cluster)
   --provider-override <url>     DEV ONLY: send every provider's default endpoint to this base URL
   -h, --help                    show this help
 `;
@@ -121,6 +139,9 @@ export function parseOperatorArgs(
     leaseDurationMs,
     renewDeadlineMs,
     retryPeriodMs: duration("retry-period", values["retry-period"]),
+    snapshotTls: values["snapshot-tls"],
+    caValidityMs: duration("ca-validity", values["ca-validity"]),
+    ...(values["ca-bundle-file"] ? { caBundleFile: values["ca-bundle-file"] } : {}),
   };
 }
 
@@ -151,10 +172,11 @@ function url(flag: string, value: string): string {
 }
 
 function duration(flag: string, value: string): number {
-  const m = /^(\d+)(ms|s|m)$/.exec(value);
+  const m = /^(\d+)(ms|s|m|h)$/.exec(value);
   if (!m?.[1]) throw new ConfigError(`--${flag}: not a duration like 15s or 500ms: ${value}`);
   const n = Number(m[1]);
-  const ms = m[2] === "ms" ? n : m[2] === "s" ? n * 1000 : n * 60_000;
+  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const ms = n * (unit[m[2] ?? "ms"] ?? 1);
   if (ms <= 0) throw new ConfigError(`--${flag}: must be positive`);
   return ms;
 }
@@ -181,7 +203,27 @@ export async function startOperator(
     () => controller?.trigger(),
     opts.usageStatusIntervalMs ?? USAGE_REPORT_MS,
   );
-  const snapshots = new SnapshotServer({
+  let snapshots: SnapshotServer | undefined;
+  let servingTls: ServingTls | undefined;
+  let tls: TlsMaterial | undefined;
+  if (opts.snapshotTls) {
+    const publish = (m: TlsMaterial) => {
+      snapshots?.setTls(m);
+      if (opts.caBundleFile) writeFileSync(opts.caBundleFile, m.bundle);
+    };
+    servingTls = new ServingTls({
+      ca: new CaStore({ client, namespace: opts.namespace, caValidityMs: opts.caValidityMs }),
+      dnsNames: serviceDnsNames("ai-gateway-operator", opts.namespace),
+      log: base.child({ component: "snapshot-tls" }),
+      onChange: publish,
+      // A short --ca-validity (tests) must be noticed well before the CA expires.
+      checkEveryMs: Math.max(1000, Math.min(3_600_000, opts.caValidityMs / 20)),
+    });
+    tls = await servingTls.start();
+    if (opts.caBundleFile) writeFileSync(opts.caBundleFile, tls.bundle);
+  }
+  snapshots = new SnapshotServer({
+    ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
     authenticate: tokenReviewAuthenticator({ client }),
     log: base.child({ component: "snapshot-server" }),
     metrics,
@@ -271,6 +313,7 @@ export async function startOperator(
       usageThrottle.close();
       await controller.close();
       await elector?.stop();
+      servingTls?.stop();
       await snapshots.close();
       await cache.stop();
       await admin.close();

@@ -21,6 +21,16 @@ import type { ApplyResult } from "./store.ts";
 
 const MISSED_PINGS = 3;
 const ACK_TIMEOUT_MS = 10_000;
+/** Node's codes for a server certificate that does not verify (wrong CA, expired, wrong name). */
+const TLS_VERIFY_CODES = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
 
 export interface SnapshotClientOptions {
   /** Base URL of the operator's snapshot server, e.g. http://127.0.0.1:15010 */
@@ -29,6 +39,11 @@ export interface SnapshotClientOptions {
   /** The ServiceAccount token; called on every connect and ack (a token file is re-read). */
   token: string | (() => string);
   proxyId: string;
+  /**
+   * PEM bundle the operator's certificate must verify against (https URLs); called on every
+   * connect and ack, so a re-read CA file follows a CA rotation without a restart.
+   */
+  ca?: () => string;
   apply: (raw: unknown) => ApplyResult;
   log: Logger;
   pingIntervalMs?: number;
@@ -75,9 +90,13 @@ export class SnapshotClient {
         if (!this.#closed) this.#opts.log.warn("snapshot stream ended; reconnecting");
       } catch (err) {
         if (!this.#closed) {
+          const code = (err as { code?: unknown }).code;
+          const untrusted = typeof code === "string" && TLS_VERIFY_CODES.has(code);
           this.#opts.log.warn(
-            { err: err instanceof Error ? err.message : String(err) },
-            "snapshot stream failed",
+            { err: err instanceof Error ? err.message : String(err), ...(untrusted ? { code } : {}) },
+            untrusted
+              ? "snapshot server certificate does not verify against the snapshot CA; refusing it, retrying"
+              : "snapshot stream failed",
           );
         }
       }
@@ -110,7 +129,9 @@ export class SnapshotClient {
   }
 
   #request(url: URL, opts: http.RequestOptions): http.ClientRequest {
-    return (url.protocol === "https:" ? https : http).request(url, opts);
+    if (url.protocol !== "https:") return http.request(url, opts);
+    const ca = this.#opts.ca?.();
+    return https.request(url, { ...opts, ...(ca === undefined ? {} : { ca }) });
   }
 
   /** One subscription; resolves when the stream ends, rejects on a failure. */

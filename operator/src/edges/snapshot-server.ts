@@ -8,6 +8,7 @@
 // Only the leader serves: setServing(false) answers 503 and closes open streams, so proxies
 // reconnect through the Service to the replica that is ready.
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../../../gateway/src/log.ts";
 import {
@@ -42,6 +43,11 @@ export interface SnapshotServerOptions {
   pingIntervalMs?: number;
   /** Epoch (seconds) of a leadership term; versions of the term exceed it × 1e6. Default: now. */
   epoch?: () => number;
+  /**
+   * Serve TLS with this certificate and key (serving-tls.ts issues them from the operator CA and
+   * renews them through setTls). Snapshots carry provider keys: only tests serve plain HTTP.
+   */
+  tls?: { cert: string; key: string };
 }
 
 interface Stream {
@@ -53,14 +59,23 @@ interface Stream {
 export class SnapshotServer {
   readonly store = new SnapshotStore();
   readonly #opts: SnapshotServerOptions;
-  readonly #server: http.Server;
+  readonly #server: http.Server | https.Server;
   readonly #streams = new Set<Stream>();
   #serving = false;
   #pinger: NodeJS.Timeout | undefined;
 
   constructor(opts: SnapshotServerOptions) {
     this.#opts = opts;
-    this.#server = http.createServer((req, res) => this.#handle(req, res));
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => this.#handle(req, res);
+    this.#server = opts.tls
+      ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key, minVersion: "TLSv1.2" }, handler)
+      : http.createServer(handler);
+  }
+
+  /** Swap the serving certificate; new connections use it, open streams are kept. */
+  setTls(tls: { cert: string; key: string }): void {
+    if (!(this.#server instanceof https.Server)) throw new Error("snapshot server was started without TLS");
+    this.#server.setSecureContext({ cert: tls.cert, key: tls.key, minVersion: "TLSv1.2" });
   }
 
   async listen(port: number, host?: string): Promise<number> {

@@ -31,6 +31,8 @@ export interface WatchOptions {
   idleTimeoutMs: number;
   signal: AbortSignal;
   onEvent: (event: unknown) => void;
+  /** A line that is not JSON was skipped (its length only: the text may quote a Secret). */
+  onMalformed?: (bytes: number) => void;
 }
 
 export class KubeClient {
@@ -122,6 +124,7 @@ export class KubeClient {
           if (line.trim() === "") return;
           const event = parseJson(line);
           if (event !== undefined) opts.onEvent(event);
+          else opts.onMalformed?.(Buffer.byteLength(line));
         });
         res.on("error", (err) => finish(err));
         res.on("close", () => finish());

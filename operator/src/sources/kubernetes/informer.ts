@@ -216,6 +216,8 @@ export class Informer {
         idleTimeoutMs: (timeoutSeconds + 60) * 1000,
         signal: abort.signal,
         onEvent: (event) => this.#onEvent(event),
+        onMalformed: (bytes) =>
+          this.#opts.log.warn({ kind: this.spec.kind, bytes }, "malformed watch event skipped"),
       });
     } finally {
       this.#stopping.signal.removeEventListener("abort", onStop);
@@ -237,11 +239,18 @@ export class Informer {
       this.#watchAbort?.abort();
       return;
     }
+    if (type === "BOOKMARK") {
+      // A bookmark's object has only metadata.resourceVersion (no name): read it directly.
+      const meta = isRecord(object) && isRecord(object.metadata) ? object.metadata : undefined;
+      if (typeof meta?.resourceVersion === "string" && meta.resourceVersion !== "")
+        this.#resourceVersion = meta.resourceVersion;
+      this.#backoff.reset();
+      return;
+    }
     const ref = refOf(object);
     if (!ref) return;
     if (ref.resourceVersion) this.#resourceVersion = ref.resourceVersion;
     this.#backoff.reset();
-    if (type === "BOOKMARK") return;
     const key = keyOf(ref.namespace, ref.name);
     if (type === "DELETED") {
       this.#seen.delete(key);

@@ -120,6 +120,8 @@ spec:
       "operator",
       "--no-provision",
       "--no-leader-elect",
+      // local mode: the snapshot channel stays on 127.0.0.1, in plain HTTP (refused on any other bind)
+      "--no-snapshot-tls",
       "--bind",
       "127.0.0.1",
       "--snapshot-port",

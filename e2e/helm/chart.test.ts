@@ -225,7 +225,7 @@ describe("chart: lint, templates, schema", () => {
       "--provision",
       "--leader-elect",
       "--namespace=$(POD_NAMESPACE)",
-      "--control-plane-url=http://ai-gateway.ai-gateway-system.svc:15010",
+      "--control-plane-url=https://ai-gateway.ai-gateway-system.svc:15010",
     ]) {
       assert.ok(c.args.includes(want), `args include ${want}: ${c.args.join(" ")}`);
     }
@@ -297,6 +297,7 @@ describe("chart: lint, templates, schema", () => {
         "Secrets: delete only (legacy token copies)",
       );
       assert.deepEqual([...provisioned].sort(), [
+        "configmaps",
         "deployments",
         "gateways/finalizers",
         "horizontalpodautoscalers",
@@ -305,6 +306,13 @@ describe("chart: lint, templates, schema", () => {
         "serviceaccounts",
         "services",
       ]);
+      // the CA Secret: create (not limitable by name) and get/update of ai-gateway-ca only
+      const ca = rulesOf(findManifest(all, "Role", `${RELEASE}-ca`));
+      for (const rule of ca) {
+        assert.deepEqual(rule.resources, ["secrets"]);
+        if (!rule.verbs.includes("create")) assert.deepEqual(rule.resourceNames, ["ai-gateway-ca"]);
+        else assert.deepEqual(rule.verbs, ["create"]);
+      }
       const lease = rulesOf(findManifest(all, "Role", `${RELEASE}-leader-election`));
       for (const rule of lease) {
         assert.deepEqual(rule.resources, ["leases"]);

@@ -452,7 +452,7 @@ spec:
     assert.ok(result.failed <= FAILURE_BOUND, `${result.failed} failed requests`);
   });
 
-  it("helm uninstall leaves no pod, Deployment, Service or Secret of ours; the CRDs stay", async () => {
+  it("helm uninstall leaves no pod, Deployment, Service or Secret of ours but the operator CA; the CRDs stay", async () => {
     // The user's own objects go first (the proxies are garbage-collected with their Gateway).
     await w().kubectl(["delete", "namespace", NS, "--wait=true", "--timeout=180s"]);
     const r = await w().helm([
@@ -489,8 +489,17 @@ spec:
         "-o",
         "name",
       ]);
-      return left.trim() === "" && inRelease.trim() === "";
+      // the operator's CA stays, like the CRDs: a reinstall keeps the CA running proxies trust
+      const CA = "secret/ai-gateway-ca";
+      const rest = (text: string) =>
+        text
+          .split("\n")
+          .map((l) => l.trim())
+          .filter((l) => l !== "" && l !== CA);
+      return rest(left).length === 0 && rest(inRelease).length === 0;
     });
+    const ca = await w().kubectl(["-n", RELEASE_NS, "get", "secret", "ai-gateway-ca", "-o", "name"]);
+    assert.equal(ca.trim(), "secret/ai-gateway-ca", "the operator CA Secret is kept");
     const crds = await w().kubectl(["get", "crds", "-o", "name"]);
     assert.match(crds, /airoutes\.agentgateway\.dev/);
     assert.match(crds, /agentgatewaybackends\.agentgateway\.dev/);

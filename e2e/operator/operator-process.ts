@@ -51,6 +51,9 @@ export async function startOperatorProcess(opts: OperatorProcessOptions): Promis
     String(adminPort),
     "--bind",
     LOOPBACK,
+    // plain HTTP on loopback for the protocol tests (the only place it is allowed); TLS tests pass
+    // --snapshot-tls, which comes later and wins
+    "--no-snapshot-tls",
     ...(opts.namespace ? ["--namespace", opts.namespace] : []),
     ...(opts.extraArgs ?? []),
   ];

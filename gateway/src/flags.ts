@@ -271,6 +271,8 @@ export interface ProxyLaunch {
   redisUrl?: string;
   /** "--workers": a count or "auto". */
   workers?: number | "auto";
+  /** "--snapshot-ca": the PEM bundle the operator's certificate must verify against. */
+  snapshotCa?: string;
 }
 
 /** argv for `ai-gateway proxy` (without the leading "proxy"), for every launcher of a proxy:
@@ -290,5 +292,6 @@ export function formatProxyArgs(l: ProxyLaunch): string[] {
   }
   if (l.redisUrl !== undefined) args.push("--redis-url", l.redisUrl);
   if (l.workers !== undefined) args.push("--workers", String(l.workers));
+  if (l.snapshotCa !== undefined) args.push("--snapshot-ca", l.snapshotCa);
   return args;
 }

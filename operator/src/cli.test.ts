@@ -19,12 +19,21 @@ describe("parseOperatorArgs", () => {
     assert.equal(o.provision, true);
     assert.equal(o.leaderElect, true);
     assert.equal(o.namespace, "ai-gateway-system");
-    assert.equal(o.controlPlaneUrl, "http://ai-gateway-operator.ai-gateway-system.svc:15010");
+    assert.equal(o.controlPlaneUrl, "https://ai-gateway-operator.ai-gateway-system.svc:15010");
     assert.match(o.proxyImage, /^ghcr\.io\/ai-gateway\/ai-gateway:/);
     assert.deepEqual([o.leaseDurationMs, o.renewDeadlineMs, o.retryPeriodMs], [15_000, 10_000, 2_000]);
-    assert.equal(o.snapshotTls, false);
+    assert.equal(o.snapshotTls, true);
     assert.equal(o.caValidityMs, 365 * 86_400_000);
     assert.equal(o.caBundleFile, undefined);
+  });
+
+  it("plain HTTP on the snapshot channel only on loopback (local development)", () => {
+    const local = parseOperatorArgs(["--no-snapshot-tls", "--bind", "127.0.0.1"], {});
+    assert.ok(local !== "help");
+    assert.equal(local.snapshotTls, false);
+    assert.equal(local.controlPlaneUrl, "http://ai-gateway-operator.ai-gateway-system.svc:15010");
+    for (const bind of ["0.0.0.0", "10.0.0.5", "::"])
+      assert.throws(() => parseOperatorArgs(["--no-snapshot-tls", "--bind", bind], {}), /loopback/);
   });
 
   it("parses the snapshot TLS flags", () => {

@@ -2,6 +2,7 @@
 // snapshot server, status writer, provisioner, leader election, admin server.
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { createLogger, type Logger } from "../../gateway/src/log.ts";
@@ -17,6 +18,7 @@ import { EventRecorder } from "./edges/event-recorder.ts";
 import { LeaderElector } from "./edges/leader-election.ts";
 import { Provisioner } from "./edges/provisioner.ts";
 import { tokenReviewAuthenticator } from "./edges/proxy-auth.ts";
+import type { ProvisionSettings } from "./edges/proxy-manifests.ts";
 import { ServingTls, type TlsMaterial } from "./edges/serving-tls.ts";
 import { SnapshotServer } from "./edges/snapshot-server.ts";
 import { StatusWriter } from "./edges/status-writer.ts";
@@ -64,7 +66,7 @@ const FLAGS = {
   "lease-duration": { type: "string", default: "15s" },
   "renew-deadline": { type: "string", default: "10s" },
   "retry-period": { type: "string", default: "2s" },
-  "snapshot-tls": { type: "boolean", default: false },
+  "snapshot-tls": { type: "boolean", default: true },
   "ca-validity": { type: "string", default: "8760h" },
   "ca-bundle-file": { type: "string" },
   help: { type: "boolean", short: "h", default: false },
@@ -85,7 +87,7 @@ Flags:
   --provision, --no-provision   create a Deployment/Service/ServiceAccount per Gateway (default on)
   --proxy-image <image>         image of provisioned proxies (default ghcr.io/ai-gateway/ai-gateway:${VERSION})
   --control-plane-url <url>     snapshot URL given to provisioned proxies
-                                (default http://ai-gateway-operator.<namespace>.svc:15010)
+                                (default https://ai-gateway-operator.<namespace>.svc:15010; http:// with --no-snapshot-tls)
   --leader-elect, --no-leader-elect
                                 Lease ai-gateway-operator in --namespace (default on)
   --namespace <ns>              where the Lease lives
@@ -95,8 +97,9 @@ Flags:
   --retry-period <d>            Lease acquire/renew interval (default 2s)
   --snapshot-tls, --no-snapshot-tls
                                 serve snapshots over TLS from the operator CA kept in the Secret
-                                ai-gateway-ca in --namespace (default off: not yet wired into the
-                                chart and provisioner)
+                                ai-gateway-ca in --namespace (default on; provisioned proxies get
+                                the CA bundle in a ConfigMap <gateway>-snapshot-ca). Off only with
+                                a loopback --bind (local development)
   --ca-validity <d>             lifetime of a new operator CA (default 8760h = 1 year)
   --ca-bundle-file <path>       write the CA bundle here (for proxies run out of cluster)
   --provider-override <url>     DEV ONLY: send every provider's default endpoint to this base URL
@@ -120,6 +123,11 @@ export function parseOperatorArgs(
   const leaseDurationMs = duration("lease-duration", values["lease-duration"]);
   if (renewDeadlineMs >= leaseDurationMs)
     throw new ConfigError("--renew-deadline must be shorter than --lease-duration");
+  const snapshotTls = values["snapshot-tls"];
+  if (!snapshotTls && !isLoopbackBind(values.bind))
+    throw new ConfigError(
+      `--no-snapshot-tls serves provider keys in clear text: allowed only with a loopback --bind (got ${values.bind})`,
+    );
   return {
     snapshotPort: port("snapshot-port", values["snapshot-port"]),
     adminPort: port("admin-port", values["admin-port"]),
@@ -129,7 +137,8 @@ export function parseOperatorArgs(
     proxyImage: values["proxy-image"],
     controlPlaneUrl: url(
       "control-plane-url",
-      values["control-plane-url"] ?? `http://ai-gateway-operator.${namespace}.svc:15010`,
+      values["control-plane-url"] ??
+        `${snapshotTls ? "https" : "http"}://ai-gateway-operator.${namespace}.svc:15010`,
     ),
     leaderElect: values["leader-elect"],
     namespace,
@@ -139,7 +148,7 @@ export function parseOperatorArgs(
     leaseDurationMs,
     renewDeadlineMs,
     retryPeriodMs: duration("retry-period", values["retry-period"]),
-    snapshotTls: values["snapshot-tls"],
+    snapshotTls,
     caValidityMs: duration("ca-validity", values["ca-validity"]),
     ...(values["ca-bundle-file"] ? { caBundleFile: values["ca-bundle-file"] } : {}),
   };
@@ -203,6 +212,10 @@ export async function startOperator(
     () => controller?.trigger(),
     opts.usageStatusIntervalMs ?? USAGE_REPORT_MS,
   );
+  const provisionSettings: ProvisionSettings = {
+    image: opts.proxyImage,
+    controlPlaneUrl: opts.controlPlaneUrl,
+  };
   let snapshots: SnapshotServer | undefined;
   let servingTls: ServingTls | undefined;
   let tls: TlsMaterial | undefined;
@@ -210,16 +223,28 @@ export async function startOperator(
     const publish = (m: TlsMaterial) => {
       snapshots?.setTls(m);
       if (opts.caBundleFile) writeFileSync(opts.caBundleFile, m.bundle);
+      // a rotated CA reaches provisioned proxies through their ConfigMaps
+      if (provisionSettings.caBundle !== m.bundle) {
+        provisionSettings.caBundle = m.bundle;
+        controller?.trigger();
+      }
     };
     servingTls = new ServingTls({
       ca: new CaStore({ client, namespace: opts.namespace, caValidityMs: opts.caValidityMs }),
-      dnsNames: serviceDnsNames("ai-gateway-operator", opts.namespace),
+      // the names proxies dial: the default Service's, and the host of --control-plane-url (the chart's Service)
+      dnsNames: [
+        ...new Set([
+          ...serviceDnsNames("ai-gateway-operator", opts.namespace),
+          ...(isIP(new URL(opts.controlPlaneUrl).hostname) ? [] : [new URL(opts.controlPlaneUrl).hostname]),
+        ]),
+      ],
       log: base.child({ component: "snapshot-tls" }),
       onChange: publish,
       // A short --ca-validity (tests) must be noticed well before the CA expires.
       checkEveryMs: Math.max(1000, Math.min(3_600_000, opts.caValidityMs / 20)),
     });
     tls = await servingTls.start();
+    provisionSettings.caBundle = tls.bundle;
     if (opts.caBundleFile) writeFileSync(opts.caBundleFile, tls.bundle);
   }
   snapshots = new SnapshotServer({
@@ -251,7 +276,7 @@ export async function startOperator(
           provisioner: new Provisioner({
             client,
             log: base.child({ component: "provisioner" }),
-            settings: { image: opts.proxyImage, controlPlaneUrl: opts.controlPlaneUrl },
+            settings: provisionSettings,
           }),
         }
       : {}),
@@ -345,4 +370,9 @@ export async function runOperator(argv: string[]): Promise<void> {
     process.once("SIGTERM", onSignal);
     process.once("SIGINT", onSignal);
   });
+}
+
+/** 127.0.0.0/8, ::1 and localhost. */
+function isLoopbackBind(bind: string): boolean {
+  return bind === "localhost" || bind === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bind);
 }

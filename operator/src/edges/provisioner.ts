@@ -52,6 +52,7 @@ export interface ProvisionerOptions {
 }
 
 const COLLECTIONS: Record<string, string> = {
+  ConfigMap: "/api/v1/namespaces/{ns}/configmaps",
   ServiceAccount: "/api/v1/namespaces/{ns}/serviceaccounts",
   Service: "/api/v1/namespaces/{ns}/services",
   Deployment: "/apis/apps/v1/namespaces/{ns}/deployments",

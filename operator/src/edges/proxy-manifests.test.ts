@@ -130,3 +130,43 @@ describe("proxyManifests: Redis and workers from AgentgatewayParameters", () => 
     assert.equal(c.env.length, 1);
   });
 });
+
+describe("proxyManifests: the snapshot CA bundle", () => {
+  it("publishes the bundle in a Gateway-owned ConfigMap, mounts it and passes --snapshot-ca", () => {
+    const bundle = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    const ms = proxyManifests(gw, {
+      ...settings,
+      controlPlaneUrl: "https://op.ns.svc:15010",
+      caBundle: bundle,
+    });
+    const cm = ms.find((m) => m.kind === "ConfigMap") as unknown as {
+      metadata: { name: string; ownerReferences: { kind: string }[] };
+      data: Record<string, string>;
+    };
+    assert.equal(cm.metadata.name, "llm-snapshot-ca");
+    assert.deepEqual(cm.data, { "ca.crt": bundle });
+    assert.equal(cm.metadata.ownerReferences[0]?.kind, "Gateway");
+    const dep = ms.find((m) => m.kind === "Deployment") as unknown as {
+      spec: {
+        template: {
+          spec: {
+            containers: { args: string[]; volumeMounts: { name: string; mountPath: string }[] }[];
+            volumes: { name: string; configMap?: { name: string } }[];
+          };
+        };
+      };
+    };
+    const pod = dep.spec.template.spec;
+    const c = pod.containers[0];
+    assert.ok(c);
+    assert.equal(c.args[c.args.indexOf("--snapshot-ca") + 1], "/etc/ai-gateway/snapshot-ca/ca.crt");
+    assert.equal(c.args[c.args.indexOf("--control-plane") + 1], "https://op.ns.svc:15010");
+    assert.ok(
+      c.volumeMounts.some((v) => v.name === "snapshot-ca" && v.mountPath === "/etc/ai-gateway/snapshot-ca"),
+    );
+    assert.deepEqual(
+      pod.volumes.find((v) => v.name === "snapshot-ca"),
+      { name: "snapshot-ca", configMap: { name: "llm-snapshot-ca" } },
+    );
+  });
+});

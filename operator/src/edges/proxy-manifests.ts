@@ -33,6 +33,16 @@ export interface GatewayInfo {
 export interface ProvisionSettings {
   image: string;
   controlPlaneUrl: string;
+  /** The operator CA bundle (PEM) proxies verify the snapshot server with; absent: plain HTTP. */
+  caBundle?: string;
+}
+
+/** Where the CA bundle ConfigMap is mounted in proxy pods. */
+export const CA_MOUNT_DIR = "/etc/ai-gateway/snapshot-ca";
+
+/** The ConfigMap holding the snapshot CA bundle, one per Gateway (owned by it, like the rest). */
+export function caBundleConfigMapName(gatewayName: string): string {
+  return `${gatewayName}-snapshot-ca`;
 }
 
 export type Manifest = {
@@ -58,12 +68,23 @@ export function proxyServiceAccountName(gatewayName: string): string {
 export function proxyManifests(gw: GatewayInfo, settings: ProvisionSettings): Manifest[] {
   const ports = servicePorts(gw);
   return [
+    ...(settings.caBundle !== undefined ? [caBundleConfigMap(gw, settings.caBundle)] : []),
     serviceAccount(gw),
     ...(ports.length > 0 ? [service(gw, ports)] : []),
     deployment(gw, ports, settings),
     podDisruptionBudget(gw),
     ...(gw.deployment?.autoscaling ? [autoscaler(gw, gw.deployment.autoscaling)] : []),
   ];
+}
+
+function caBundleConfigMap(gw: GatewayInfo, bundle: string): Manifest {
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: metadata(gw, caBundleConfigMapName(gw.name)),
+    // public certificates only: what the proxy trusts, never a key
+    data: { "ca.crt": bundle },
+  };
 }
 
 function podDisruptionBudget(gw: GatewayInfo): Manifest {
@@ -176,6 +197,7 @@ function proxyArgs(gw: GatewayInfo, ports: ReturnType<typeof servicePorts>, sett
       bind: "0.0.0.0",
       portMap: new Map(ports.filter((p) => p.port !== p.targetPort).map((p) => [p.port, p.targetPort])),
       ...(gw.deployment?.redis ? { redisUrl: gw.deployment.redis.url } : {}),
+      ...(settings.caBundle !== undefined ? { snapshotCa: `${CA_MOUNT_DIR}/ca.crt` } : {}),
       ...(gw.deployment?.workers !== undefined
         ? { workers: gw.deployment.workers === 0 ? ("auto" as const) : gw.deployment.workers }
         : {}),
@@ -252,6 +274,9 @@ function deployment(gw: GatewayInfo, ports: ReturnType<typeof servicePorts>, set
               },
               volumeMounts: [
                 { name: "stream-token", mountPath: TOKEN_MOUNT_DIR, readOnly: true },
+                ...(settings.caBundle !== undefined
+                  ? [{ name: "snapshot-ca", mountPath: CA_MOUNT_DIR, readOnly: true }]
+                  : []),
                 { name: "tmp", mountPath: "/tmp" },
               ],
             },
@@ -272,6 +297,9 @@ function deployment(gw: GatewayInfo, ports: ReturnType<typeof servicePorts>, set
                 ],
               },
             },
+            ...(settings.caBundle !== undefined
+              ? [{ name: "snapshot-ca", configMap: { name: caBundleConfigMapName(gw.name) } }]
+              : []),
             { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
           ],
         },

@@ -10,7 +10,7 @@ import type { ClientAuthOutcome } from "./client-auth.ts";
 import { condition, failed, sortConditions } from "./conditions.ts";
 import type { GatewayModel } from "./gateways.ts";
 import { type ListenerModel, notServedReason } from "./listeners.ts";
-import { gatewayProgrammed, listenerProgrammed } from "./programmed.ts";
+import { gatewayProgrammed, listenerProgrammed, portUnavailable } from "./programmed.ts";
 import { ConditionType, Reason } from "./reasons.ts";
 import type { DataPlaneState, ListenerStatus, ObjectStatus } from "./types.ts";
 import type { InvalidObject } from "./validate.ts";
@@ -26,9 +26,12 @@ export interface GatewayStatusInput {
 }
 
 function listenerConditions(l: ListenerModel, dp: DataPlaneState | undefined, g: number): Condition[] {
+  const unavailable = l.config ? portUnavailable(l.config, dp) : undefined;
   const accepted = l.protocolProblem
     ? failed(ConditionType.Accepted, l.protocolProblem, g)
-    : condition(ConditionType.Accepted, true, Reason.Accepted, "listener is accepted", g);
+    : unavailable
+      ? condition(ConditionType.Accepted, false, Reason.PortUnavailable, unavailable, g)
+      : condition(ConditionType.Accepted, true, Reason.Accepted, "listener is accepted", g);
   const conflicted = l.conflict
     ? condition(ConditionType.Conflicted, true, l.conflict.reason, l.conflict.message, g)
     : condition(ConditionType.Conflicted, false, Reason.NoConflicts, "no conflicts", g);

@@ -22,6 +22,8 @@ export interface DataPlaneState {
   connectedProxies: number;
   /** Listeners of the newest snapshot a connected proxy acked; undefined when none acked. */
   ackedListeners?: ListenerConfig[];
+  /** Gateway listener ports a proxy serving that snapshot could not bind (it keeps retrying). */
+  unavailablePorts?: { port: number; reason: string }[];
 }
 
 /** The world as the sources saw it. Lists are sorted by namespace/name by the source. */

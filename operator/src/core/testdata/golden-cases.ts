@@ -5,7 +5,7 @@
 // File layout:
 //   description: what the case shows
 //   settings:    optional Settings (controllerName defaults to agentgateway.dev/ai-gateway)
-//   dataPlane:   optional { "<ns>/<name>": { connectedProxies, ackedListeners } }
+//   dataPlane:   optional { "<ns>/<name>": { connectedProxies, ackedListeners, unavailablePorts } }
 //   expectInvalid: optional ["<Kind>/<ns>/<name>", ...]: inputs that must FAIL their schema
 //   input:       the manifests, as a user writes them
 //   output:      { snapshots, statuses } (rewritten by UPDATE_GOLDEN=1)
@@ -32,6 +32,7 @@ const GoldenFile = z.object({
       z.object({
         connectedProxies: z.number().int().min(0),
         ackedListeners: z.array(ListenerConfig).optional(),
+        unavailablePorts: z.array(z.object({ port: z.number().int(), reason: z.string() })).optional(),
       }),
     )
     .optional(),

@@ -56,6 +56,8 @@ describe("proxy: snapshot stream client", () => {
       version: good.version,
       hash: good.hash,
       accepted: true,
+      // acked once the snapshot's listener ports are bound
+      listeners: [{ port: 80, open: true }],
     });
     assert.equal(server.subscriptions[0]?.proxyId, "proxy-under-test");
     await eventually(() => world.proxy.listenerPort(80) !== undefined, "the listener to open");

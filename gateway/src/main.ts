@@ -196,6 +196,7 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
     metering: { metrics, children, models, gateway: () => store.gateway, log: handlerLog },
   });
   const bind = opts.bind ?? "127.0.0.1";
+  let client: SnapshotClient | undefined;
   const listeners = new ListenerSet({
     bind,
     portMap: toMap(opts.portMap),
@@ -204,6 +205,7 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
     closeGraceMs: killGraceMs,
     limits,
     onConnectionLimited: () => limited("connections"),
+    onListenersChange: () => client?.reack(),
   });
   let listening: Promise<void> = Promise.resolve();
   store.onSwap((next) => {
@@ -233,7 +235,6 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
           }),
         );
 
-  let client: SnapshotClient | undefined;
   if (opts.controlPlane !== undefined) {
     const g =
       typeof opts.gateway === "string"
@@ -248,6 +249,10 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
       proxyId: opts.proxyId ?? `${hostname()}-${randomUUID()}`,
       ...(opts.snapshotCa ? { ca: opts.snapshotCa } : {}),
       apply: (raw) => store.apply(raw),
+      listenerStates: async () => {
+        await listening;
+        return listeners.states();
+      },
       log: log.child({ subsystem: "stream" }),
       pingIntervalMs: opts.stream?.pingIntervalMs,
       backoff: opts.stream?.backoff,

@@ -52,6 +52,65 @@ describe("ListenerSet", () => {
     taken.close();
   });
 
+  it("a port that fails to bind is reported, retried with backoff, and reported open once free", async () => {
+    const taken = await occupied();
+    const takenPort = (taken.address() as AddressInfo).port;
+    let changes = 0;
+    const set = new ListenerSet({
+      bind: "127.0.0.1",
+      portMap: new Map([
+        [80, 0],
+        [81, takenPort],
+      ]),
+      handler: (_req, res) => res.end("ok"),
+      log,
+      closeGraceMs: 0,
+      bindBackoff: { baseMs: 20, maxMs: 100 },
+      onListenersChange: () => changes++,
+    });
+    await set.sync([80, 81]);
+    assert.deepEqual(set.states(), [
+      { port: 80, open: true },
+      { port: 81, open: false, reason: `local port ${takenPort} is already in use` },
+    ]);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(changes, 0, "still taken: retries fail quietly");
+    assert.equal(set.states()[1]?.open, false);
+    await new Promise<void>((r) => taken.close(() => r()));
+    const deadline = Date.now() + 10_000;
+    while (changes === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(changes, 1, "the retry opened the port without a new sync");
+    assert.deepEqual(set.states(), [
+      { port: 80, open: true },
+      { port: 81, open: true },
+    ]);
+    assert.equal(set.allOpen(), true);
+    assert.equal((await get(takenPort)).status, 200);
+    await set.close();
+  });
+
+  it("a failed port no longer wanted stops being retried", async () => {
+    const taken = await occupied();
+    const takenPort = (taken.address() as AddressInfo).port;
+    let changes = 0;
+    const set = new ListenerSet({
+      bind: "127.0.0.1",
+      portMap: new Map([[81, takenPort]]),
+      handler: (_req, res) => res.end("ok"),
+      log,
+      closeGraceMs: 0,
+      bindBackoff: { baseMs: 20, maxMs: 50 },
+      onListenersChange: () => changes++,
+    });
+    await set.sync([81]);
+    await set.sync([]);
+    await new Promise<void>((r) => taken.close(() => r()));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(changes, 0);
+    assert.deepEqual(set.states(), []);
+    await set.close();
+  });
+
   it("drain: keeps serving, with connection: close on every answer", async () => {
     const set = new ListenerSet({
       bind: "127.0.0.1",

@@ -1,5 +1,7 @@
 // The only file that opens sockets: one HTTP server per Gateway listener port (mapped to a local
 // port by --port-map), opened and closed as snapshots add and remove ports, and the admin server.
+// A port that cannot be bound (in use, permission) is retried with capped backoff without waiting
+// for a new snapshot; onListenersChange tells the caller when it opens (the proxy then re-acks).
 // A connection over --max-connections is answered 503 and closed as it is accepted: it never
 // reaches the request handler. Node's own refusals (malformed request,
 // headers too large, request not received in time) get an OpenAI-style JSON body like every other
@@ -11,6 +13,8 @@ import { type ErrorCode, GatewayError } from "./errors.ts";
 import type { ProxyLimits } from "./flags.ts";
 import type { Logger } from "./log.ts";
 import type { ListenerHandler } from "./pipeline/handler.ts";
+import { type BackoffOptions, backoffDelay } from "./snapshot/backoff.ts";
+import type { ListenerAck } from "./snapshot/protocol.ts";
 
 /** Idle keep-alive connections stay open longer than typical load balancer idle timeouts. */
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
@@ -26,6 +30,27 @@ export interface ListenerSetOptions {
   limits?: Pick<ProxyLimits, "maxConnections" | "clientHeaderTimeoutMs" | "clientRequestTimeoutMs">;
   /** A connection was refused by --max-connections. */
   onConnectionLimited?: () => void;
+  /** Retry delays for a port that failed to bind (default 250 ms doubling up to 10 s). */
+  bindBackoff?: BackoffOptions;
+  /** A port that had failed to bind is now open (not called by sync() itself). */
+  onListenersChange?: () => void;
+}
+
+export const DEFAULT_BIND_BACKOFF: BackoffOptions = { baseMs: 250, maxMs: 10_000 };
+
+interface BindFailure {
+  reason: string;
+  attempt: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/** Why a bind failed, from the error code only (an error message could carry anything). */
+export function bindFailureReason(err: unknown, localPort: number, host: string): string {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  if (code === "EADDRINUSE") return `local port ${localPort} is already in use`;
+  if (code === "EACCES" || code === "EPERM") return `permission denied to bind local port ${localPort}`;
+  if (code === "EADDRNOTAVAIL") return `address ${host} is not available to bind local port ${localPort}`;
+  return `cannot bind local port ${localPort}${typeof code === "string" && /^E[A-Z]+$/.test(code) ? ` (${code})` : ""}`;
 }
 
 interface Open {
@@ -112,6 +137,8 @@ export class ListenerSet {
   #wanted: ReadonlySet<number> = new Set();
   #pending = 0;
   #draining = false;
+  #closed = false;
+  readonly #failed = new Map<number, BindFailure>();
 
   constructor(opts: ListenerSetOptions) {
     this.#opts = opts;
@@ -142,6 +169,17 @@ export class ListenerSet {
     return true;
   }
 
+  /** Bind state of every port of the latest sync, by Gateway port. Settle sync() first. */
+  states(): ListenerAck[] {
+    return [...this.#wanted]
+      .sort((a, b) => a - b)
+      .map((port) => {
+        if (this.#open.has(port)) return { port, open: true };
+        const failure = this.#failed.get(port);
+        return failure ? { port, open: false, reason: failure.reason } : { port, open: false };
+      });
+  }
+
   /**
    * Shutdown, first phase: keep serving, but answer every request with `connection: close` so
    * keep-alive clients move to another replica instead of reusing a socket about to be closed.
@@ -158,31 +196,66 @@ export class ListenerSet {
       this.#opts.log.info({ port, localPort: open.localPort }, "listener closed");
       closing.push(closeServer(open.server, this.#opts.closeGraceMs));
     }
+    for (const port of [...this.#failed.keys()]) if (!wanted.has(port)) this.#forget(port);
     for (const port of wanted) {
-      if (this.#open.has(port)) continue;
-      const server = createServer((req, res) => {
-        if (this.#refused.has(req.socket)) {
-          res.destroy();
-          return;
-        }
-        if (this.#draining) res.setHeader("connection", "close");
-        this.#opts.handler(req, res, port);
-      }, this.#opts.limits);
-      // before Node's own connection listener: a refused socket is answered before any parsing
-      server.prependListener("connection", (socket: Socket) => this.#accept(socket));
-      const local = this.#opts.portMap.get(port) ?? port;
-      try {
-        const localPort = await listen(server, local, this.#opts.bind);
-        this.#open.set(port, { server, localPort });
-        this.#opts.log.info({ port, localPort, bind: this.#opts.bind }, "listener open");
-      } catch (err) {
-        this.#opts.log.error(
-          { port, localPort: local, err: err instanceof Error ? err.message : String(err) },
-          "listener failed to open; retried on the next snapshot",
-        );
-      }
+      // a failing port keeps its own retry schedule; a new snapshot does not reset it
+      if (this.#open.has(port) || this.#failed.has(port)) continue;
+      await this.#bind(port);
     }
     await Promise.all(closing);
+  }
+
+  /** One bind attempt; on failure the port is retried with backoff while it is wanted. */
+  async #bind(port: number): Promise<boolean> {
+    const server = createServer((req, res) => {
+      if (this.#refused.has(req.socket)) {
+        res.destroy();
+        return;
+      }
+      if (this.#draining) res.setHeader("connection", "close");
+      this.#opts.handler(req, res, port);
+    }, this.#opts.limits);
+    // before Node's own connection listener: a refused socket is answered before any parsing
+    server.prependListener("connection", (socket: Socket) => this.#accept(socket));
+    const local = this.#opts.portMap.get(port) ?? port;
+    try {
+      const localPort = await listen(server, local, this.#opts.bind);
+      this.#forget(port);
+      this.#open.set(port, { server, localPort });
+      this.#opts.log.info({ port, localPort, bind: this.#opts.bind }, "listener open");
+      return true;
+    } catch (err) {
+      const previous = this.#failed.get(port);
+      const failure: BindFailure = {
+        reason: bindFailureReason(err, local, this.#opts.bind),
+        attempt: (previous?.attempt ?? -1) + 1,
+        timer: undefined,
+      };
+      const delayMs = backoffDelay(failure.attempt, this.#opts.bindBackoff ?? DEFAULT_BIND_BACKOFF);
+      if (!previous || previous.reason !== failure.reason) {
+        this.#opts.log.error(
+          { port, localPort: local, reason: failure.reason, retryInMs: delayMs },
+          "listener failed to open; retrying with backoff",
+        );
+      }
+      failure.timer = setTimeout(() => this.#retry(port), delayMs);
+      failure.timer.unref();
+      this.#failed.set(port, failure);
+      return false;
+    }
+  }
+
+  #retry(port: number): void {
+    this.#queue = this.#queue.then(async () => {
+      if (this.#closed || !this.#wanted.has(port) || this.#open.has(port)) return;
+      if (await this.#bind(port)) this.#opts.onListenersChange?.();
+    });
+  }
+
+  #forget(port: number): void {
+    const failure = this.#failed.get(port);
+    if (failure?.timer) clearTimeout(failure.timer);
+    this.#failed.delete(port);
   }
 
   #accept(socket: Socket): void {
@@ -200,6 +273,8 @@ export class ListenerSet {
 
   /** Stop accepting; in-flight requests get `graceMs` to finish before connections are closed. */
   async close(graceMs = 0): Promise<void> {
+    this.#closed = true;
+    for (const port of [...this.#failed.keys()]) this.#forget(port);
     await this.#queue;
     const all = [...this.#open.values()];
     this.#open.clear();

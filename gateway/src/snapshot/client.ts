@@ -10,6 +10,7 @@ import { LineSplitter } from "./ndjson.ts";
 import {
   ACKS_PATH,
   type Ack,
+  type ListenerAck,
   PING_INTERVAL_MS,
   PROXY_ID_HEADER,
   SNAPSHOTS_PATH,
@@ -45,6 +46,8 @@ export interface SnapshotClientOptions {
    */
   ca?: () => string;
   apply: (raw: unknown) => ApplyResult;
+  /** Bind state of the applied snapshot's listeners, sent with each accepted ack. */
+  listenerStates?: () => Promise<ListenerAck[]>;
   log: Logger;
   pingIntervalMs?: number;
   backoff?: BackoffOptions;
@@ -59,6 +62,7 @@ export class SnapshotClient {
   #wake: (() => void) | undefined;
   #loop: Promise<void> | undefined;
   #connected = false;
+  #lastResult: ApplyResult | undefined;
 
   constructor(opts: SnapshotClientOptions) {
     this.#opts = opts;
@@ -67,6 +71,11 @@ export class SnapshotClient {
 
   get connected(): boolean {
     return this.#connected;
+  }
+
+  /** Ack the last applied snapshot again, with fresh listener states (a port opened). */
+  reack(): void {
+    if (this.#lastResult && !this.#closed) void this.#ack(this.#lastResult);
   }
 
   start(): void {
@@ -211,6 +220,7 @@ export class SnapshotClient {
     }
     if (msg.data.type === "ping") return;
     const result = this.#opts.apply(msg.data.snapshot);
+    this.#lastResult = result;
     void this.#ack(result);
   }
 
@@ -255,6 +265,7 @@ export class SnapshotClient {
 
   async #ack(result: ApplyResult): Promise<void> {
     const { gateway } = this.#opts;
+    const listeners = result.accepted ? await this.#opts.listenerStates?.() : undefined;
     const ack: Ack = {
       gateway: `${gateway.namespace}/${gateway.name}`,
       proxyId: this.#opts.proxyId,
@@ -262,6 +273,7 @@ export class SnapshotClient {
       hash: result.hash,
       accepted: result.accepted,
       ...(result.reason === undefined ? {} : { reason: result.reason }),
+      ...(listeners ? { listeners } : {}),
     };
     try {
       await this.#post(ACKS_PATH, JSON.stringify(ack));

@@ -8,6 +8,9 @@
 //        A proxy that sees no line for 3 ping intervals reconnects.
 //   POST /v1/acks                            report the outcome of applying one snapshot
 //        Authorization: Bearer <ServiceAccount token>, body: Ack (JSON). 204 on success.
+//        An accepted ack lists each Gateway listener port and whether the proxy could bind it;
+//        a port that failed (in use, permission) is retried with backoff and acked again (same
+//        version) once it opens. Older operators ignore `listeners`; older proxies omit it.
 //
 // The token is a ServiceAccount token bound to SNAPSHOT_TOKEN_AUDIENCE (in cluster a projected,
 // short-lived token file, re-read on every reconnect). The operator checks it with a TokenReview
@@ -33,6 +36,16 @@ export const StreamMessage = z.discriminatedUnion("type", [
 ]);
 export type StreamMessage = { type: "snapshot"; snapshot: Snapshot } | { type: "ping" };
 
+/** One Gateway listener port as the proxy serves it. */
+export const ListenerAck = z.object({
+  /** The Gateway listener port (not the local port it is mapped to). */
+  port: z.number().int().min(1).max(65535),
+  open: z.boolean(),
+  /** Why the port could not be bound (e.g. "local port 8080 is already in use"); never secret. */
+  reason: z.string().max(500).optional(),
+});
+export type ListenerAck = z.infer<typeof ListenerAck>;
+
 export const Ack = z.object({
   /** "<namespace>/<name>" */
   gateway: z.string(),
@@ -42,6 +55,8 @@ export const Ack = z.object({
   accepted: z.boolean(),
   /** Why a snapshot was rejected (validation error summary; never secret values). */
   reason: z.string().max(2000).optional(),
+  /** Bind state of the snapshot's listener ports (absent from older proxies). */
+  listeners: z.array(ListenerAck).max(64).optional(),
 });
 export type Ack = z.infer<typeof Ack>;
 

@@ -10,7 +10,7 @@ import type { ClientAuthOutcome } from "./client-auth.ts";
 import { condition, failed, sortConditions } from "./conditions.ts";
 import type { GatewayModel } from "./gateways.ts";
 import { type ListenerModel, notServedReason } from "./listeners.ts";
-import { gatewayProgrammed, listenerProgrammed } from "./programmed.ts";
+import { gatewayProgrammed, listenerProgrammed, portUnavailable } from "./programmed.ts";
 import { ConditionType, Reason } from "./reasons.ts";
 import type { DataPlaneState, ListenerStatus, ObjectStatus } from "./types.ts";
 import type { InvalidObject } from "./validate.ts";
@@ -29,9 +29,12 @@ function listenerConditions(l: ListenerModel, dp: DataPlaneState | undefined, g:
   // Gateway API v1.4, GatewaySpec.Listeners: "ALL indistinct Listeners must not be accepted for
   // processing" and their status SHOULD show they are "conflicted and not Accepted".
   const notAccepted = l.protocolProblem ?? l.conflict;
+  const unavailable = l.config ? portUnavailable(l.config, dp) : undefined;
   const accepted = notAccepted
     ? failed(ConditionType.Accepted, notAccepted, g)
-    : condition(ConditionType.Accepted, true, Reason.Accepted, "listener is accepted", g);
+    : unavailable
+      ? condition(ConditionType.Accepted, false, Reason.PortUnavailable, unavailable, g)
+      : condition(ConditionType.Accepted, true, Reason.Accepted, "listener is accepted", g);
   const conflicted = l.conflict
     ? condition(ConditionType.Conflicted, true, l.conflict.reason, l.conflict.message, g)
     : condition(ConditionType.Conflicted, false, Reason.NoConflicts, "no conflicts", g);

@@ -24,6 +24,16 @@ function pending(dp: DataPlaneState | undefined, generation: number): Condition 
   return condition(ConditionType.Programmed, false, Reason.Pending, message, generation);
 }
 
+/** Why a proxy could not bind this listener's port, when it could not. */
+export function portUnavailable(
+  listener: ListenerConfig,
+  dp: DataPlaneState | undefined,
+): string | undefined {
+  if (!dp || dp.connectedProxies === 0) return undefined;
+  const u = dp.unavailablePorts?.find((p) => p.port === listener.port);
+  return u ? `port ${u.port} unavailable: ${u.reason}` : undefined;
+}
+
 export function gatewayProgrammed(
   listeners: readonly ListenerConfig[],
   dp: DataPlaneState | undefined,
@@ -37,6 +47,13 @@ export function gatewayProgrammed(
       "no valid listener to program",
       generation,
     );
+  }
+  const unavailable = listeners.flatMap((l) => {
+    const why = portUnavailable(l, dp);
+    return why ? [`listener ${l.name}: ${why}`] : [];
+  });
+  if (unavailable.length > 0) {
+    return condition(ConditionType.Programmed, false, Reason.Pending, unavailable.join("; "), generation);
   }
   const acked = dp?.ackedListeners;
   if (dp && dp.connectedProxies > 0 && acked && sameListeners(acked, listeners)) {
@@ -56,6 +73,8 @@ export function listenerProgrammed(
   dp: DataPlaneState | undefined,
   generation: number,
 ): Condition {
+  const unavailable = portUnavailable(listener, dp);
+  if (unavailable) return condition(ConditionType.Programmed, false, Reason.Pending, unavailable, generation);
   const acked = dp?.ackedListeners;
   if (dp && dp.connectedProxies > 0 && acked?.some((l) => sameListener(l, listener))) {
     return condition(

@@ -24,6 +24,8 @@ export const Reason = {
   NoConflicts: "NoConflicts",
   // Gateway / listener.
   ListenersNotValid: "ListenersNotValid",
+  /** Listener Accepted=False: the proxy cannot bind the listener's port (Gateway API reason). */
+  PortUnavailable: "PortUnavailable",
   Pending: "Pending",
   Invalid: "Invalid",
   UnsupportedProtocol: "UnsupportedProtocol",

@@ -27,6 +27,8 @@ export interface DataPlaneState {
   /** The proxies' AgentgatewayPolicy counters (Local ones summed, Global ones shared) and, per
    * policy, how many proxies could not reach its Global counters lately. */
   usage?: { entries: UsageEntry[]; unavailable: Record<string, number> };
+  /** Gateway listener ports a proxy serving that snapshot could not bind (it keeps retrying). */
+  unavailablePorts?: { port: number; reason: string }[];
 }
 
 /** The world as the sources saw it. Lists are sorted by namespace/name by the source. */

@@ -13,6 +13,24 @@ const config = (port: number): GatewayConfig => ({
 });
 
 describe("SnapshotStore", () => {
+  it("a port a proxy could not bind is in the data plane until a re-ack of the same version says it opened", () => {
+    const s = new SnapshotStore();
+    const [v] = s.publish({ "ns/gw": config(80) });
+    assert.ok(v);
+    s.connect("ns/gw", "p1");
+    const ack = { gateway: "ns/gw", proxyId: "p1", version: v.version, hash: v.hash, accepted: true };
+    s.recordAck({
+      ...ack,
+      listeners: [{ port: 80, open: false, reason: "local port 8080 is already in use" }],
+    });
+    assert.deepEqual(s.dataPlane()["ns/gw"]?.unavailablePorts, [
+      { port: 80, reason: "local port 8080 is already in use" },
+    ]);
+    assert.equal(s.recordAck({ ...ack, listeners: [{ port: 80, open: true }] }), "recorded");
+    assert.equal(s.dataPlane()["ns/gw"]?.unavailablePorts, undefined);
+    assert.deepEqual(s.dataPlane()["ns/gw"]?.ackedListeners, v.listeners);
+  });
+
   it("mints a version only when the canonical hash changes", () => {
     const s = new SnapshotStore();
     assert.equal(s.publish({ "ns/gw": config(80) }).length, 1);

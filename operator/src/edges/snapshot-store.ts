@@ -30,6 +30,8 @@ export interface AckRecord {
   hash: string;
   accepted: boolean;
   reason?: string;
+  /** Ports the proxy could not bind, with why (from the ack's listeners). */
+  unavailable?: { port: number; reason: string }[];
 }
 
 export interface Rejection {
@@ -129,6 +131,10 @@ export class SnapshotStore {
       accepted: ack.accepted,
       ...(ack.reason === undefined ? {} : { reason: ack.reason }),
     };
+    const unavailable = (ack.listeners ?? [])
+      .filter((l) => !l.open)
+      .map((l) => ({ port: l.port, reason: l.reason ?? "the proxy could not bind this port" }));
+    if (unavailable.length > 0) proxy.ack.unavailable = unavailable;
     return "recorded";
   }
 
@@ -150,10 +156,24 @@ export class SnapshotStore {
       }
       const listeners = newest === undefined ? undefined : entry.history.get(newest)?.listeners;
       const usage = mergeUsage([...entry.proxies.values()].map((p) => p.usage));
+      // a port any proxy serving the newest accepted version failed to bind is not programmed
+      const unavailable = new Map<number, string>();
+      for (const { ack } of entry.proxies.values()) {
+        if (!ack?.accepted || ack.version !== newest) continue;
+        for (const u of ack.unavailable ?? [])
+          if (!unavailable.has(u.port)) unavailable.set(u.port, u.reason);
+      }
       out[key] = {
         connectedProxies: entry.proxies.size,
         ...(listeners ? { ackedListeners: listeners } : {}),
         ...(usage ? { usage } : {}),
+        ...(unavailable.size > 0
+          ? {
+              unavailablePorts: [...unavailable]
+                .sort(([a], [b]) => a - b)
+                .map(([port, reason]) => ({ port, reason })),
+            }
+          : {}),
       };
     }
     return out;

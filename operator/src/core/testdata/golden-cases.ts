@@ -5,7 +5,7 @@
 // File layout:
 //   description: what the case shows
 //   settings:    optional Settings (controllerName defaults to agentgateway.dev/ai-gateway)
-//   dataPlane:   optional { "<ns>/<name>": { connectedProxies, ackedListeners, usage } }
+//   dataPlane:   optional { "<ns>/<name>": { connectedProxies, ackedListeners, usage, unavailablePorts } }
 //   expectInvalid: optional ["<Kind>/<ns>/<name>", ...]: inputs that must FAIL their schema
 //   input:       the manifests, as a user writes them
 //   output:      { snapshots, statuses } (rewritten by UPDATE_GOLDEN=1)
@@ -36,6 +36,7 @@ const GoldenFile = z.object({
         usage: z
           .object({ entries: z.array(UsageEntry), unavailable: z.record(z.string(), z.number().int()) })
           .optional(),
+        unavailablePorts: z.array(z.object({ port: z.number().int(), reason: z.string() })).optional(),
       }),
     )
     .optional(),

@@ -154,7 +154,7 @@ const INVALID: Invalid[] = [
     obj: backend("two-providers", { ai: { provider: { openai: {}, anthropic: {} } } }),
     expect: [
       "spec.ai.provider",
-      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai must be set",
+      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock must be set",
     ],
   },
   {
@@ -162,7 +162,7 @@ const INVALID: Invalid[] = [
     obj: backend("no-provider-kind", { ai: { provider: { host: "example.com" } } }),
     expect: [
       "spec.ai.provider",
-      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai must be set",
+      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock must be set",
     ],
   },
   {
@@ -179,7 +179,7 @@ const INVALID: Invalid[] = [
     }),
     expect: [
       "spec.ai.groups[0].providers[0]",
-      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai must be set",
+      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock must be set",
     ],
   },
   {
@@ -188,7 +188,7 @@ const INVALID: Invalid[] = [
       ai: { provider: { openai: {} } },
       policies: { auth: { key: INLINE_KEY, secretRef: { name: "s" } } },
     }),
-    expect: ["spec.policies.auth", "exactly one of key, secretRef, passthrough, gcp must be set"],
+    expect: ["spec.policies.auth", "exactly one of key, secretRef, passthrough, gcp, aws must be set"],
   },
   {
     what: "gcp together with a secretRef",
@@ -196,7 +196,7 @@ const INVALID: Invalid[] = [
       ai: { provider: { vertexai: { projectId: "p" } } },
       policies: { auth: { gcp: { secretRef: { name: "sa" } }, secretRef: { name: "s" } } },
     }),
-    expect: ["spec.policies.auth", "exactly one of key, secretRef, passthrough, gcp must be set"],
+    expect: ["spec.policies.auth", "exactly one of key, secretRef, passthrough, gcp, aws must be set"],
   },
   {
     what: "vertexai without its project",
@@ -470,7 +470,7 @@ describe("CRDs on a real API server", () => {
       const text = r.stdout.replace(/\s+/g, " ");
       assert.ok(
         text.includes(
-          "How the gateway authenticates to the provider: exactly one of key, secretRef, passthrough, gcp.",
+          "How the gateway authenticates to the provider: exactly one of key, secretRef, passthrough, gcp, aws.",
         ),
       );
       assert.ok(text.includes("Read the API key from a Secret."));

@@ -87,6 +87,22 @@ const VALID: Obj[] = [
     },
   }),
   backend("vertex-token", { ai: { provider: { vertexai: { projectId: "my-proj" } } }, policies: secretAuth }),
+  backend("bedrock-aws", {
+    ai: {
+      provider: {
+        bedrock: {
+          region: "eu-west-1",
+          model: "anthropic.claude-3-5-sonnet-20240620-v1:0",
+          guardrail: { identifier: "gr-abc123", version: "DRAFT" },
+        },
+      },
+    },
+    policies: { auth: { aws: { secretRef: { name: "aws-creds" } } } },
+  }),
+  backend("bedrock-defaults", {
+    ai: { provider: { bedrock: {} } },
+    policies: { auth: { aws: { secretRef: { name: "aws-creds" } } } },
+  }),
   backend("self-hosted", {
     ai: {
       provider: {
@@ -197,6 +213,34 @@ const INVALID: Invalid[] = [
       policies: { auth: { gcp: { secretRef: { name: "sa" } }, secretRef: { name: "s" } } },
     }),
     expect: ["spec.policies.auth", "exactly one of key, secretRef, passthrough, gcp, aws must be set"],
+  },
+  {
+    what: "aws together with a key",
+    obj: backend("aws-and-key", {
+      ai: { provider: { bedrock: {} } },
+      policies: { auth: { aws: { secretRef: { name: "aws" } }, key: INLINE_KEY } },
+    }),
+    expect: ["spec.policies.auth", "exactly one of key, secretRef, passthrough, gcp, aws must be set"],
+  },
+  {
+    what: "bedrock with a region that is not a region name",
+    obj: backend("bedrock-bad-region", { ai: { provider: { bedrock: { region: "US East 1" } } } }),
+    expect: ["spec.ai.provider.bedrock.region", "should match"],
+  },
+  {
+    what: "a bedrock guardrail without its version",
+    obj: backend("bedrock-guardrail-no-version", {
+      ai: { provider: { bedrock: { guardrail: { identifier: "gr-1" } } } },
+    }),
+    expect: ["spec.ai.provider.bedrock.guardrail.version", "Required value"],
+  },
+  {
+    what: "bedrock together with openai",
+    obj: backend("bedrock-and-openai", { ai: { provider: { bedrock: {}, openai: {} } } }),
+    expect: [
+      "spec.ai.provider",
+      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock must be set",
+    ],
   },
   {
     what: "vertexai without its project",

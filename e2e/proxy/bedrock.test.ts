@@ -223,6 +223,14 @@ describe("proxy: Amazon Bedrock", () => {
     });
   });
 
+  it("openai SDK responses: translated to Converse and back", async () => {
+    sim.reset();
+    const r = await openai("/bedrock").responses.create({ model: MODEL, input: "Say hello" });
+    assert.equal(r.output_text, REPLY);
+    assert.equal(r.usage?.output_tokens, CHUNKS);
+    assert.equal(lastCall().path, `/model/${encodeURIComponent(MODEL)}/converse`);
+  });
+
   describe("@anthropic-ai/sdk -> Bedrock", () => {
     it("messages: translated to Converse and back", async () => {
       sim.reset();
@@ -301,6 +309,58 @@ describe("proxy: Amazon Bedrock", () => {
       assert.equal((err.error as { type?: string }).type, "error");
       assert.match(err.message, /toolConfig/, "Bedrock's validation message is passed on");
       assert.ok(lastCall(), "Bedrock refused it, not the gateway");
+    });
+
+    it("a ThrottlingException (429) is rate_limited with Bedrock's Retry-After passed on", async () => {
+      sim.reset();
+      sim.injectFault({ kind: "status", status: 429, retryAfter: 7 }, { count: 3, pathPrefix: "/model/" });
+      const r = await postJson(`${world.base}/bedrock/v1/chat/completions`, {
+        model: MODEL,
+        messages: [{ role: "user", content: "hi" }],
+      });
+      assert.equal(r.status, 429);
+      assert.equal(r.headers.get("retry-after"), "7");
+      const text = await r.text();
+      bodies.push(text);
+      const body = JSON.parse(text) as { error?: { code?: string } };
+      assert.equal(body.error?.code, "rate_limited", text);
+    });
+
+    it("a stream Bedrock cuts midway ends with an error event in the client's format", async () => {
+      sim.reset();
+      sim.injectFault({ kind: "cut", afterChunks: 2 }, { count: 1, pathPrefix: "/model/" });
+      const res = await postJson(`${world.base}/bedrock/v1/messages`, {
+        model: MODEL,
+        max_tokens: 32,
+        stream: true,
+        messages: [{ role: "user", content: "hello" }],
+      });
+      const reader = res.body?.getReader();
+      assert.ok(reader);
+      const decoder = new TextDecoder();
+      let text = "";
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          text += decoder.decode(value, { stream: true });
+        }
+      } catch {
+        // a cut stream may end with a reset
+      }
+      assert.match(text, /event: content_block_delta/, "the events before the cut were relayed");
+      assert.match(text, /event: error\ndata: \{"type":"error"/);
+      assert.doesNotMatch(text, /event: message_stop/);
+    });
+
+    it("count_tokens is counted by the gateway, Bedrock not called", async () => {
+      sim.reset();
+      const r = await anthropic("/bedrock").messages.countTokens({
+        model: MODEL,
+        messages: [{ role: "user", content: "Say hello to everyone here" }],
+      });
+      assert.ok(r.input_tokens > 0);
+      assert.equal(sim.requests.filter((q) => q.path.startsWith("/model/")).length, 0);
     });
 
     it("embeddings are not served by Bedrock backends: 404 without a provider call", async () => {

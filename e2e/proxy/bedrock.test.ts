@@ -11,7 +11,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import type { ProviderConfig } from "../../gateway/src/snapshot/schema.ts";
 import { type Simulator, simulatedReplyText, startSimulator } from "../simulator/index.ts";
-import { type ProxyWorld, postJson, startProxyWorld } from "./harness.ts";
+import { metricSum, type ProxyWorld, postJson, startProxyWorld } from "./harness.ts";
 import { backend, provider, route, snapshot } from "./snapshot-builder.ts";
 
 const CHUNKS = 4;
@@ -370,6 +370,19 @@ describe("proxy: Amazon Bedrock", () => {
       bodies.push(await r.text());
       assert.equal(sim.requests.filter((q) => q.path.startsWith("/model/")).length, 0);
     });
+  });
+
+  it("usage is metered under aws.bedrock from Converse usage and stream metadata", async () => {
+    const m = await world.metrics();
+    const out = (type: string) =>
+      metricSum(m, "gen_ai_client_token_usage_sum", {
+        gen_ai_provider_name: "aws.bedrock",
+        gen_ai_token_type: type,
+        gen_ai_request_model: MODEL,
+      });
+    // chat, stream, image, responses, messages, messages stream: CHUNKS output tokens each at least
+    assert.ok(out("output") >= CHUNKS * 6, `output tokens ${out("output")}`);
+    assert.ok(out("input") > 0, `input tokens ${out("input")}`);
   });
 
   it("the secret key never appears in /metrics, /config_dump, logs or error bodies", async () => {

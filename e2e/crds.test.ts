@@ -87,6 +87,22 @@ const VALID: Obj[] = [
     },
   }),
   backend("vertex-token", { ai: { provider: { vertexai: { projectId: "my-proj" } } }, policies: secretAuth }),
+  backend("bedrock-aws", {
+    ai: {
+      provider: {
+        bedrock: {
+          region: "eu-west-1",
+          model: "anthropic.claude-3-5-sonnet-20240620-v1:0",
+          guardrail: { identifier: "gr-abc123", version: "DRAFT" },
+        },
+      },
+    },
+    policies: { auth: { aws: { secretRef: { name: "aws-creds" } } } },
+  }),
+  backend("bedrock-defaults", {
+    ai: { provider: { bedrock: {} } },
+    policies: { auth: { aws: { secretRef: { name: "aws-creds" } } } },
+  }),
   backend("self-hosted", {
     ai: {
       provider: {
@@ -154,7 +170,7 @@ const INVALID: Invalid[] = [
     obj: backend("two-providers", { ai: { provider: { openai: {}, anthropic: {} } } }),
     expect: [
       "spec.ai.provider",
-      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai must be set",
+      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock must be set",
     ],
   },
   {
@@ -162,7 +178,7 @@ const INVALID: Invalid[] = [
     obj: backend("no-provider-kind", { ai: { provider: { host: "example.com" } } }),
     expect: [
       "spec.ai.provider",
-      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai must be set",
+      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock must be set",
     ],
   },
   {
@@ -179,7 +195,7 @@ const INVALID: Invalid[] = [
     }),
     expect: [
       "spec.ai.groups[0].providers[0]",
-      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai must be set",
+      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock must be set",
     ],
   },
   {
@@ -188,7 +204,7 @@ const INVALID: Invalid[] = [
       ai: { provider: { openai: {} } },
       policies: { auth: { key: INLINE_KEY, secretRef: { name: "s" } } },
     }),
-    expect: ["spec.policies.auth", "exactly one of key, secretRef, passthrough, gcp must be set"],
+    expect: ["spec.policies.auth", "exactly one of key, secretRef, passthrough, gcp, aws must be set"],
   },
   {
     what: "gcp together with a secretRef",
@@ -196,7 +212,35 @@ const INVALID: Invalid[] = [
       ai: { provider: { vertexai: { projectId: "p" } } },
       policies: { auth: { gcp: { secretRef: { name: "sa" } }, secretRef: { name: "s" } } },
     }),
-    expect: ["spec.policies.auth", "exactly one of key, secretRef, passthrough, gcp must be set"],
+    expect: ["spec.policies.auth", "exactly one of key, secretRef, passthrough, gcp, aws must be set"],
+  },
+  {
+    what: "aws together with a key",
+    obj: backend("aws-and-key", {
+      ai: { provider: { bedrock: {} } },
+      policies: { auth: { aws: { secretRef: { name: "aws" } }, key: INLINE_KEY } },
+    }),
+    expect: ["spec.policies.auth", "exactly one of key, secretRef, passthrough, gcp, aws must be set"],
+  },
+  {
+    what: "bedrock with a region that is not a region name",
+    obj: backend("bedrock-bad-region", { ai: { provider: { bedrock: { region: "US East 1" } } } }),
+    expect: ["spec.ai.provider.bedrock.region", "should match"],
+  },
+  {
+    what: "a bedrock guardrail without its version",
+    obj: backend("bedrock-guardrail-no-version", {
+      ai: { provider: { bedrock: { guardrail: { identifier: "gr-1" } } } },
+    }),
+    expect: ["spec.ai.provider.bedrock.guardrail.version", "Required value"],
+  },
+  {
+    what: "bedrock together with openai",
+    obj: backend("bedrock-and-openai", { ai: { provider: { bedrock: {}, openai: {} } } }),
+    expect: [
+      "spec.ai.provider",
+      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock must be set",
+    ],
   },
   {
     what: "vertexai without its project",
@@ -470,7 +514,7 @@ describe("CRDs on a real API server", () => {
       const text = r.stdout.replace(/\s+/g, " ");
       assert.ok(
         text.includes(
-          "How the gateway authenticates to the provider: exactly one of key, secretRef, passthrough, gcp.",
+          "How the gateway authenticates to the provider: exactly one of key, secretRef, passthrough, gcp, aws.",
         ),
       );
       assert.ok(text.includes("Read the API key from a Secret."));

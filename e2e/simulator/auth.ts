@@ -27,6 +27,8 @@ export function presentedKeys(provider: ProviderName, headers: Strings, query: S
         return [headers["x-api-key"], bearer(headers)];
       case "vertex":
         return []; // Vertex AI takes OAuth2 access tokens only (gcp-auth.ts), never an API key
+      case "bedrock":
+        return []; // Bedrock takes SigV4 signatures only (bedrock.ts), never an API key
     }
   })();
   return found.filter((k): k is string => k !== undefined && k !== "");

@@ -130,6 +130,8 @@ export function errorBody(provider: ProviderName, status: number, message: strin
     case "gemini":
     case "vertex":
       return { error: { code: status, message, status: style.geminiStatus } };
+    case "bedrock":
+      return { message };
     case "openai":
     case "azure":
       return { error: { message, type: style.openaiType, param: null, code: style.openaiCode } };

@@ -16,7 +16,11 @@ export async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
 }
 
 /** Writes and, when the socket buffer is full, waits for it to drain. False when aborted. */
-export async function write(res: ServerResponse, data: string, signal: AbortSignal): Promise<boolean> {
+export async function write(
+  res: ServerResponse,
+  data: string | Buffer,
+  signal: AbortSignal,
+): Promise<boolean> {
   if (signal.aborted) return false;
   if (res.write(data)) return true;
   try {

@@ -1,7 +1,7 @@
 // What a provider handler answers: plain data, so handlers are pure functions of the request and
 // the server alone applies latency, faults and backpressure when writing it.
 
-export type ProviderName = "openai" | "azure" | "anthropic" | "gemini" | "vertex";
+export type ProviderName = "openai" | "azure" | "anthropic" | "gemini" | "vertex" | "bedrock";
 
 export interface JsonReply {
   kind: "json";
@@ -21,6 +21,8 @@ export interface StreamReply {
   count: number;
   chunk(i: number): string;
   tail: string;
+  /** The strings are bytes (latin1), e.g. AWS event-stream frames: written as such. */
+  binary?: true;
 }
 
 export type Reply = JsonReply | StreamReply;

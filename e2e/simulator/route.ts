@@ -17,6 +17,10 @@ export interface HandlerInput {
   now(): number;
   /** Google's token endpoint and the access tokens it issued (Vertex AI). */
   gcp: GcpAuthority;
+  /** The request as received (Bedrock: method, path and raw body for the SigV4 check). */
+  request: { method: string; path: string; rawQuery: string; raw: Buffer };
+  /** AWS secret access keys by access key id. */
+  awsKeys: ReadonlyMap<string, string>;
 }
 
 export interface Route {

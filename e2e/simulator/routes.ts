@@ -2,6 +2,7 @@
 // matches (so even a 404 or an injected fault answers in the expected error shape).
 import { anthropicRoutes } from "./anthropic.ts";
 import { azureRoutes } from "./azure.ts";
+import { bedrockRoutes } from "./bedrock.ts";
 import { geminiRoutes } from "./gemini.ts";
 import { geminiEmbedRoutes } from "./gemini-embed.ts";
 import { openaiRoutes } from "./openai.ts";
@@ -17,6 +18,7 @@ const ROUTES: readonly Route[] = [
   ...geminiRoutes,
   ...geminiEmbedRoutes,
   ...vertexRoutes,
+  ...bedrockRoutes,
   ...openaiRoutes,
 ];
 
@@ -57,6 +59,7 @@ export function providerForPath(
 ): ProviderName {
   if (path.startsWith("/openai/") || path.startsWith("/api/projects/")) return "azure";
   if (path.startsWith("/v1/projects/") || path === "/token") return "vertex";
+  if (path.startsWith("/model/")) return "bedrock";
   if (/^\/v\d+(alpha|beta)\d*\//.test(path) || path.includes(":") || hasGoogleKey(headers, query))
     return "gemini";
   if (headers["anthropic-version"] !== undefined || path.startsWith("/v1/messages")) return "anthropic";

@@ -45,6 +45,9 @@ export const SimulatorOptionsSchema = z.object({
     )
     .optional(),
   gcpTokenTtlSeconds: z.number().int().positive().optional(),
+  awsCredentials: z
+    .array(z.strictObject({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1) }))
+    .optional(),
 });
 
 /** `POST /_sim/key`: `{key}` (also accepted: `keys`, `requireKey`); null or absent turns the check off. */

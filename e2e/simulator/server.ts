@@ -87,7 +87,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
   const fault = deps.faults.take(path);
   if (fault && fault.kind !== "cut") return applyFault(fault, res, exchange, provider);
   if (!match) return send(res, errorReply(provider, "not_found", { detail: `${method} ${path}` }), exchange);
-  if (provider !== "vertex" && !keyAccepted(deps.state.requiredKeys, provider, headers, query)) {
+  if (
+    provider !== "vertex" &&
+    provider !== "bedrock" &&
+    !keyAccepted(deps.state.requiredKeys, provider, headers, query)
+  ) {
     return send(res, errorReply(provider, "invalid_api_key"), exchange);
   }
   const reply = match.route.handle({
@@ -99,8 +103,16 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     nextId: deps.state.nextId,
     now: () => Math.floor(Date.now() / 1000),
     gcp: deps.state.gcp,
+    request: { method, path: rawPath(req.url ?? "/"), rawQuery: url.search.slice(1), raw },
+    awsKeys: deps.state.awsKeys,
   });
   return answer(res, reply, deps.state, exchange, fault?.kind === "cut" ? fault.afterChunks : undefined);
+}
+
+/** The path exactly as sent (percent-encoding kept: SigV4 signs it so). */
+function rawPath(url: string): string {
+  const q = url.indexOf("?");
+  return q === -1 ? url : url.slice(0, q);
 }
 
 function applyFault(

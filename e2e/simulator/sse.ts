@@ -49,31 +49,36 @@ async function burst({ res, reply, signal }: StreamRun): Promise<void> {
   for (let i = 0; i < reply.count; i++) {
     pending += reply.chunk(i);
     if (pending.length >= BURST_BYTES) {
-      if (!(await write(res, pending, signal))) return;
+      if (!(await write(res, bytes(reply, pending), signal))) return;
       pending = "";
     }
   }
-  res.end(pending + reply.tail);
+  res.end(bytes(reply, pending + reply.tail));
+}
+
+/** A chunk as written: binary replies carry bytes in latin1 strings. */
+function bytes(reply: StreamReply, s: string): string | Buffer {
+  return reply.binary ? Buffer.from(s, "latin1") : s;
 }
 
 /** One write per chunk, interTokenMs apart, honouring the cut fault. */
 async function paced(run: StreamRun): Promise<void> {
   const { res, reply, signal } = run;
   if (run.cutAfter === 0) return cutAfterFlush(run, reply.head);
-  if (reply.head !== "" && !(await write(res, reply.head, signal))) return;
+  if (reply.head !== "" && !(await write(res, bytes(reply, reply.head), signal))) return;
   for (let i = 0; i < reply.count; i++) {
     if (i > 0 && !(await pause(run.interTokenMs, signal))) return;
     const chunk = reply.chunk(i);
     if (run.cutAfter === i + 1) return cutAfterFlush(run, chunk);
-    if (!(await write(res, chunk, signal))) return;
+    if (!(await write(res, bytes(reply, chunk), signal))) return;
   }
   if (run.cutAfter !== undefined) return cutAfterFlush(run, "");
-  res.end(reply.tail);
+  res.end(bytes(reply, reply.tail));
 }
 
 function cutAfterFlush(run: StreamRun, last: string): void {
   if (run.signal.aborted) return;
-  if (last !== "") run.res.write(last);
+  if (last !== "") run.res.write(bytes(run.reply, last));
   else if (!run.res.headersSent) run.res.flushHeaders();
   run.cut();
 }

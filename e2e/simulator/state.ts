@@ -9,6 +9,8 @@ export interface SimState {
   requiredKeys: ReadonlySet<string> | undefined;
   /** Google's token endpoint and Vertex AI's access tokens. */
   gcp: GcpAuthority;
+  /** AWS secret access keys by access key id (Bedrock's SigV4 check). */
+  awsKeys: ReadonlyMap<string, string>;
   nextId(prefix: string): string;
 }
 
@@ -20,6 +22,7 @@ export function createState(
     requireKey?: string | string[];
     gcpServiceAccounts?: GcpServiceAccount[];
     gcpTokenTtlSeconds?: number;
+    awsCredentials?: { accessKeyId: string; secretAccessKey: string }[];
   },
 ): SimState {
   let seq = 0;
@@ -32,6 +35,7 @@ export function createState(
       ...(init.gcpServiceAccounts ? { accounts: init.gcpServiceAccounts } : {}),
       ...(init.gcpTokenTtlSeconds !== undefined ? { ttlSeconds: init.gcpTokenTtlSeconds } : {}),
     }),
+    awsKeys: new Map((init.awsCredentials ?? []).map((c) => [c.accessKeyId, c.secretAccessKey])),
     nextId(prefix) {
       seq += 1;
       return `${prefix}${seq.toString().padStart(8, "0")}`;

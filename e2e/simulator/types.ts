@@ -20,6 +20,8 @@ export interface SimulatorOptions {
   gcpServiceAccounts?: { clientEmail: string; publicKeyPem: string; projectId: string }[];
   /** Lifetime of issued access tokens; default 3600. */
   gcpTokenTtlSeconds?: number;
+  /** AWS credentials whose SigV4 signatures Bedrock calls must carry (none: every Bedrock call is 403). */
+  awsCredentials?: { accessKeyId: string; secretAccessKey: string }[];
 }
 
 export interface RecordedRequest {

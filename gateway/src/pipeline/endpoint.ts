@@ -49,7 +49,9 @@ export function resolveEndpoint(
 /** The client format of a route's own path: that of its first backend's provider. */
 export function nativeFormat(route: CompiledRoute): ClientFormat {
   const p = route.backends[0]?.backend.groups[0]?.[0];
-  return p ? familyOf(p.config.kind, p.config.model) : "openai";
+  const family = p ? familyOf(p.config.kind, p.config.model) : "openai";
+  // Bedrock's own Converse paths are not served: its routes speak OpenAI's API (and Anthropic's)
+  return family === "bedrock" ? "openai" : family;
 }
 
 /** Answers GET /v1/models and /v1/models/{id} from the route's backends. */

@@ -7,8 +7,9 @@
 // a JSON answer once it is complete (its headers wait for it; up to MAX_USAGE_COPY bytes).
 import { type ErrorCode, GatewayError } from "../errors.ts";
 import { eventOutputTokens } from "../policy/stream-meter.ts";
-import { eventJson, SseParser } from "../providers/sse.ts";
+import { eventJson, type SseEvent, SseParser } from "../providers/sse.ts";
 import type { JsonObject, StreamState } from "../providers/types.ts";
+import { AWS_EVENT_STREAM, AwsEventStreamParser } from "./aws-stream.ts";
 import type { Exchange } from "./exchange.ts";
 import type { UpstreamResponse } from "./forward.ts";
 import { forwardableResponseHeaders } from "./headers.ts";
@@ -19,6 +20,12 @@ const MAX_USAGE_COPY = 8 * 1024 * 1024;
 export function isEventStream(upstream: Pick<UpstreamResponse, "headers">): boolean {
   const ct = upstream.headers["content-type"];
   return typeof ct === "string" && ct.toLowerCase().startsWith("text/event-stream");
+}
+
+/** An AWS event-stream answer (Bedrock ConverseStream): relayed as SSE once translated. */
+export function isAwsEventStream(upstream: Pick<UpstreamResponse, "headers">): boolean {
+  const ct = upstream.headers["content-type"];
+  return typeof ct === "string" && ct.toLowerCase().startsWith(AWS_EVENT_STREAM);
 }
 
 /**
@@ -35,8 +42,10 @@ export function relay(
   const plan = ex.plan;
   if (!provider || !plan) throw new Error("relay without a provider");
   const { res } = ex;
-  const stream = isEventStream(upstream);
   const translator = plan.translator;
+  // an event stream can only be relayed translated (into the client's SSE)
+  const aws = translator !== undefined && isAwsEventStream(upstream);
+  const stream = aws || isEventStream(upstream);
   const strip = stream && plan.stripUsageChunk && !translator;
   ex.streamed = stream;
   const status = upstream.statusCode;
@@ -44,11 +53,12 @@ export function relay(
   const headers = forwardableResponseHeaders(upstream.headers, {
     dropLength: strip || translator !== undefined,
   });
+  if (aws) headers["content-type"] = "text/event-stream; charset=utf-8";
   const holdHeaders = translator !== undefined && !stream;
   if (!holdHeaders) res.writeHead(status, headers);
   if (stream) res.flushHeaders();
 
-  const parser = stream ? new SseParser() : undefined;
+  const parser = aws ? new AwsEventStreamParser() : stream ? new SseParser() : undefined;
   const state: StreamState = { usage: ex.usage, sawContent: false };
   const copy: Buffer[] = [];
   let copied = 0;
@@ -59,7 +69,15 @@ export function relay(
   const onData = (chunk: Buffer): void => {
     let out: Buffer | string = chunk;
     if (parser) {
-      const events = parser.push(chunk);
+      let events: SseEvent[];
+      try {
+        events = parser.push(chunk);
+      } catch (err) {
+        // a corrupt event-stream frame: the answer cannot go on
+        body.destroy();
+        onClose(err instanceof Error ? err : new Error("corrupt stream"));
+        return;
+      }
       let kept = "";
       for (const ev of events) {
         const json = eventJson(ev);

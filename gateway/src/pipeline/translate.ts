@@ -11,6 +11,9 @@ import { TranslationError } from "../translate/neutral.ts";
 import { needsTranslation, translateRequest, UntranslatableEndpoint } from "../translate/plan.ts";
 import { scrubMessage } from "./provider-error.ts";
 
+/** Numbers the ids the gateway makes for answers that carry none (Bedrock Converse). */
+let answerSeq = 0;
+
 export function planUpstream(
   provider: CompiledProvider,
   endpoint: Endpoint,
@@ -42,6 +45,7 @@ export function planUpstream(
       nowS: Math.floor(Date.now() / 1000),
       providerModel: provider.config.model,
       geminiApiVersion: provider.config.gemini?.apiVersion,
+      seq: ++answerSeq,
       ...(model !== undefined ? { model } : {}),
       dropUnsupported,
     });

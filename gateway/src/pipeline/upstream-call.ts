@@ -11,6 +11,7 @@ import type { CompiledProvider, CompiledRoute } from "../snapshot/compile.ts";
 import { upstreamKey } from "../snapshot/compile.ts";
 import type { UpstreamAuth } from "../snapshot/schema.ts";
 import type { ClientFormat, Endpoint } from "../translate/catalogue.ts";
+import { AwsCredentialError, parseAwsCredentials, sigV4Headers } from "./aws-sigv4.ts";
 import { applyBackendAi } from "./backend-ai.ts";
 import { failoverOrder, pickBackend, type Random } from "./backend-select.ts";
 import { parseWholeBody, type RequestBody, rewriteBody } from "./body.ts";
@@ -233,6 +234,15 @@ async function attemptOnce(
   // a body sent without a content type was taken as JSON: the provider is told so
   if (body.length > 0 && spec.headers["content-type"] === undefined)
     spec.headers["content-type"] = "application/json";
+  if (auth.mode === "awsSigV4") {
+    // signed last: the signature covers the final path and body
+    const signed = await signAws(auth.credential, cfg.bedrock?.region, spec, provider, deps);
+    if (signed instanceof GatewayError) {
+      deps.children.upstreamError(deps.gateway(), ex.backend, cfg.name, signed.code).inc();
+      return { error: signed, retryAfterMs: 0 };
+    }
+    Object.assign(spec.headers, signed);
+  }
 
   // One signal for the attempt: aborted by its own timeout or by the exchange's signal. Linked by a
   // listener removed on settle, not AbortSignal.any(), whose weak-ref bookkeeping outlives the
@@ -303,6 +313,7 @@ async function attemptOnce(
     if (status === 401 && cfg.auth.mode === "gcpServiceAccount" && auth.mode === "inject")
       deps.gcpTokens?.invalidate(cfg.auth.credential, auth.credential);
     const secrets = auth.mode === "inject" ? [auth.credential] : [];
+    if (auth.mode === "awsSigV4") secrets.push(...awsSecrets(auth.credential));
     const passthrough =
       cfg.auth.mode === "passthrough"
         ? headerValue(ex.clientHeaders[cfg.auth.header.toLowerCase()])
@@ -355,6 +366,46 @@ async function credentialFor(
     const message = err instanceof GcpTokenError ? err.message : "token exchange failed";
     deps.onCredentialError?.(provider.label, message);
     return new GatewayError("upstream_credential_failed");
+  }
+}
+
+/** SigV4 headers for a Bedrock attempt; bad credentials are this provider's failure (logged, never shown). */
+async function signAws(
+  credential: string,
+  region: string | undefined,
+  spec: AttemptSpec,
+  provider: CompiledProvider,
+  deps: UpstreamCallDeps,
+): Promise<Record<string, string> | GatewayError> {
+  try {
+    if (region === undefined) throw new AwsCredentialError("no signing region");
+    const contentType = spec.headers["content-type"];
+    return await sigV4Headers({
+      method: spec.method,
+      authority: spec.authority,
+      path: spec.path,
+      body: spec.body,
+      contentType: typeof contentType === "string" ? contentType : "application/json",
+      region,
+      service: "bedrock",
+      credentials: parseAwsCredentials(credential),
+    });
+  } catch (err) {
+    deps.onCredentialError?.(
+      provider.label,
+      err instanceof AwsCredentialError ? err.message : "request signing failed",
+    );
+    return new GatewayError("upstream_credential_failed");
+  }
+}
+
+/** The secret parts of AWS credentials, to scrub from a provider's error text. */
+function awsSecrets(credential: string): string[] {
+  try {
+    const c = parseAwsCredentials(credential);
+    return [c.secretAccessKey, ...(c.sessionToken ? [c.sessionToken] : [])];
+  } catch {
+    return [];
   }
 }
 

@@ -80,6 +80,11 @@ function compileBackend(b: BackendConfig): CompiledBackend {
       if (p.kind === "vertexai" && !p.vertex) {
         throw new CompileError(`backend ${b.ref} provider ${p.name}: vertexai needs a project and region`);
       }
+      if (p.kind === "bedrock" && (!p.bedrock || p.auth.mode === "gcpServiceAccount")) {
+        throw new CompileError(
+          `backend ${b.ref} provider ${p.name}: bedrock needs a region and AWS or no credentials`,
+        );
+      }
       return { config: p, adapter: adapterFor(p.kind), label: `${b.ref}/${p.name}` };
     }),
   );

@@ -26,7 +26,7 @@ export const ListenerConfig = z.strictObject({
 });
 export type ListenerConfig = z.infer<typeof ListenerConfig>;
 
-export const ProviderKind = z.enum(["openai", "azureopenai", "gemini", "anthropic", "vertexai"]);
+export const ProviderKind = z.enum(["openai", "azureopenai", "gemini", "anthropic", "vertexai", "bedrock"]);
 export type ProviderKind = z.infer<typeof ProviderKind>;
 
 export const UpstreamAuth = z.discriminatedUnion("mode", [
@@ -47,6 +47,14 @@ export const UpstreamAuth = z.discriminatedUnion("mode", [
     mode: z.literal("gcpServiceAccount"),
     credential: z.string().min(1),
     /** "secret:<ns>/<name>#<key>", for the redacted dump. */
+    source: z.string(),
+  }),
+  /** AWS access key credentials (JSON {accessKeyId, secretAccessKey, sessionToken?} in `credential`):
+   * the proxy signs every request with Signature Version 4 (service bedrock) after the body is final. */
+  z.strictObject({
+    mode: z.literal("awsSigV4"),
+    credential: z.string().min(1),
+    /** "secret:<ns>/<name>", for the redacted dump. */
     source: z.string(),
   }),
   /** No credential (e.g. a local OpenAI-compatible server without auth). */
@@ -99,6 +107,13 @@ export const ProviderConfig = z.strictObject({
   gemini: z.strictObject({ apiVersion: z.string() }).optional(),
   /** vertexai only: the project and location in every request path. */
   vertex: z.strictObject({ projectId: z.string(), region: z.string() }).optional(),
+  /** bedrock only: the signing region and the guardrail applied to every request. */
+  bedrock: z
+    .strictObject({
+      region: z.string(),
+      guardrail: z.strictObject({ identifier: z.string(), version: z.string() }).optional(),
+    })
+    .optional(),
   auth: UpstreamAuth,
 });
 export type ProviderConfig = z.infer<typeof ProviderConfig>;

@@ -11,6 +11,12 @@ import {
   toMessagesRequest,
   toMessagesResponse,
 } from "./anthropic-messages.ts";
+import {
+  ConverseStreamDecoder,
+  conversePath,
+  parseConverseResponse,
+  toConverseRequest,
+} from "./bedrock-converse.ts";
 import type { ClientFormat, Endpoint } from "./catalogue.ts";
 import { estimateChatInputTokens, fromCountTokensResponse, toCountTokensRequest } from "./count-tokens.ts";
 import { parseEmbeddingsRequest, toBatchEmbedRequest, toEmbeddingsResponse } from "./embeddings.ts";
@@ -28,11 +34,16 @@ import {
 import { parseResponsesRequest, ResponsesStreamEncoder, toResponsesResponse } from "./openai-responses.ts";
 import { vertexPublisher } from "./vertex.ts";
 
+/** An API family a provider speaks: a client's, or Bedrock Converse (which no client speaks here). */
+export type ProviderFamily = ClientFormat | "bedrock";
+
 /**
  * The API family a provider speaks natively. Vertex AI speaks two, by model: Anthropic's for Claude
- * models, Gemini's for the others (and when the model is not known yet).
+ * models, Gemini's for the others (and when the model is not known yet). Bedrock speaks Converse:
+ * every client request to it is translated.
  */
-export function familyOf(kind: ProviderKind, model?: string): ClientFormat {
+export function familyOf(kind: ProviderKind, model?: string): ProviderFamily {
+  if (kind === "bedrock") return "bedrock";
   if (kind === "anthropic") return "anthropic";
   if (kind === "gemini") return "gemini";
   if (kind === "vertexai")
@@ -67,6 +78,8 @@ export interface TranslateContext {
   geminiApiVersion: string | undefined;
   /** vertexai: the model the request is for (it decides the provider's API family). */
   model?: string;
+  /** A per-process sequence number, for ids the gateway makes (Bedrock answers carry none). */
+  seq?: number;
   /** Route policy: drop fields the target cannot express instead of refusing. */
   dropUnsupported?: boolean;
 }
@@ -87,7 +100,47 @@ interface ProviderSide {
   decoder(): { decode(data: string, json: unknown): NeutralEvent[]; end?(): NeutralEvent[] };
 }
 
-function providerSide(family: ClientFormat, ctx: TranslateContext): ProviderSide {
+/**
+ * A Bedrock stream event as the relay hands it over: the event-stream message's :event-type as the
+ * one member of a JSON object, its payload as the value ({"contentBlockDelta": {...}}).
+ */
+function bedrockEvent(json: unknown): { type: string; payload: unknown } {
+  if (typeof json !== "object" || json === null || Array.isArray(json))
+    return { type: "", payload: undefined };
+  const [type, payload] = Object.entries(json)[0] ?? ["", undefined];
+  return { type, payload };
+}
+
+function bedrockSide(ctx: TranslateContext): ProviderSide {
+  let model = "";
+  // Converse answers carry no id: one is made from the clock (this module has no randomness)
+  const id = (): string => `msg_bdrk_${ctx.nowS.toString(36)}${(ctx.seq ?? 0).toString(36)}`;
+  return {
+    request: (req) => {
+      model = ctx.providerModel ?? req.model ?? "";
+      if (model === "") throw new TranslationError("model", "is required");
+      return { path: conversePath(model, req.stream === true), body: toConverseRequest(req) };
+    },
+    response: (json) => parseConverseResponse(json, model, id()),
+    decoder: () => {
+      const d = new ConverseStreamDecoder(model, id());
+      let ended = false;
+      return {
+        decode: (_data, json) => {
+          const ev = bedrockEvent(json);
+          const out = d.decode(ev.type, ev.payload);
+          if (out.some((e) => e.type === "end" || e.type === "error")) ended = true;
+          return out;
+        },
+        // a stream that ends without metadata still ends (once)
+        end: () => (ended ? [] : [{ type: "end" }]),
+      };
+    },
+  };
+}
+
+function providerSide(family: ProviderFamily, ctx: TranslateContext): ProviderSide {
+  if (family === "bedrock") return bedrockSide(ctx);
   if (family === "anthropic") {
     return {
       request: (req) => ({ path: "/v1/messages", body: toMessagesRequest(req) }),
@@ -196,12 +249,14 @@ function geminiModel(ctx: TranslateContext, requested: string | undefined): stri
 
 /** OpenAI embeddings -> Gemini batchEmbedContents; Anthropic has no embeddings API. */
 function translateEmbeddings(
-  family: ClientFormat,
+  family: ProviderFamily,
   body: JsonObject,
   ctx: TranslateContext,
 ): TranslatedRequest {
   if (family !== "gemini")
-    throw new UntranslatableEndpoint("/v1/embeddings is not served by Anthropic backends");
+    throw new UntranslatableEndpoint(
+      `/v1/embeddings is not served by ${family === "bedrock" ? "Bedrock" : "Anthropic"} backends`,
+    );
   const req = parseEmbeddingsRequest(body, ctx.dropUnsupported === true);
   const model = geminiModel(ctx, req.model);
   const version = ctx.geminiApiVersion ?? "v1beta";
@@ -214,12 +269,12 @@ function translateEmbeddings(
 
 /** Anthropic count_tokens -> Gemini countTokens, or the gateway's own count for OpenAI backends. */
 function translateCountTokens(
-  family: ClientFormat,
+  family: ProviderFamily,
   body: JsonObject,
   ctx: TranslateContext,
 ): TranslatedRequest {
   const neutral = parseMessagesRequest(body, ctx.dropUnsupported === true);
-  if (family === "openai") {
+  if (family === "openai" || family === "bedrock") {
     const local = { input_tokens: estimateChatInputTokens(neutral) };
     return { path: "", body: {}, response: jsonOnly(() => local), local };
   }

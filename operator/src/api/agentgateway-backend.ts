@@ -123,7 +123,44 @@ export const VertexAIProvider = z
       "Google Vertex AI: Gemini models (publishers/google, generateContent) and Claude models (publishers/anthropic, rawPredict). Authenticate with policies.auth.gcp (a service-account key) or an OAuth2 access token in policies.auth.secretRef.",
   });
 
-const providerKinds = ["openai", "azureopenai", "azure", "gemini", "anthropic", "vertexai"] as const;
+export const BedrockProvider = z
+  .strictObject({
+    region: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[a-z0-9-]+$/)
+      .optional()
+      .meta({
+        description:
+          "AWS region, e.g. us-west-2. Default us-east-1 (host bedrock-runtime.{region}.amazonaws.com).",
+      }),
+    model: z.string().min(1).max(256).optional().meta({
+      description:
+        "Bedrock model or inference profile ID, e.g. anthropic.claude-3-5-sonnet-20240620-v1:0. When set it overrides the model in the request.",
+    }),
+    guardrail: z
+      .strictObject({
+        identifier: z.string().min(1).max(2048).meta({ description: "Guardrail ID or ARN." }),
+        version: z.string().min(1).max(16).meta({ description: "Guardrail version, e.g. 1 or DRAFT." }),
+      })
+      .optional()
+      .meta({ description: "A Bedrock guardrail applied to every request (guardrailConfig)." }),
+  })
+  .meta({
+    description:
+      "Amazon Bedrock Converse API (/model/{modelId}/converse and converse-stream). OpenAI and Anthropic requests are translated. Authenticate with policies.auth.aws (requests are signed with AWS Signature Version 4).",
+  });
+
+const providerKinds = [
+  "openai",
+  "azureopenai",
+  "azure",
+  "gemini",
+  "anthropic",
+  "vertexai",
+  "bedrock",
+] as const;
 export type ProviderKind = (typeof providerKinds)[number];
 export const PROVIDER_KINDS: readonly ProviderKind[] = providerKinds;
 
@@ -149,6 +186,7 @@ export const LLMProvider = z
     gemini: GeminiProvider.optional(),
     anthropic: AnthropicProvider.optional(),
     vertexai: VertexAIProvider.optional(),
+    bedrock: BedrockProvider.optional(),
     host: z.string().min(1).optional().meta({
       description: "Override the provider's default host (e.g. a self-hosted or compatible endpoint).",
     }),
@@ -174,7 +212,8 @@ export const LLMProvider = z
     }),
   })
   .meta({
-    description: "One LLM provider: exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai.",
+    description:
+      "One LLM provider: exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock.",
     "x-kubernetes-validations": [exactlyOne(providerKinds, "provider"), ...PATH_RULES],
   });
 export type LLMProvider = z.infer<typeof LLMProvider>;
@@ -200,6 +239,19 @@ export const GcpAuth = z
   })
   .meta({ description: "Google Cloud authentication: an access token made from a service-account key." });
 
+export const AwsAuth = z
+  .strictObject({
+    secretRef: z
+      .strictObject({
+        name: z.string().min(1).meta({ description: "Name of the Secret, in the backend's namespace." }),
+      })
+      .meta({
+        description:
+          "Secret holding AWS credentials: keys accessKey, secretKey and optionally sessionToken. The proxy signs every request with them (Signature Version 4).",
+      }),
+  })
+  .meta({ description: "AWS authentication: access key credentials for Signature Version 4." });
+
 export const AuthPolicy = z
   .strictObject({
     key: z.string().min(1).optional().meta({
@@ -220,6 +272,7 @@ export const AuthPolicy = z
       .optional()
       .meta({ description: "Forward the client's own credential header to the provider unchanged." }),
     gcp: GcpAuth.optional(),
+    aws: AwsAuth.optional(),
     header: z
       .strictObject({
         name: z.string().min(1).optional().meta({ description: "Header to carry the key, e.g. api-key." }),
@@ -233,8 +286,8 @@ export const AuthPolicy = z
   })
   .meta({
     description:
-      "How the gateway authenticates to the provider: exactly one of key, secretRef, passthrough, gcp.",
-    "x-kubernetes-validations": [exactlyOne(["key", "secretRef", "passthrough", "gcp"], "auth")],
+      "How the gateway authenticates to the provider: exactly one of key, secretRef, passthrough, gcp, aws.",
+    "x-kubernetes-validations": [exactlyOne(["key", "secretRef", "passthrough", "gcp", "aws"], "auth")],
   });
 export type AuthPolicy = z.infer<typeof AuthPolicy>;
 

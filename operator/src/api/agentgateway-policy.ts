@@ -79,10 +79,9 @@ export const Budget = z
 export type Budget = z.infer<typeof Budget>;
 
 export const ModelPrice = z.strictObject({
-  provider: z
-    .enum(["openai", "azureopenai", "gemini", "anthropic", "vertexai"])
-    .optional()
-    .meta({ description: "Provider; absent: any provider." }),
+  provider: z.enum(["openai", "azureopenai", "gemini", "anthropic", "vertexai", "bedrock"]).optional().meta({
+    description: "Provider; absent: any provider. Bedrock model IDs have no built-in prices: set them here.",
+  }),
   model: z.string().min(1).meta({ description: "Model name; a trailing '*' matches a prefix." }),
   inputPerMillion: z
     .string()

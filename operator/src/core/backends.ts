@@ -24,6 +24,7 @@ import { generationOf, keyOf, type NamespacedName, refOf } from "./object-ref.ts
 import type { Endpoint } from "./provider-override.ts";
 import {
   AZURE_DEFAULT_API_VERSION,
+  BEDROCK_DEFAULT_REGION,
   GEMINI_DEFAULT_API_VERSION,
   providerEndpoint,
   providerKind,
@@ -170,6 +171,12 @@ function providerConfig(
       message: `${np.path}: policies.auth.gcp is for vertexai providers only (this one is ${kind})`,
     };
   }
+  if (auth.mode === "awsSigV4" && kind !== "bedrock") {
+    return {
+      reason: Reason.InvalidConfig,
+      message: `${np.path}: policies.auth.aws is for bedrock providers only (this one is ${kind})`,
+    };
+  }
   const prefixProblem = pathPrefixProblem(p, kind, np.path);
   if (prefixProblem) return prefixProblem;
   const azure = azureConfig(p, np.path);
@@ -177,7 +184,12 @@ function providerConfig(
   const endpoint = endpointFor(np, kind, ctx);
   if ("reason" in endpoint) return endpoint;
   const model =
-    p.openai?.model ?? p.anthropic?.model ?? p.gemini?.model ?? p.azure?.model ?? p.vertexai?.model;
+    p.openai?.model ??
+    p.anthropic?.model ??
+    p.gemini?.model ??
+    p.azure?.model ??
+    p.vertexai?.model ??
+    p.bedrock?.model;
   return {
     name: np.name,
     // the azure provider speaks Azure OpenAI's API: the proxy needs only that
@@ -193,6 +205,21 @@ function providerConfig(
     ...(p.gemini ? { gemini: { apiVersion: p.gemini.apiVersion ?? GEMINI_DEFAULT_API_VERSION } } : {}),
     ...(p.vertexai
       ? { vertex: { projectId: p.vertexai.projectId, region: p.vertexai.region ?? VERTEX_DEFAULT_REGION } }
+      : {}),
+    ...(p.bedrock
+      ? {
+          bedrock: {
+            region: p.bedrock.region ?? BEDROCK_DEFAULT_REGION,
+            ...(p.bedrock.guardrail
+              ? {
+                  guardrail: {
+                    identifier: p.bedrock.guardrail.identifier,
+                    version: p.bedrock.guardrail.version,
+                  },
+                }
+              : {}),
+          },
+        }
       : {}),
     auth: upstreamAuth(auth, kind),
   };

@@ -1,5 +1,5 @@
 // Backend credentials (policies.auth): inline key, Secret reference, passthrough, a Google
-// service-account key (gcp), or none; then per provider the header and prefix they travel in.
+// service-account key (gcp), AWS access keys (aws), or none; then per provider the header and prefix they travel in.
 // Problems name Secrets and keys, never values.
 
 import type { UpstreamAuth } from "../../../gateway/src/snapshot/schema.ts";
@@ -19,14 +19,29 @@ export type AuthSource =
   | { mode: "passthrough"; header?: string }
   /** policies.auth.gcp: the service-account key as normalized JSON. */
   | { mode: "gcpServiceAccount"; credential: string; source: string }
+  /** policies.auth.aws: the access key credentials as JSON (AwsCredentials). */
+  | { mode: "awsSigV4"; credential: string; source: string }
   | { mode: "none" };
+
+/** What travels in the snapshot (as JSON) for an awsSigV4 credential. */
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
 
 export interface CredentialContext {
   secrets: readonly Secret[];
   referenceGrants: readonly ReferenceGrant[];
 }
 
-const AUTH_MODES = ["key", "secretRef", "passthrough", "gcp"] as const;
+const AUTH_MODES = ["key", "secretRef", "passthrough", "gcp", "aws"] as const;
+/** The Secret entries policies.auth.aws reads (as upstream agentgateway). */
+export const AWS_SECRET_KEYS = {
+  accessKey: "accessKey",
+  secretKey: "secretKey",
+  sessionToken: "sessionToken",
+} as const;
 /** The Secret entry policies.auth.gcp reads when it names none (as upstream agentgateway). */
 export const GCP_DEFAULT_SECRET_KEY = "credentials.json";
 
@@ -165,6 +180,50 @@ function gcpServiceAccount(
   };
 }
 
+/** policies.auth.aws: accessKey, secretKey and optional sessionToken in a Secret of the backend's namespace. */
+function awsCredentials(
+  backend: AgentgatewayBackend,
+  aws: NonNullable<AuthPolicy["aws"]>,
+  path: string,
+  ctx: CredentialContext,
+): AuthSource | Problem {
+  const target: NamespacedName = { namespace: namespaceOf(backend.metadata), name: aws.secretRef.name };
+  const secret = findSecret(ctx.secrets, target);
+  if (!secret) return { reason: Reason.SecretNotFound, message: `Secret ${keyOf(target)} not found` };
+  const keys = secretKeys(secret);
+  const read = (entry: string, required: boolean): string | undefined | Problem => {
+    const raw = secretValue(secret, entry);
+    if (raw === undefined) {
+      if (!required) return undefined;
+      return {
+        reason: Reason.SecretKeyNotFound,
+        message: `${path}.aws.secretRef: Secret ${keyOf(target)} has no key "${entry}" (${keys.length === 0 ? "the Secret has no keys" : `keys found: ${keys.join(", ")}`})`,
+      };
+    }
+    if ("reason" in raw) return raw;
+    const value = raw.value.trim();
+    if (value === "" || !headerSafe(value)) {
+      return {
+        reason: Reason.InvalidSecret,
+        message: `${path}.aws.secretRef: key "${entry}" of Secret ${keyOf(target)} is empty or holds characters a credential cannot have`,
+      };
+    }
+    return value;
+  };
+  const accessKeyId = read(AWS_SECRET_KEYS.accessKey, true);
+  if (typeof accessKeyId === "object") return accessKeyId;
+  const secretAccessKey = read(AWS_SECRET_KEYS.secretKey, true);
+  if (typeof secretAccessKey === "object") return secretAccessKey;
+  const sessionToken = read(AWS_SECRET_KEYS.sessionToken, false);
+  if (typeof sessionToken === "object") return sessionToken;
+  const creds: AwsCredentials = {
+    accessKeyId: accessKeyId as string,
+    secretAccessKey: secretAccessKey as string,
+    ...(sessionToken !== undefined ? { sessionToken } : {}),
+  };
+  return { mode: "awsSigV4", credential: JSON.stringify(creds), source: `secret:${keyOf(target)}` };
+}
+
 /**
  * Resolve one policies.auth (the backend's, or a group provider's own) found at `path`.
  * No auth at all is valid: requests go out without a provider credential.
@@ -189,6 +248,15 @@ export function resolveAuth(
     }
     return gcpServiceAccount(backend, auth.gcp, path, ctx);
   }
+  if (auth.aws) {
+    if (auth.header) {
+      return {
+        reason: Reason.InvalidConfig,
+        message: `${path}.header: cannot be combined with aws (requests are signed: the signature travels in Authorization)`,
+      };
+    }
+    return awsCredentials(backend, auth.aws, path, ctx);
+  }
   return { mode: "passthrough", header: auth.header?.name };
 }
 
@@ -210,6 +278,8 @@ export function describeAuth(source: AuthSource): string {
       return "the client's own credential (passthrough)";
     case "gcpServiceAccount":
       return `Google service-account key in Secret ${source.source.replace(/^secret:/, "").replace("#", ' key "')}" (access tokens made by the proxy)`;
+    case "awsSigV4":
+      return `AWS access key in Secret ${source.source.replace(/^secret:/, "")} (requests signed with SigV4 by the proxy)`;
     case "none":
       return "none (policies.auth is not set: requests go to the provider without a credential)";
   }
@@ -241,6 +311,8 @@ export function upstreamAuth(source: AuthSource, kind: ProviderKind): UpstreamAu
       return { mode: "passthrough", header: source.header ?? defaults.header };
     case "gcpServiceAccount":
       return { mode: "gcpServiceAccount", credential: source.credential, source: source.source };
+    case "awsSigV4":
+      return { mode: "awsSigV4", credential: source.credential, source: source.source };
     case "none":
       return { mode: "none" };
   }

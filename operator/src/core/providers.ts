@@ -7,7 +7,7 @@ import type { Endpoint } from "./provider-override.ts";
 import { type Problem, Reason } from "./reasons.ts";
 
 export interface ProviderDefaults {
-  /** Default host; azureopenai (its `endpoint` is the host) and vertexai (by region) have none. */
+  /** Default host; azureopenai (its `endpoint` is the host) and vertexai and bedrock (by region) have none. */
   host?: string;
   /** Header that carries the credential, and the text before it. */
   header: string;
@@ -22,6 +22,8 @@ export const PROVIDER_DEFAULTS: Record<ProviderKind, ProviderDefaults> = {
   anthropic: { host: "api.anthropic.com", header: "x-api-key", prefix: "" },
   // the host depends on the region (vertexHost)
   vertexai: { header: "Authorization", prefix: "Bearer " },
+  // the host depends on the region (bedrockHost); requests are signed (SigV4), not keyed
+  bedrock: { header: "Authorization", prefix: "" },
 };
 
 export const DEFAULT_TLS_PORT = 443;
@@ -43,6 +45,14 @@ export const VERTEX_DEFAULT_REGION = "global";
 /** Vertex AI's host for a location: aiplatform.googleapis.com for global, else {region}-aiplatform.googleapis.com. */
 export function vertexHost(region: string): string {
   return region === "global" ? "aiplatform.googleapis.com" : `${region}-aiplatform.googleapis.com`;
+}
+
+/** AWS region used when a bedrock provider sets none (as upstream). */
+export const BEDROCK_DEFAULT_REGION = "us-east-1";
+
+/** Bedrock Runtime's host for a region. */
+export function bedrockHost(region: string): string {
+  return `bedrock-runtime.${region}.amazonaws.com`;
 }
 
 /** A DNS name or an IP address (IPv6 in brackets); no scheme, port or path. */
@@ -86,6 +96,10 @@ function explicitHost(p: LLMProvider, kind: ProviderKind, path: string): { host?
   if (kind === "vertexai" && p.vertexai) {
     const host = vertexHost(p.vertexai.region ?? VERTEX_DEFAULT_REGION);
     return checkHost(host, `${path}.vertexai.region`) ?? { host };
+  }
+  if (kind === "bedrock" && p.bedrock) {
+    const host = bedrockHost(p.bedrock.region ?? BEDROCK_DEFAULT_REGION);
+    return checkHost(host, `${path}.bedrock.region`) ?? { host };
   }
   return {};
 }

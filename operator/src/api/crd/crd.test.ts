@@ -58,13 +58,13 @@ describe("crdSchema of our kinds", () => {
       (at(schema, path)["x-kubernetes-validations"] as { rule: string }[]).map((r) => r.rule);
     assert.deepEqual(rules("spec.ai"), ["[has(self.provider), has(self.groups)].filter(x, x).size() == 1"]);
     assert.deepEqual(rules("spec.policies.auth"), [
-      "[has(self.key), has(self.secretRef), has(self.passthrough), has(self.gcp)].filter(x, x).size() == 1",
+      "[has(self.key), has(self.secretRef), has(self.passthrough), has(self.gcp), has(self.aws)].filter(x, x).size() == 1",
     ]);
     // a group entry carries the provider one-of and the path/pathPrefix rules of a provider
     assert.deepEqual(rules("spec.ai.groups[].providers[]"), rules("spec.ai.provider"));
     assert.equal(
       rules("spec.ai.provider")[0],
-      "[has(self.openai), has(self.azureopenai), has(self.azure), has(self.gemini), has(self.anthropic), has(self.vertexai)].filter(x, x).size() == 1",
+      "[has(self.openai), has(self.azureopenai), has(self.azure), has(self.gemini), has(self.anthropic), has(self.vertexai), has(self.bedrock)].filter(x, x).size() == 1",
     );
   });
 

@@ -43,7 +43,7 @@ describe("renderCrdReference", () => {
     assert.equal(row("spec.rules")[1], "[]object");
     assert.equal(
       row("spec.policies.auth")[4],
-      "exactly one of key, secretRef, passthrough, gcp must be set (auth)",
+      "exactly one of key, secretRef, passthrough, gcp, aws must be set (auth)",
     );
     assert.equal(row("spec.rules[].matches[].path.type")[4], "one of `PathPrefix`, `Exact`");
   });

@@ -15,6 +15,7 @@ import { freePort } from "../e2e/harness/free-port.ts";
 import { proxyToken } from "../e2e/operator/proxy-token.ts";
 import { type Simulator, startSimulator } from "../e2e/simulator/index.ts";
 import { formatProxyArgs, parsePortMap } from "../gateway/src/flags.ts";
+import { localPortClashes } from "./lib/dev-ports.ts";
 
 const { values } = parseArgs({
   options: {
@@ -82,7 +83,8 @@ interface GatewayInfo {
 
 async function ourGateways(control: ControlPlane): Promise<GatewayInfo[]> {
   const r = await control.kubectl(["get", "gateways.gateway.networking.k8s.io", "-A", "-o", "json"]);
-  if (r.code !== 0) return [];
+  // the API server is unreachable: keep every proxy serving its last good config (no sync)
+  if (r.code !== 0) throw new Error(`kubectl get gateways: ${r.stderr.trim()}`);
   const list = JSON.parse(r.stdout) as {
     items: {
       metadata: { namespace: string; name: string };
@@ -136,8 +138,20 @@ spec:
 
   // One proxy process per Gateway, restarted when its listener ports change.
   const proxies = new Map<string, { child: ChildProcess; portMap: string }>();
+  let reported = "";
   const syncProxies = async (): Promise<void> => {
     const want = await ourGateways(cp!);
+    const clashes = localPortClashes(want);
+    const text = clashes
+      .map((c) => `local port ${c.port} is wanted by ${c.gateways.join(" and ")}`)
+      .join("; ");
+    if (text !== reported) {
+      reported = text;
+      if (text)
+        console.error(
+          `dev: ${text}: one proxy gets it, the others report it unavailable (Programmed=False PortUnavailable). Give the listeners different ports.`,
+        );
+    }
     for (const [key, p] of proxies) {
       const w = want.find((g) => g.key === key);
       if (!w || w.portMap !== p.portMap) {

@@ -43,6 +43,7 @@ export class Controller {
   #lastInput = "";
   #lastResult: TranslateResult | undefined;
   #leaderWorkDone = false;
+  #reconciles = 0;
 
   constructor(opts: ControllerOptions) {
     this.#opts = opts;
@@ -75,7 +76,9 @@ export class Controller {
   }
 
   async #reconcile(): Promise<void> {
-    const { cache, snapshots, metrics, log } = this.#opts;
+    const { cache, snapshots, metrics } = this.#opts;
+    // every line this reconcile logs (here and in the status writer) carries its id
+    const log = this.#opts.log.child({ reconcileId: ++this.#reconciles });
     if (!cache.synced) return;
     const objects = cache.translationObjects();
     const dataPlane = snapshots.store.dataPlane();
@@ -94,7 +97,7 @@ export class Controller {
         this.#leaderWorkDone = false;
         snapshots.publish(result.snapshots);
       }
-      if (leader) ok = await this.#leaderWork(result, rejections);
+      if (leader) ok = await this.#leaderWork(result, rejections, log);
     } catch (err) {
       ok = false;
       log.error({ err: describeError(err) }, "reconcile failed");
@@ -108,6 +111,7 @@ export class Controller {
   async #leaderWork(
     result: TranslateResult,
     rejections: ReturnType<SnapshotServer["store"]["rejections"]>,
+    log: Logger,
   ): Promise<boolean> {
     // Provision first: a Gateway whose objects belong to someone else is not Programmed.
     let failed = 0;
@@ -121,7 +125,7 @@ export class Controller {
       // The foreign object may be removed or renamed: nothing we watch would tell us, so retry.
       failed += provisioned.conflicts.size;
     }
-    const written = await this.#opts.statusWriter.sync(statuses);
+    const written = await this.#opts.statusWriter.sync(statuses, log);
     failed += written.failed;
     this.#leaderWorkDone = failed === 0;
     return failed === 0;

@@ -91,7 +91,8 @@ export class StatusWriter {
     this.#settled.clear();
   }
 
-  async sync(statuses: readonly ObjectStatus[]): Promise<SyncResult> {
+  /** `log`: the reconcile's logger (its lines carry the reconcile id); default the writer's own. */
+  async sync(statuses: readonly ObjectStatus[], log: Logger = this.#opts.log): Promise<SyncResult> {
     const jobs = [...statuses.map((s) => this.#job(s)), ...this.#staleRouteJobs(statuses)];
     const result: SyncResult = { written: 0, failed: 0 };
     let next = 0;
@@ -99,7 +100,7 @@ export class StatusWriter {
       while (next < jobs.length) {
         const job = jobs[next++];
         if (!job) break;
-        const outcome = await this.#apply(job);
+        const outcome = await this.#apply(job, log);
         if (outcome === "written") result.written += 1;
         if (outcome === "failed") result.failed += 1;
       }
@@ -140,8 +141,8 @@ export class StatusWriter {
     return jobs;
   }
 
-  async #apply(job: Job): Promise<"written" | "skipped" | "failed"> {
-    const { cache, client, log, metrics } = this.#opts;
+  async #apply(job: Job, log: Logger): Promise<"written" | "skipped" | "failed"> {
+    const { cache, client, metrics } = this.#opts;
     const spec = SPECS[job.kind];
     const id = `${job.kind}/${keyOf(job.namespace, job.name)}`;
     const objLog = { kind: job.kind, object: keyOf(job.namespace, job.name) };
@@ -173,6 +174,14 @@ export class StatusWriter {
           if (fresh.status === 404) return "skipped";
           live = fresh.body;
           continue;
+        }
+        if (res.status >= 400 && res.status < 500 && res.status !== 429) {
+          // terminal: the API server refuses this status (e.g. 422 invalid, 403 forbidden); retrying
+          // the same write cannot succeed, so it is settled until the target or the object changes
+          metrics.statusWrites.inc({ kind: job.kind, result: "refused" });
+          log.error({ ...objLog, status: res.status }, "status write refused by the API server; not retried");
+          this.#settle(id, rv, job.target);
+          return "skipped";
         }
         if (res.status < 200 || res.status > 299) throw new Error(`PATCH ${path}: HTTP ${res.status}`);
         const written = refOf(res.body)?.resourceVersion ?? "";

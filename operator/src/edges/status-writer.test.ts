@@ -28,7 +28,7 @@ const status: ObjectStatus = {
   },
 } as unknown as ObjectStatus;
 
-function world(answers: { status: number; body?: unknown }[]) {
+function world(answers: { status: number; body?: unknown }[], now?: () => Date) {
   const calls: { method: string; body?: unknown }[] = [];
   const client = {
     request: async (method: string, _path: string, opts: { body?: unknown } = {}) => {
@@ -51,6 +51,7 @@ function world(answers: { status: number; body?: unknown }[]) {
     controllerName: "agentgateway.dev/ai-gateway",
     log,
     metrics: createOperatorMetrics(),
+    ...(now ? { now } : {}),
   });
   return { writer, calls, logs };
 }
@@ -109,4 +110,25 @@ test("the writes of one reconcile log with its reconcile id", async () => {
     lines.join(""),
   );
   assert.equal(logs.length, 0);
+});
+
+test("per-object backoff: a failing object is not tried again until its backoff passes", async () => {
+  let t = 1_000_000;
+  const { writer, calls } = world(
+    [{ status: 503 }, { status: 503 }, { status: 200, body: backend("3") }],
+    () => new Date(t),
+  );
+  assert.deepEqual(await writer.sync([status]), { written: 0, failed: 1 });
+  t += 100; // inside the first backoff (500 ms)
+  assert.deepEqual(await writer.sync([status]), { written: 0, failed: 1 });
+  assert.equal(calls.length, 1, "not tried during its backoff");
+  t += 500;
+  assert.deepEqual(await writer.sync([status]), { written: 0, failed: 1 });
+  assert.equal(calls.length, 2);
+  t += 600; // inside the doubled backoff (1 s)
+  await writer.sync([status]);
+  assert.equal(calls.length, 2);
+  t += 500;
+  assert.deepEqual(await writer.sync([status]), { written: 1, failed: 0 });
+  assert.equal(calls.length, 3);
 });

@@ -70,6 +70,10 @@ interface Job {
   target?: string;
 }
 
+/** Per-object backoff of failed status writes: 500 ms, doubling, at most 30 s. */
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 30_000;
+
 export class StatusWriter {
   readonly #opts: StatusWriterOptions;
   /** What we last wrote per object and the resourceVersion it produced (defaulting-proof skip). */
@@ -81,14 +85,22 @@ export class StatusWriter {
    */
   readonly #settled = new Map<string, { resourceVersion: string; target: string }>();
 
+  /** Objects whose writes failed: not tried again before `until` (doubling, capped). */
+  readonly #backoff = new Map<string, { failures: number; until: number }>();
+
   constructor(opts: StatusWriterOptions) {
     this.#opts = opts;
+  }
+
+  #nowMs(): number {
+    return (this.#opts.now?.() ?? new Date()).getTime();
   }
 
   /** Forget what was written (e.g. after regaining leadership): compare with live objects only. */
   reset(): void {
     this.#lastWritten.clear();
     this.#settled.clear();
+    this.#backoff.clear();
   }
 
   /** `log`: the reconcile's logger (its lines carry the reconcile id); default the writer's own. */
@@ -100,9 +112,23 @@ export class StatusWriter {
       while (next < jobs.length) {
         const job = jobs[next++];
         if (!job) break;
+        const id = `${job.kind}/${keyOf(job.namespace, job.name)}`;
+        const wait = this.#backoff.get(id);
+        if (wait && wait.until > this.#nowMs()) {
+          // per-object backoff: this object's writes keep failing; the others go on meanwhile
+          result.failed += 1;
+          continue;
+        }
         const outcome = await this.#apply(job, log);
         if (outcome === "written") result.written += 1;
-        if (outcome === "failed") result.failed += 1;
+        if (outcome === "failed") {
+          result.failed += 1;
+          const failures = (wait?.failures ?? 0) + 1;
+          this.#backoff.set(id, {
+            failures,
+            until: this.#nowMs() + Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (failures - 1)),
+          });
+        } else this.#backoff.delete(id);
       }
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, jobs.length) }, worker));

@@ -114,6 +114,8 @@ export async function startEnv(dir: string, initialKey: string): Promise<Env> {
         String(opAdmin),
         "--bind",
         HOST,
+        // loopback: plain HTTP, so the propagation figures compare with earlier runs
+        "--no-snapshot-tls",
         "--namespace",
         NS,
       ]),

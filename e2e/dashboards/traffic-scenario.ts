@@ -137,6 +137,8 @@ export async function runTrafficScenario(opts: {
       `--snapshot-port=${snapshotPort}`,
       `--admin-port=${operatorAdmin}`,
       `--bind=${LOOPBACK}`,
+      // plain HTTP on loopback (the channel's TLS is tested in e2e/operator/snapshot-tls.test.ts)
+      "--no-snapshot-tls",
       "--namespace=default",
     ],
     logPath: join(opts.tmp, "operator.log"),

@@ -11,6 +11,7 @@ import type { Logger } from "../log.ts";
 import { startProxy, type UsageBody } from "../main.ts";
 import { LocalCounterStore } from "../policy/store.ts";
 import { shutdownSignal } from "../shutdown-signal.ts";
+import { caFileReader } from "../snapshot/ca-file.ts";
 import type { Snapshot } from "../snapshot/schema.ts";
 import { tokenFileReader } from "../snapshot/token-file.ts";
 import { serveCounterCall } from "./ipc-counters.ts";
@@ -75,6 +76,7 @@ export async function runPrimary(f: ProxyFlags, log: Logger, opts: PrimaryOption
     gateway: f.gateway,
     controlPlane: f.controlPlane,
     token: f.tokenFile ? tokenFileReader(f.tokenFile, f.token) : f.token,
+    ...(f.snapshotCa ? { snapshotCa: caFileReader(f.snapshotCa) } : {}),
     adminPort: f.adminPort,
     bind: f.bind,
     limits: f.limits,

@@ -37,39 +37,40 @@ export async function runPrimary(f: ProxyFlags, log: Logger, opts: PrimaryOption
   const counters = new LocalCounterStore();
   let current: Snapshot | undefined;
   let stopping = false;
-  const metricsWaits = new Map<
-    number,
-    (m: MetricObjectWithValues<MetricValue<string>>[] | undefined) => void
-  >();
-  let nextMetricsId = 1;
-  const usageWaits = new Map<number, (u: UsageBody | undefined) => void>();
-  let nextUsageId = 1;
+  /** Questions asked of the workers (metrics, usage), by id, waiting for their answers. */
+  const waits = new Map<number, (answer: unknown) => void>();
+  let nextAskId = 1;
 
   const sendTo = (slot: Slot, m: ToWorker): void => {
     if (slot.worker.isConnected()) slot.worker.send(m);
   };
 
-  /** The workers' counter views, merged: they share the counters, so the highest value is the latest. */
-  async function workersUsage(): Promise<UsageBody> {
-    const answers = await Promise.all(
+  /** Asks every worker one question; a worker that does not answer in time is left out. */
+  async function askWorkers<T>(ask: (id: number) => ToWorker): Promise<T[]> {
+    const answers: (T | undefined)[] = await Promise.all(
       [...slots.values()].map(
         (slot) =>
-          new Promise<UsageBody | undefined>((resolve) => {
-            const id = nextUsageId++;
+          new Promise<T | undefined>((resolve) => {
+            const id = nextAskId++;
             const timer = setTimeout(() => {
-              usageWaits.delete(id);
+              waits.delete(id);
               resolve(undefined);
             }, METRICS_TIMEOUT_MS);
-            usageWaits.set(id, (u) => {
+            waits.set(id, (answer) => {
               clearTimeout(timer);
-              usageWaits.delete(id);
-              resolve(u);
+              waits.delete(id);
+              resolve(answer as T | undefined);
             });
-            sendTo(slot, { t: "usage", id });
+            sendTo(slot, ask(id));
           }),
       ),
     );
-    return mergeWorkerUsage(answers.filter((a): a is UsageBody => a !== undefined));
+    return answers.filter((a): a is T => a !== undefined);
+  }
+
+  /** The workers' counter views, merged: they share the counters, so the highest value is the latest. */
+  async function workersUsage(): Promise<UsageBody> {
+    return mergeWorkerUsage(await askWorkers<UsageBody>((id) => ({ t: "usage", id })));
   }
 
   const handle = await startProxy({
@@ -111,25 +112,11 @@ export async function runPrimary(f: ProxyFlags, log: Logger, opts: PrimaryOption
 
   async function aggregateMetrics(): Promise<string> {
     const own = await handle.metrics.registry.getMetricsAsJSON();
-    const answers = await Promise.all(
-      [...slots.values()].map(
-        (slot) =>
-          new Promise<MetricObjectWithValues<MetricValue<string>>[] | undefined>((resolve) => {
-            const id = nextMetricsId++;
-            const timer = setTimeout(() => {
-              metricsWaits.delete(id);
-              resolve(undefined);
-            }, METRICS_TIMEOUT_MS);
-            metricsWaits.set(id, (m) => {
-              clearTimeout(timer);
-              metricsWaits.delete(id);
-              resolve(m);
-            });
-            sendTo(slot, { t: "metrics", id });
-          }),
-      ),
-    );
-    const all = [own, ...answers.filter((a) => a !== undefined)];
+    const answers = await askWorkers<MetricObjectWithValues<MetricValue<string>>[]>((id) => ({
+      t: "metrics",
+      id,
+    }));
+    const all = [own, ...answers];
     return AggregatorRegistry.aggregate(all).metrics();
   }
 
@@ -158,10 +145,10 @@ export async function runPrimary(f: ProxyFlags, log: Logger, opts: PrimaryOption
           );
           return;
         case "metrics-answer":
-          metricsWaits.get(m.id)?.(m.metrics);
+          waits.get(m.id)?.(m.metrics);
           return;
         case "usage-answer":
-          usageWaits.get(m.id)?.(m.usage);
+          waits.get(m.id)?.(m.usage);
           return;
       }
     });

@@ -8,10 +8,8 @@ import { convertAuthToken } from "./auth-token.ts";
 import { type Conversion, carriedMetadata, isRecord, onlyKnown } from "./conversion.ts";
 import { providerBody, type SourceKind } from "./provider-body.ts";
 
-type Provider = Omit<LLMProvider, never>;
-
 interface Converted {
-  provider: Provider;
+  provider: LLMProvider;
   auth: AuthPolicy | undefined;
   kind: string;
 }
@@ -81,7 +79,7 @@ function convertLlm(
   onlyKnown(cfg, fields, pw, c);
   const body = providerBody(kind as SourceKind, cfg, pw, "apiVersion", c);
   if (!body) return undefined;
-  const provider: Provider = { ...body };
+  const provider: LLMProvider = { ...body };
   Object.assign(provider, host(llm.hostOverride, `${where}.hostOverride`, c));
   if (provider.port === 80) {
     provider.plaintext = true;

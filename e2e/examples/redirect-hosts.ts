@@ -1,7 +1,7 @@
 // For examples whose providers set an explicit `host` (which wins over --provider-override): in a
 // temp copy of the folder, point every such provider at the simulator (host 127.0.0.1, its port,
-// plaintext). Nothing else in the manifests changes, so path, header and key settings are tested
-// as written.
+// plaintext, and without the policies.tls the real host needs: the simulator speaks plain HTTP).
+// Nothing else in the manifests changes, so path, header and key settings are tested as written.
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isMap, isSeq, parseAllDocuments, type YAMLMap } from "yaml";
@@ -21,6 +21,7 @@ function redirectProvider(node: unknown, port: number): string | undefined {
   node.set("host", "127.0.0.1");
   node.set("port", port);
   node.set("plaintext", true);
+  node.deleteIn(["policies", "tls"]);
   return host;
 }
 
@@ -54,6 +55,7 @@ export async function redirectHostsToSimulator(dir: string, simPort: number): Pr
         const from = redirectProvider(node, simPort);
         if (from === undefined) continue;
         redirects.push({ file: name, backend, provider: path, from });
+        doc.deleteIn(["spec", "policies", "tls"]);
         changed = true;
       }
     }

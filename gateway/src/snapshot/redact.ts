@@ -3,7 +3,7 @@
 import type { Snapshot } from "./schema.ts";
 
 export const REDACTED = "[REDACTED]";
-const SECRET_FIELDS = new Set(["credential", "sha256"]);
+const SECRET_FIELDS = new Set(["credential", "sha256", "privateKey"]);
 
 function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);

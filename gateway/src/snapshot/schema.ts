@@ -10,7 +10,8 @@
 // snapshot with this schema and rejects (keeping the last good one) what does not parse or has
 // another schemaVersion.
 //
-// Secrets: `auth.credential` and `clientAuth.keys[].sha256` are the only secret-derived fields.
+// Secrets: `auth.credential`, `upstreamTls.privateKey` and `clientAuth.keys[].sha256` are the only
+// secret-derived fields.
 // They travel only on the authenticated stream and are redacted from every dump and log.
 import { z } from "zod";
 
@@ -62,6 +63,28 @@ export const UpstreamAuth = z.discriminatedUnion("mode", [
 ]);
 export type UpstreamAuth = z.infer<typeof UpstreamAuth>;
 
+/** How the proxy originates TLS to a provider (AgentgatewayBackend policies.tls, refs resolved).
+ * Absent: the system's trusted CAs, the host as SNI and SAN. `privateKey` is secret (redacted). */
+export const UpstreamTls = z.strictObject({
+  /** PEM bundle that replaces the system's trusted CAs. */
+  ca: z.string().min(1).optional(),
+  /** mTLS: the client certificate chain (PEM) and its private key (PEM). */
+  cert: z.string().min(1).optional(),
+  privateKey: z.string().min(1).optional(),
+  sni: z.string().min(1).optional(),
+  /** The server certificate must carry one of these SANs (instead of the host). */
+  verifySubjectAltNames: z.array(z.string().min(1)).min(1).optional(),
+  /** All: no verification; Hostname: chain verified, hostname/SAN not. */
+  insecureSkipVerify: z.enum(["All", "Hostname"]).optional(),
+  alpnProtocols: z.array(z.string().min(1)).min(1).optional(),
+  /** Upstream's names (X25519, P-256, P-384, X25519_MLKEM768), in order of preference. */
+  keyExchangeGroups: z
+    .array(z.enum(["X25519", "P-256", "P-384", "X25519_MLKEM768"]))
+    .min(1)
+    .optional(),
+});
+export type UpstreamTls = z.infer<typeof UpstreamTls>;
+
 export const ProviderConfig = z.strictObject({
   /** Name within its priority group ("default" for a single-provider backend). */
   name: z.string(),
@@ -71,6 +94,8 @@ export const ProviderConfig = z.strictObject({
   host: z.string(),
   port: z.number().int().min(1).max(65535),
   tls: z.boolean(),
+  /** TLS settings when `tls` is true and policies.tls sets more than the defaults. */
+  upstreamTls: UpstreamTls.optional(),
   /** Full upstream path override: every request to this provider goes to this path. */
   path: z.string().optional(),
   /**

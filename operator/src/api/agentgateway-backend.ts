@@ -188,15 +188,12 @@ export const LLMProvider = z
     vertexai: VertexAIProvider.optional(),
     bedrock: BedrockProvider.optional(),
     host: z.string().min(1).optional().meta({
-      description: "Override the provider's default host (e.g. a self-hosted or compatible endpoint).",
+      description:
+        "Override the provider's default host (e.g. a self-hosted or compatible endpoint). As upstream, a host/port override is plain HTTP unless policies.tls is set.",
     }),
-    port: z
-      .number()
-      .int()
-      .min(1)
-      .max(65535)
-      .optional()
-      .meta({ description: "Override the provider's port." }),
+    port: z.number().int().min(1).max(65535).optional().meta({
+      description: "Override the provider's port (default 80 over plain HTTP, 443 with policies.tls).",
+    }),
     path: z
       .string()
       .startsWith("/")
@@ -208,7 +205,7 @@ export const LLMProvider = z
     }),
     plaintext: z.boolean().optional().meta({
       description:
-        "Connect to host:port over plain HTTP instead of TLS. For local or in-cluster endpoints (e.g. a simulator or Ollama); never use it across a network you do not trust.",
+        "Extension (not upstream): true states plain HTTP explicitly (the default for a host/port override; refused with policies.tls); false originates TLS with the system's trusted CAs, as an empty policies.tls does. Plain HTTP to a public provider host is always refused.",
     }),
   })
   .meta({
@@ -352,10 +349,116 @@ export const BackendAI = z
   });
 export type BackendAI = z.infer<typeof BackendAI>;
 
+/** Upstream's key exchange group names (the TLS `ecdhCurve` list Node hands to OpenSSL). */
+export const KEY_EXCHANGE_GROUPS = ["X25519", "P-256", "P-384", "X25519_MLKEM768"] as const;
+
+const LocalCACertificateRef = z
+  .strictObject({
+    name: z
+      .string()
+      .min(1)
+      .max(253)
+      .meta({ description: "Name of the ConfigMap or Secret (same namespace)." }),
+    kind: z
+      .enum(["ConfigMap", "Secret"])
+      .optional()
+      .meta({ description: "ConfigMap (default) or Secret. The `ca.crt` key holds the PEM bundle." }),
+  })
+  .meta({ description: "A same-namespace CA certificate source." });
+
+const LocalSecretObjectRef = z
+  .strictObject({
+    name: z.string().min(1).max(253).meta({ description: "Name of the Secret (same namespace)." }),
+    group: z.literal("").optional().meta({ description: "Only the core group (empty) is supported." }),
+    kind: z.literal("Secret").optional().meta({ description: "Only Secret is supported." }),
+  })
+  .meta({ description: "A same-namespace Secret." });
+
+/** Upstream's rules for policies.tls, plus ours for what this gateway does not do. */
+const TLS_RULES = [
+  {
+    rule: "has(self.insecureSkipVerify) && self.insecureSkipVerify == 'All' ? !has(self.caCertificateRefs) : true",
+    message: "insecureSkipVerify All and caCertificateRefs may not be set together",
+  },
+  {
+    rule: "has(self.insecureSkipVerify) ? !has(self.verifySubjectAltNames) : true",
+    message: "insecureSkipVerify and verifySubjectAltNames may not be set together",
+  },
+  {
+    rule: "!has(self.certificateSource) || self.certificateSource == 'Inline'",
+    message: "certificateSource: SPIFFE is not supported (use mtlsCertificateRef and caCertificateRefs)",
+  },
+];
+
+export const BackendTLS = z
+  .strictObject({
+    certificateSource: z.enum(["Inline", "SPIFFE"]).optional().meta({
+      description:
+        "Inline (default): mtlsCertificateRef and caCertificateRefs, or the system's trusted CAs. SPIFFE is not supported.",
+    }),
+    mtlsCertificateRef: z.array(LocalSecretObjectRef).max(1).optional().meta({
+      description:
+        "Mutual TLS: a Secret with tls.crt and tls.key (the client certificate the gateway presents). An optional ca.cert in it verifies the server, unless caCertificateRefs is set.",
+    }),
+    caCertificateRefs: z.array(LocalCACertificateRef).max(1).optional().meta({
+      description:
+        "CA bundle (PEM, key ca.crt) that verifies the server certificate instead of the system's trusted CAs.",
+    }),
+    insecureSkipVerify: z.enum(["All", "Hostname"]).optional().meta({
+      description:
+        "INSECURE. All: no verification of the server certificate. Hostname: the chain is verified but not the hostname/SAN.",
+    }),
+    sni: z
+      .string()
+      .min(1)
+      .max(253)
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/)
+      .optional()
+      .meta({ description: "Server Name Indication sent in the handshake. Default: the destination host." }),
+    verifySubjectAltNames: z.array(z.string().min(1).max(256)).min(1).max(16).optional().meta({
+      description:
+        "Subject Alternative Names the server certificate must carry (one is enough). Default: the destination host.",
+    }),
+    alpnProtocols: z.array(z.string().min(1).max(64)).min(1).max(16).optional().meta({
+      description:
+        "ALPN protocols offered in the handshake. Default: http/1.1 (the protocol the gateway speaks to providers).",
+    }),
+    keyExchangeGroups: z.array(z.enum(KEY_EXCHANGE_GROUPS)).min(1).max(4).optional().meta({
+      description: "Key exchange groups, in order of preference, e.g. [X25519_MLKEM768, X25519].",
+    }),
+  })
+  .superRefine((tls, ctx) => {
+    if (tls.certificateSource === "SPIFFE")
+      ctx.addIssue({
+        code: "custom",
+        path: ["certificateSource"],
+        message: "SPIFFE is not supported (use mtlsCertificateRef and caCertificateRefs)",
+      });
+    if (tls.insecureSkipVerify === "All" && tls.caCertificateRefs !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["insecureSkipVerify"],
+        message: "insecureSkipVerify All and caCertificateRefs may not be set together",
+      });
+    if (tls.insecureSkipVerify !== undefined && tls.verifySubjectAltNames !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["insecureSkipVerify"],
+        message: "insecureSkipVerify and verifySubjectAltNames may not be set together",
+      });
+  })
+  .meta({
+    description:
+      "Originate TLS to the backend (as upstream agentgateway's policies.tls): the system's trusted CAs and the destination host as SNI unless set here. A host/port override is plain HTTP unless this is set.",
+    "x-kubernetes-validations": TLS_RULES,
+  });
+export type BackendTLS = z.infer<typeof BackendTLS>;
+
 export const BackendPolicies = z
   .strictObject({
     auth: AuthPolicy.optional(),
     ai: BackendAI.optional(),
+    tls: BackendTLS.optional(),
   })
   .meta({ description: "Policies applied to requests sent to this backend." });
 

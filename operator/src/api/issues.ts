@@ -1,6 +1,6 @@
 // How a schema failure is shown to a user: the field path it concerns and a message. Every schema
 // of our kinds is strict, so an unknown field is an issue of its own: it is named by its full
-// path ("spec.policies.tls") and said to be not supported, never silently dropped.
+// path ("spec.policies.transformation") and said to be not supported, never silently dropped.
 import type { z } from "zod";
 
 export interface FieldIssue {

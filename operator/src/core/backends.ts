@@ -6,11 +6,13 @@ import type {
   AgentgatewayBackend,
   AuthPolicy,
   BackendAI,
+  BackendTLS,
   LLMProvider,
   ProviderKind,
 } from "../api/agentgateway-backend.ts";
 import type { Condition } from "../api/meta.ts";
 import { backendAiConfig } from "./backend-ai.ts";
+import { resolveUpstreamTls, type TlsContext } from "./backend-tls.ts";
 import { condition, failed } from "./conditions.ts";
 import {
   type AuthSource,
@@ -33,7 +35,7 @@ import {
 import { ConditionType, type Problem, Reason } from "./reasons.ts";
 import { sortBy } from "./sorting.ts";
 
-export interface BackendContext extends CredentialContext {
+export interface BackendContext extends CredentialContext, TlsContext {
   /** settings.providerOverride, parsed. */
   override: Endpoint | Problem | undefined;
 }
@@ -56,6 +58,8 @@ interface NamedProvider {
   auth?: AuthPolicy;
   /** A group provider's own policies.ai (merged field by field over the backend's). */
   ai?: BackendAI;
+  /** A group provider's own policies.tls (undefined: the backend's applies). */
+  tls?: BackendTLS;
 }
 
 /** Name used for the provider of a single-provider backend. */
@@ -92,17 +96,36 @@ function priorityGroups(b: AgentgatewayBackend): NamedProvider[][] | Problem {
         path: `spec.ai.groups[${gi}].providers[${pi}]`,
         ...(p.policies?.auth ? { auth: p.policies.auth } : {}),
         ...(p.policies?.ai ? { ai: p.policies.ai } : {}),
+        ...(p.policies?.tls ? { tls: p.policies.tls } : {}),
       })),
     );
   }
   return out;
 }
 
-function endpointFor(np: NamedProvider, kind: ProviderKind, ctx: BackendContext): Endpoint | Problem {
+function endpointFor(
+  np: NamedProvider,
+  kind: ProviderKind,
+  ctx: BackendContext,
+  tlsPolicy: boolean,
+): Endpoint | Problem {
   const override = ctx.override;
   if (override && "reason" in override && np.provider.host === undefined) return override;
   const usable = override && !("reason" in override) ? override : undefined;
-  return providerEndpoint(np.provider, kind, np.path, usable);
+  return providerEndpoint(np.provider, kind, np.path, usable, tlsPolicy);
+}
+
+/** The provider's policies.tls (its own replaces the backend's), resolved; only for a TLS endpoint. */
+function upstreamTlsFor(
+  np: NamedProvider,
+  b: AgentgatewayBackend,
+  ctx: BackendContext,
+): ReturnType<typeof resolveUpstreamTls> {
+  const own = np.tls !== undefined;
+  const tls = np.tls ?? b.spec.policies?.tls;
+  if (tls === undefined) return undefined;
+  const path = own ? `${np.path}.policies.tls` : "spec.policies.tls";
+  return resolveUpstreamTls(tls, refOf(b.metadata).namespace, path, ctx);
 }
 
 /** The Azure block of a provider: the v1 API by default, or a deployment with a dated version. */
@@ -158,9 +181,10 @@ function providerConfig(
   np: NamedProvider,
   auth: AuthSource,
   ctx: BackendContext,
-  backendAi: BackendAI | undefined,
+  b: AgentgatewayBackend,
 ): ProviderConfig | Problem {
   const p = np.provider;
+  const backendAi = b.spec.policies?.ai;
   const ai = backendAiConfig(backendAi, np.ai, np.ai ? `${np.path}.policies.ai` : "spec.policies.ai");
   if (ai !== undefined && "reason" in ai) return ai;
   const kind = providerKind(p, np.path);
@@ -181,8 +205,11 @@ function providerConfig(
   if (prefixProblem) return prefixProblem;
   const azure = azureConfig(p, np.path);
   if (azure !== undefined && "reason" in azure) return azure;
-  const endpoint = endpointFor(np, kind, ctx);
+  const tlsPolicy = (np.tls ?? b.spec.policies?.tls) !== undefined;
+  const endpoint = endpointFor(np, kind, ctx, tlsPolicy);
   if ("reason" in endpoint) return endpoint;
+  const upstreamTls = endpoint.tls ? upstreamTlsFor(np, b, ctx) : undefined;
+  if (upstreamTls !== undefined && "reason" in upstreamTls) return upstreamTls;
   const model =
     p.openai?.model ??
     p.anthropic?.model ??
@@ -198,6 +225,7 @@ function providerConfig(
     host: endpoint.host,
     port: endpoint.port,
     tls: endpoint.tls,
+    ...(upstreamTls !== undefined ? { upstreamTls } : {}),
     ...(p.path !== undefined ? { path: p.path } : {}),
     ...(p.pathPrefix !== undefined ? { pathPrefix: p.pathPrefix } : {}),
     ...(ai !== undefined ? { ai } : {}),
@@ -254,7 +282,7 @@ function buildGroups(
     for (const np of group) {
       const auth = providerAuth(np, backendAuth, b, ctx);
       if ("reason" in auth) return auth;
-      const c = providerConfig(np, auth, ctx, b.spec.policies?.ai);
+      const c = providerConfig(np, auth, ctx, b);
       if ("reason" in c) return c;
       configs.push(c);
       credentials.push(`${np.name}: ${describeAuth(auth)}`);

@@ -50,11 +50,66 @@ test("host, port and plaintext overrides", () => {
       tls: false,
     },
   );
-  assert.deepEqual(providerEndpoint({ openai: {}, port: 8443 }, "openai", path, undefined), {
+  // as upstream: a host/port override is plain HTTP unless policies.tls is set
+  assert.deepEqual(providerEndpoint({ openai: {}, host: "h.local" }, "openai", path, undefined), {
+    host: "h.local",
+    port: 80,
+    tls: false,
+  });
+  assert.deepEqual(providerEndpoint({ openai: {}, host: "h.local" }, "openai", path, undefined, true), {
+    host: "h.local",
+    port: 443,
+    tls: true,
+  });
+  // our extension: plaintext false asks for TLS like an empty policies.tls
+  assert.deepEqual(
+    providerEndpoint(
+      { openai: {}, host: "h.local", port: 8443, plaintext: false },
+      "openai",
+      path,
+      undefined,
+    ),
+    { host: "h.local", port: 8443, tls: true },
+  );
+  assert.deepEqual(providerEndpoint({ openai: {}, port: 8443 }, "openai", path, undefined, true), {
     host: "api.openai.com",
     port: 8443,
     tls: true,
   });
+  const both = providerEndpoint(
+    { openai: {}, host: "h.local", plaintext: true },
+    "openai",
+    path,
+    undefined,
+    true,
+  );
+  assert.ok(
+    "reason" in both && both.reason === "InvalidConfig" && /contradicts policies\.tls/.test(both.message),
+  );
+});
+
+test("a public provider host over plain HTTP is refused, never a silent clear-text send", () => {
+  const cases: [Parameters<typeof providerEndpoint>[0], Parameters<typeof providerEndpoint>[1]][] = [
+    [{ openai: {}, port: 8443 }, "openai"],
+    [{ openai: {}, host: "api.openai.com" }, "openai"],
+    [{ anthropic: {}, host: "API.ANTHROPIC.COM", plaintext: true }, "anthropic"],
+    [{ azureopenai: { endpoint: "res.openai.azure.com", deploymentName: "d" }, port: 80 }, "azureopenai"],
+    [{ azure: { resourceName: "r", resourceType: "Foundry", projectName: "p" }, port: 8080 }, "azure"],
+    [{ gemini: {}, port: 80 }, "gemini"],
+    [{ vertexai: { projectId: "p", region: "us-east5" }, port: 80 }, "vertexai"],
+    [{ bedrock: { region: "eu-west-1" }, port: 80 }, "bedrock"],
+  ];
+  for (const [p, kind] of cases) {
+    const r = providerEndpoint(p, kind, path, undefined);
+    assert.ok("reason" in r, JSON.stringify(p));
+    assert.equal(r.reason, "PlaintextToPublicHost");
+    assert.match(r.message, /public provider host .* plain HTTP/);
+  }
+  // a dev providerOverride to a public host over http is refused as well
+  const toPublic = parseProviderOverride("http://api.openai.com:80");
+  assert.ok(toPublic && !("reason" in toPublic));
+  const r = providerEndpoint({ anthropic: {} }, "anthropic", path, toPublic);
+  assert.ok("reason" in r && r.reason === "PlaintextToPublicHost");
 });
 
 test("plaintext without a host and hosts with a scheme are InvalidConfig", () => {
@@ -78,8 +133,8 @@ test("providerOverride replaces default endpoints but not host overrides", () =>
   assert.deepEqual(providerEndpoint({ openai: {}, port: 1 }, "openai", path, override), override);
   assert.deepEqual(providerEndpoint({ openai: {}, host: "own.example" }, "openai", path, override), {
     host: "own.example",
-    port: 443,
-    tls: true,
+    port: 80,
+    tls: false,
   });
 });
 

@@ -1,9 +1,11 @@
 // Provider defaults and where a provider's requests go (host, port, TLS). A provider is data:
 // default host, auth header and prefix, API version. Overrides: `host`/`port`/`path` on the
-// provider, `plaintext` for local endpoints, and the dev-only settings.providerOverride.
+// provider (plain HTTP unless policies.tls, as upstream; our `plaintext` states it explicitly), and
+// the dev-only settings.providerOverride.
 import type { LLMProvider, ProviderKind } from "../api/agentgateway-backend.ts";
 import { PROVIDER_KINDS } from "../api/agentgateway-backend.ts";
 import type { Endpoint } from "./provider-override.ts";
+import { isPublicProviderHost } from "./public-hosts.ts";
 import { type Problem, Reason } from "./reasons.ts";
 
 export interface ProviderDefaults {
@@ -78,7 +80,7 @@ function checkHost(host: string, path: string): Problem | undefined {
   if (HOST.test(host)) return undefined;
   return {
     reason: Reason.InvalidConfig,
-    message: `${path}: "${host}" is not a hostname (no scheme, port or path: use port and plaintext)`,
+    message: `${path}: "${host}" is not a hostname (no scheme, port or path: use port, and policies.tls for HTTPS)`,
   };
 }
 
@@ -105,23 +107,46 @@ function explicitHost(p: LLMProvider, kind: ProviderKind, path: string): { host?
 }
 
 /**
- * Where requests to this provider go. A `host` override wins; otherwise the dev-only
- * providerOverride (when set) replaces the provider's default endpoint; otherwise the default.
- * `plaintext` needs a host override: credentials never go to a public provider over plain HTTP.
+ * Where requests to this provider go. The dev-only providerOverride replaces every endpoint but a
+ * `host` override. A `host`/`port` override goes over plain HTTP unless TLS is
+ * asked for (policies.tls, or our `plaintext: false`), as upstream; otherwise the default, over TLS. Plain HTTP to a public provider host is refused (see public-hosts.ts).
  */
 export function providerEndpoint(
   p: LLMProvider,
   kind: ProviderKind,
   path: string,
   override: Endpoint | undefined,
+  tlsPolicy = false,
 ): Endpoint | Problem {
-  if (p.host !== undefined) {
-    const bad = checkHost(p.host, `${path}.host`);
-    if (bad) return bad;
-    const tls = p.plaintext !== true;
-    return { host: p.host, port: p.port ?? (tls ? DEFAULT_TLS_PORT : DEFAULT_PLAINTEXT_PORT), tls };
+  const endpoint = endpointOf(p, kind, path, override, tlsPolicy);
+  if ("reason" in endpoint || endpoint.tls || !isPublicProviderHost(endpoint.host)) return endpoint;
+  return {
+    reason: Reason.PlaintextToPublicHost,
+    message: `${path}: ${endpoint.host}:${endpoint.port} is a public provider host and would be reached over plain HTTP (credentials and prompts in clear text); set policies.tls or remove the host/port override`,
+  };
+}
+
+function endpointOf(
+  p: LLMProvider,
+  kind: ProviderKind,
+  path: string,
+  override: Endpoint | undefined,
+  tlsPolicy: boolean,
+): Endpoint | Problem {
+  if (p.plaintext === true && tlsPolicy)
+    return {
+      reason: Reason.InvalidConfig,
+      message: `${path}.plaintext: true contradicts policies.tls (remove one of them)`,
+    };
+  if (p.host === undefined && override) return override;
+  if (p.host !== undefined || p.port !== undefined) {
+    const explicit = explicitHost(p, kind, path);
+    if ("reason" in explicit) return explicit;
+    const host = explicit.host ?? PROVIDER_DEFAULTS[kind].host;
+    if (host === undefined) return { reason: Reason.InvalidConfig, message: `${path}: no host` };
+    const tls = tlsPolicy || p.plaintext === false;
+    return { host, port: p.port ?? (tls ? DEFAULT_TLS_PORT : DEFAULT_PLAINTEXT_PORT), tls };
   }
-  if (override) return override;
   if (p.plaintext === true) {
     return { reason: Reason.InvalidConfig, message: `${path}.plaintext: requires ${path}.host` };
   }
@@ -129,5 +154,5 @@ export function providerEndpoint(
   if ("reason" in explicit) return explicit;
   const host = explicit.host ?? PROVIDER_DEFAULTS[kind].host;
   if (host === undefined) return { reason: Reason.InvalidConfig, message: `${path}: no host` };
-  return { host, port: p.port ?? DEFAULT_TLS_PORT, tls: true };
+  return { host, port: DEFAULT_TLS_PORT, tls: true };
 }

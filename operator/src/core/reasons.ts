@@ -47,6 +47,12 @@ export const Reason = {
   SecretKeyNotFound: "SecretKeyNotFound",
   InvalidSecret: "InvalidSecret",
   InvalidConfig: "InvalidConfig",
+  /** AgentgatewayBackend policies.tls: a ConfigMap holds no ca.crt entry. */
+  ConfigMapKeyNotFound: "ConfigMapKeyNotFound",
+  /** AgentgatewayBackend policies.tls: a CA bundle, certificate or key is not valid PEM (or they do not match). */
+  InvalidCertificate: "InvalidCertificate",
+  /** A provider endpoint would be a public provider host over plain HTTP (credentials in clear text). */
+  PlaintextToPublicHost: "PlaintextToPublicHost",
   // Policy attachment (GEP-713).
   TargetNotFound: "TargetNotFound",
   Conflicted: "Conflicted",

@@ -217,7 +217,10 @@ test("an unknown field in our kinds is a False condition naming its path, never 
       apiVersion: "agentgateway.dev/v1alpha1",
       kind: "AgentgatewayBackend",
       metadata: { name: "b", generation: 3 },
-      spec: { ai: { provider: { openai: { model: "m" } } }, policies: { auth: { key: "k" }, tls: {} } },
+      spec: {
+        ai: { provider: { openai: { model: "m" } } },
+        policies: { auth: { key: "k" }, transformation: {} },
+      },
     },
     {
       apiVersion: "agentgateway.dev/v1alpha1",
@@ -232,7 +235,7 @@ test("an unknown field in our kinds is a False condition naming its path, never 
   const accepted = b.status.conditions.find((c) => c.type === "Accepted");
   assert.equal(accepted?.status, "False");
   assert.equal(accepted?.reason, "InvalidConfig");
-  assert.match(accepted?.message ?? "", /spec\.policies\.tls: unknown field: not supported/);
+  assert.match(accepted?.message ?? "", /spec\.policies\.transformation: unknown field: not supported/);
   const r = result.statuses.find((s) => s.kind === "AIRoute");
   assert.ok(r && "parents" in r.status);
   const msgs = r.status.parents.flatMap((p) => p.conditions.map((c) => c.message)).join(" ");

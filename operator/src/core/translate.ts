@@ -24,6 +24,7 @@ import { type ValidatedInputs, validateInputs } from "./validate.ts";
 function evaluateBackends(inputs: ValidatedInputs, settings: Settings): Map<string, BackendOutcome> {
   const ctx = {
     secrets: inputs.secrets,
+    configMaps: inputs.configMaps,
     referenceGrants: inputs.referenceGrants,
     override: parseProviderOverride(settings.providerOverride),
   };

@@ -35,7 +35,7 @@ describe("renderCrdReference", () => {
       "`spec.ai.provider.port`",
       "integer",
       "no",
-      "Override the provider's port.",
+      "Override the provider's port (default 80 over plain HTTP, 443 with policies.tls).",
       "1–65535",
     ]);
     assert.deepEqual(row("spec.ai.groups[].providers[].name").slice(1, 3), ["string", "yes"]);

@@ -5,15 +5,24 @@
 // backend, route or Gateway (see references.ts); names of the others are remembered without
 // their data so that a new reference triggers one relist. Services: only those named like a
 // Gateway (their status gives the Gateway's addresses). ConfigMaps: only those AgentgatewayPolicies
-// take prices from (pricesFrom). The filters are recomputed on every
+// take prices from (pricesFrom) and AgentgatewayBackends take CA bundles from (policies.tls). The filters are recomputed on every
 // change of the referring objects.
 import type { Logger } from "../../../../gateway/src/log.ts";
 import type { KubeClient } from "./client.ts";
 import { Informer, type ObjectChange } from "./informer.ts";
-import { CONFIG_MAP, GATEWAY, type KindSpec, POLICY, SECRET, SERVICE, WATCHED_KINDS } from "./kinds.ts";
+import {
+  BACKEND,
+  CONFIG_MAP,
+  GATEWAY,
+  type KindSpec,
+  POLICY,
+  SECRET,
+  SERVICE,
+  WATCHED_KINDS,
+} from "./kinds.ts";
 import { keyOf } from "./object-meta.ts";
 import { ReferencedSecrets } from "./referenced-secrets.ts";
-import { gatewayKeys, policyConfigMaps } from "./references.ts";
+import { gatewayKeys, referencedConfigMaps } from "./references.ts";
 import { translationInput } from "./translation-input.ts";
 
 /** Kinds whose objects may reference Secrets (see references.ts). */
@@ -32,7 +41,7 @@ export class ClusterCache {
   /** Held object → its translation input: the same input object while the held one is unchanged. */
   readonly #inputs = new WeakMap<object, unknown>();
   #services = new Set<string>();
-  /** ConfigMaps AgentgatewayPolicies take prices from: the only ones kept. */
+  /** ConfigMaps policies take prices from and backends take CAs from: the only ones kept. */
   #configMaps = new Set<string>();
 
   constructor(opts: ClusterCacheOptions) {
@@ -119,8 +128,8 @@ export class ClusterCache {
         : this.#secrets.replaceKind(spec.kind, informer?.entries() ?? []);
       if (changed) this.#informers.get(SECRET.kind)?.refilter();
     }
-    if (spec === POLICY) {
-      const configMaps = policyConfigMaps(this.list(POLICY.kind));
+    if (spec === POLICY || spec === BACKEND) {
+      const configMaps = referencedConfigMaps([...this.list(POLICY.kind), ...this.list(BACKEND.kind)]);
       if (!sameSet(configMaps, this.#configMaps)) {
         this.#configMaps = configMaps;
         this.#informers.get(CONFIG_MAP.kind)?.refilter();

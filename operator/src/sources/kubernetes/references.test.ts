@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { CLIENT_KEYS_ANNOTATION, gatewayKeys, referencedSecrets } from "./references.ts";
+import {
+  CLIENT_KEYS_ANNOTATION,
+  gatewayKeys,
+  referencedConfigMaps,
+  referencedSecrets,
+} from "./references.ts";
 
 describe("referencedSecrets", () => {
   it("finds backend auth (gcp too), route clientAuth and the Gateway client-keys annotation", () => {
@@ -45,5 +50,52 @@ describe("referencedSecrets", () => {
       { kind: "Service", metadata: { namespace: "g", name: "svc" } },
     ];
     assert.deepEqual([...gatewayKeys(objects)], ["g/gw"]);
+  });
+});
+
+describe("policies.tls references", () => {
+  const backend = {
+    kind: "AgentgatewayBackend",
+    metadata: { namespace: "a", name: "b" },
+    spec: {
+      ai: {
+        groups: [
+          {
+            providers: [
+              {
+                name: "p",
+                policies: {
+                  tls: {
+                    caCertificateRefs: [{ name: "group-ca" }],
+                    mtlsCertificateRef: [{ name: "client" }],
+                  },
+                },
+              },
+            ],
+          },
+        ],
+      },
+      policies: { tls: { caCertificateRefs: [{ name: "ca-secret", kind: "Secret" }] } },
+    },
+  };
+  it("Secrets: mtlsCertificateRef, and caCertificateRefs of kind Secret, in the backend's namespace", () => {
+    assert.deepEqual([...referencedSecrets([backend])].sort(), ["a/ca-secret", "a/client"]);
+  });
+  it("ConfigMaps: caCertificateRefs without kind or of kind ConfigMap, and policies' pricesFrom", () => {
+    const withCm = {
+      ...backend,
+      metadata: { namespace: "c", name: "d" },
+      spec: { ai: {}, policies: { tls: { caCertificateRefs: [{ name: "ca", kind: "ConfigMap" }] } } },
+    };
+    const policy = {
+      kind: "AgentgatewayPolicy",
+      metadata: { namespace: "p", name: "x" },
+      spec: { pricesFrom: { configMapRef: { name: "prices" } } },
+    };
+    assert.deepEqual([...referencedConfigMaps([backend, withCm, policy])].sort(), [
+      "a/group-ca",
+      "c/ca",
+      "p/prices",
+    ]);
   });
 });

@@ -51,7 +51,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       state.chunks = ChunksSchema.parse(n);
     },
   };
-  const sim = createSimServer({ state, recorder, faults, controls });
+  const sim = createSimServer({ state, recorder, faults, controls, ...(o.tls ? { tls: o.tls } : {}) });
   const host = o.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     sim.server.once("error", reject);
@@ -63,7 +63,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const port = (sim.server.address() as AddressInfo).port;
   const hostInUrl = host.includes(":") ? `[${host}]` : host;
   return {
-    url: `http://${hostInUrl}:${port}`,
+    url: `${o.tls ? "https" : "http"}://${hostInUrl}:${port}`,
     port,
     requests: recorder.requests,
     lastRequest: () => recorder.last(),

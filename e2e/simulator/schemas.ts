@@ -48,6 +48,9 @@ export const SimulatorOptionsSchema = z.object({
   awsCredentials: z
     .array(z.strictObject({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1) }))
     .optional(),
+  tls: z
+    .strictObject({ key: z.string().min(1), cert: z.string().min(1), clientCa: z.string().min(1).optional() })
+    .optional(),
 });
 
 /** `POST /_sim/key`: `{key}` (also accepted: `keys`, `requireKey`); null or absent turns the check off. */

@@ -1,7 +1,9 @@
 // The HTTP server: reads and records each request, then applies in order an armed fault, the
 // route (404 when none), the key check (401), and the provider's reply with latency.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { Socket } from "node:net";
+import type { TLSSocket } from "node:tls";
 import { keyAccepted } from "./auth.ts";
 import { BodyTooLargeError, readBody } from "./body.ts";
 import { CONTROL_PREFIX, type Controls, handleControl } from "./control.ts";
@@ -22,6 +24,8 @@ export interface ServerDeps {
   recorder: Recorder;
   faults: FaultBook;
   controls: Controls;
+  /** HTTPS (and mTLS with clientCa) instead of plain HTTP. */
+  tls?: { key: string; cert: string; clientCa?: string };
 }
 
 export interface SimServer {
@@ -33,14 +37,27 @@ export interface SimServer {
 export function createSimServer(deps: ServerDeps): SimServer {
   const inflight: Inflight = { closing: false, controllers: new Set() };
   const sockets = new Set<Socket>();
-  const server = createServer({ noDelay: true, keepAlive: true }, (req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res, deps, inflight).catch(() => {
       if (!res.headersSent) {
         res.writeHead(500, { "content-type": "application/json" });
         res.end(`{"error":{"message":"simulator internal error","type":"server_error","code":"internal"}}`);
       } else res.destroy();
     });
-  });
+  };
+  const tls = deps.tls;
+  const server: Server = tls
+    ? createHttpsServer(
+        {
+          noDelay: true,
+          keepAlive: true,
+          key: tls.key,
+          cert: tls.cert,
+          ...(tls.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}),
+        },
+        onRequest,
+      )
+    : createServer({ noDelay: true, keepAlive: true }, onRequest);
   server.on("connection", (s) => {
     sockets.add(s);
     s.once("close", () => sockets.delete(s));
@@ -64,13 +81,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
   if (path.startsWith(CONTROL_PREFIX)) return handleControl(req, res, path, deps.controls);
   const method = req.method ?? "GET";
   const headers = flattenHeaders(req.headers);
+  const tls = tlsInfo(req.socket);
   const query = Object.fromEntries(url.searchParams);
   const raw = await readBody(req).catch((err: unknown) =>
     err instanceof Error ? err : new Error(String(err)),
   );
   if (raw instanceof Error) {
     // Recorded all the same: a client that gave up mid-body aborted; an oversized body gets a 413.
-    const record = deps.recorder.add({ method, path, query, headers, body: undefined });
+    const record = deps.recorder.add({ method, path, query, headers, body: undefined, ...tls });
     if (!(raw instanceof BodyTooLargeError)) record.aborted = true;
     else
       send(
@@ -80,7 +98,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
       );
     return;
   }
-  const record = deps.recorder.add({ method, path, query, headers, body: decodeBody(raw) });
+  const record = deps.recorder.add({ method, path, query, headers, body: decodeBody(raw), ...tls });
   const exchange = openExchange(req, res, record, inflight);
   const match = matchRoute(method, path, headers, query);
   const provider = match?.route.provider ?? providerForPath(path, headers, query);
@@ -107,6 +125,22 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     awsKeys: deps.state.awsKeys,
   });
   return answer(res, reply, deps.state, exchange, fault?.kind === "cut" ? fault.afterChunks : undefined);
+}
+
+/** SNI, ALPN and client certificate CN of an HTTPS request ({} over plain HTTP). */
+function tlsInfo(socket: Socket): { tls?: { servername?: string; alpn?: string; clientCn?: string } } {
+  const t = socket as Partial<TLSSocket>;
+  if (t.encrypted !== true) return {};
+  const servername = (t as { servername?: string | false }).servername;
+  const alpn = t.alpnProtocol;
+  const cn = t.getPeerCertificate?.()?.subject?.CN;
+  return {
+    tls: {
+      ...(typeof servername === "string" ? { servername } : {}),
+      ...(typeof alpn === "string" ? { alpn } : {}),
+      ...(typeof cn === "string" ? { clientCn: cn } : {}),
+    },
+  };
 }
 
 /** The path exactly as sent (percent-encoding kept: SigV4 signs it so). */

@@ -22,6 +22,8 @@ export interface SimulatorOptions {
   gcpTokenTtlSeconds?: number;
   /** AWS credentials whose SigV4 signatures Bedrock calls must carry (none: every Bedrock call is 403). */
   awsCredentials?: { accessKeyId: string; secretAccessKey: string }[];
+  /** Serve HTTPS with this certificate (PEM); with `clientCa`, a client certificate signed by it is required. */
+  tls?: { key: string; cert: string; clientCa?: string };
 }
 
 export interface RecordedRequest {
@@ -34,6 +36,8 @@ export interface RecordedRequest {
   body: unknown;
   /** True when the client went away before the answer was complete. */
   aborted: boolean;
+  /** Over HTTPS: the SNI the client sent, the ALPN protocol agreed and the client certificate's CN. */
+  tls?: { servername?: string; alpn?: string; clientCn?: string };
 }
 
 export type Fault =

@@ -7,6 +7,7 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
+import type { UpstreamTls } from "../snapshot/schema.ts";
 import type { AgentPool } from "./agents.ts";
 
 export interface UpstreamTarget {
@@ -14,6 +15,8 @@ export interface UpstreamTarget {
   host: string;
   port: number;
   tls: boolean;
+  /** policies.tls of the provider (CA, client certificate, SNI, ...). */
+  upstreamTls?: UpstreamTls;
 }
 
 export interface AttemptSpec {
@@ -71,7 +74,8 @@ export class Forwarder {
   /** Send one attempt. `signal` aborts it (timeouts, client gone, kill switch), body included. */
   async attempt(spec: AttemptSpec, signal: AbortSignal): Promise<AttemptResult> {
     const origin = `${spec.target.tls ? "https" : "http"}://${spec.authority}`;
-    const pool = this.#pools.get(spec.target.key, origin);
+    const pool = this.#pools.get(spec.target.key, origin, spec.target.upstreamTls);
+    const sni = spec.target.tls ? spec.target.upstreamTls?.sni : undefined;
     let res: Dispatcher.ResponseData;
     try {
       res = await pool.request({
@@ -82,6 +86,8 @@ export class Forwarder {
         signal,
         headersTimeout: spec.headersTimeoutMs,
         bodyTimeout: spec.bodyTimeoutMs,
+        // undici takes the SNI from the Host header; policies.tls sni replaces it
+        ...(sni !== undefined ? { servername: sni } : {}),
       });
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));

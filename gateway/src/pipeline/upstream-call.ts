@@ -215,7 +215,13 @@ async function attemptOnce(
   // the defaults guard routes without timeouts; a route's own timeouts replace them
   const ownTimeouts = routeTimeouts.backendRequestMs !== undefined || routeTimeouts.requestMs !== undefined;
   const spec: AttemptSpec = {
-    target: { key: upstreamKey(cfg), host: cfg.host, port: cfg.port, tls: cfg.tls },
+    target: {
+      key: upstreamKey(cfg),
+      host: cfg.host,
+      port: cfg.port,
+      tls: cfg.tls,
+      ...(cfg.tls && cfg.upstreamTls ? { upstreamTls: cfg.upstreamTls } : {}),
+    },
     authority,
     method: ex.req.method ?? "GET",
     path: plan.path,

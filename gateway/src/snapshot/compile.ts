@@ -3,6 +3,7 @@
 // cannot express (unknown listener or backend, bad header regex, Azure without deployment) reject
 // the whole snapshot with a specific reason: the proxy keeps serving the last good one.
 
+import { tlsSettingsHash } from "../pipeline/upstream-tls.ts";
 import { adapterFor } from "../providers/index.ts";
 import type { ProviderAdapter } from "../providers/types.ts";
 import { checkHeaderRegexes } from "../routing/matchers.ts";
@@ -48,7 +49,7 @@ export interface CompiledSnapshot {
   gatewayAuth: CompiledClientAuth | undefined;
   /** Models named by backends: the bounded set of model label values. */
   models: Set<string>;
-  /** Upstream endpoints in use ("tls:host:port"). */
+  /** Upstream pool keys in use (upstreamKey). */
   upstreams: Set<string>;
 }
 
@@ -56,8 +57,17 @@ export class CompileError extends Error {
   override name = "CompileError";
 }
 
+const keys = new WeakMap<ProviderConfig, string>();
+
+/** The pool key of a provider: scheme, host, port and, with policies.tls, a hash of its settings. */
 export function upstreamKey(p: ProviderConfig): string {
-  return `${p.tls ? "https" : "http"}:${p.host}:${p.port}`;
+  let key = keys.get(p);
+  if (key === undefined) {
+    const base = `${p.tls ? "https" : "http"}:${p.host}:${p.port}`;
+    key = p.tls && p.upstreamTls ? `${base}:${tlsSettingsHash(p.upstreamTls)}` : base;
+    keys.set(p, key);
+  }
+  return key;
 }
 
 function compileAuth(auth: ClientAuth | undefined): CompiledClientAuth | undefined {

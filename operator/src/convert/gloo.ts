@@ -73,6 +73,10 @@ function convertOne(
       if (custom.port === 80) {
         provider.plaintext = true;
         c.note(`${pw}.customHost: port 80 is taken as plain HTTP (plaintext: true)`);
+      } else {
+        // a host override alone is plain HTTP here (upstream's rule): keep Gloo's TLS explicitly
+        provider.plaintext = false;
+        c.note(`${pw}.customHost: TLS is kept (plaintext: false)`);
       }
     }
   }

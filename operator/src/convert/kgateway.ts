@@ -84,6 +84,10 @@ function convertLlm(
   if (provider.port === 80) {
     provider.plaintext = true;
     c.note(`${where}.hostOverride: port 80 is taken as plain HTTP (plaintext: true)`);
+  } else if (provider.host !== undefined) {
+    // a host override alone is plain HTTP here (upstream's rule): keep kgateway's TLS explicitly
+    provider.plaintext = false;
+    c.note(`${where}.hostOverride: TLS is kept (plaintext: false)`);
   }
   const p = path(llm.pathOverride, `${where}.pathOverride`, c);
   if (p !== undefined) provider.path = p;

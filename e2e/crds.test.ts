@@ -123,10 +123,40 @@ const VALID: Obj[] = [
             { name: "azure", azureopenai: { endpoint: "e.openai.azure.com", deploymentName: "d" } },
           ],
         },
-        { providers: [{ name: "fallback", gemini: { model: "gemini-2.0-flash" }, port: 443 }] },
+        {
+          providers: [
+            { name: "fallback", gemini: { model: "gemini-2.0-flash" }, port: 443, policies: { tls: {} } },
+          ],
+        },
       ],
     },
     policies: secretAuth,
+  }),
+  backend("tls-everything", {
+    ai: {
+      groups: [
+        {
+          providers: [
+            {
+              name: "mtls",
+              openai: {},
+              host: "llm.internal.example",
+              policies: { tls: { mtlsCertificateRef: [{ name: "client-cert" }], sni: "llm.example" } },
+            },
+          ],
+        },
+      ],
+    },
+    policies: {
+      ...secretAuth,
+      tls: {
+        caCertificateRefs: [{ name: "llm-ca", kind: "Secret" }],
+        verifySubjectAltNames: ["llm.internal.example", "spiffe://td/ns/llm/sa/server"],
+        alpnProtocols: ["http/1.1"],
+        keyExchangeGroups: ["X25519_MLKEM768", "X25519"],
+        certificateSource: "Inline",
+      },
+    },
   }),
   route("everything", {
     parentRefs: [
@@ -285,6 +315,49 @@ const INVALID: Invalid[] = [
       ai: { provider: { openai: {}, host: "h", path: "/x", pathPrefix: "/api/v1" } },
     }),
     expect: ["spec.ai.provider", "path and pathPrefix are mutually exclusive"],
+  },
+  {
+    what: "policies.tls certificateSource SPIFFE",
+    obj: backend("tls-spiffe", {
+      ai: { provider: { openai: {} } },
+      policies: { tls: { certificateSource: "SPIFFE" } },
+    }),
+    expect: ["spec.policies.tls", "certificateSource: SPIFFE is not supported"],
+  },
+  {
+    what: "policies.tls insecureSkipVerify All with caCertificateRefs",
+    obj: backend("tls-all-and-ca", {
+      ai: { provider: { openai: {} } },
+      policies: { tls: { insecureSkipVerify: "All", caCertificateRefs: [{ name: "ca" }] } },
+    }),
+    expect: ["spec.policies.tls", "insecureSkipVerify All and caCertificateRefs may not be set together"],
+  },
+  {
+    what: "policies.tls insecureSkipVerify with verifySubjectAltNames (on a group provider)",
+    obj: backend("tls-skip-and-san", {
+      ai: {
+        groups: [
+          {
+            providers: [
+              {
+                name: "a",
+                openai: {},
+                policies: { tls: { insecureSkipVerify: "Hostname", verifySubjectAltNames: ["x"] } },
+              },
+            ],
+          },
+        ],
+      },
+    }),
+    expect: ["insecureSkipVerify and verifySubjectAltNames may not be set together"],
+  },
+  {
+    what: "two CA certificate refs",
+    obj: backend("tls-two-cas", {
+      ai: { provider: { openai: {} } },
+      policies: { tls: { caCertificateRefs: [{ name: "a" }, { name: "b" }] } },
+    }),
+    expect: ["spec.policies.tls.caCertificateRefs", "must have at most 1 item"],
   },
   {
     what: "more priority groups than the CRD allows",

@@ -6,9 +6,8 @@
 // plain HTTP; a public provider host in clear text is Accepted=False; a changed CA ConfigMap takes
 // effect with the next snapshot, no restart.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -16,56 +15,13 @@ import type { GatewayConfig, Snapshot } from "../../gateway/src/snapshot/schema.
 import { CONTROLLER_NAME } from "../../operator/src/api/gateway-api.ts";
 import { resourceSetFromObjects } from "../../operator/src/core/resource-set.ts";
 import { translate } from "../../operator/src/core/translate.ts";
+import { makePki, pemReader } from "../harness/test-pki.ts";
 import { type Simulator, startSimulator } from "../simulator/index.ts";
 import { LOOPBACK, type ProxyWorld, postJson, startProxyWorld } from "./harness.ts";
 import { GATEWAY, GATEWAY_KEY } from "./snapshot-builder.ts";
 
 const KEY = "sk-backend-tls-e2e-7f3a";
 const NS = GATEWAY.namespace;
-
-function openssl(dir: string, args: string[]): void {
-  const r = spawnSync("openssl", args, { cwd: dir, encoding: "utf8" });
-  assert.equal(r.status, 0, `openssl ${args[0]}: ${r.stderr}`);
-}
-
-/** A CA (EC P-256: fast) and, signed by it, one certificate per name with the given extensions. */
-function makePki(dir: string, ca: string, leaves: { name: string; cn: string; ext: string }[]): void {
-  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
-  openssl(dir, [
-    "req",
-    "-x509",
-    ...ec,
-    "-keyout",
-    `${ca}.key`,
-    "-out",
-    `${ca}.pem`,
-    "-days",
-    "1",
-    "-subj",
-    `/CN=${ca}`,
-  ]);
-  for (const l of leaves) {
-    openssl(dir, ["req", ...ec, "-keyout", `${l.name}.key`, "-out", `${l.name}.csr`, "-subj", `/CN=${l.cn}`]);
-    writeFileSync(join(dir, `${l.name}.cnf`), `${l.ext}\n`);
-    openssl(dir, [
-      "x509",
-      "-req",
-      "-in",
-      `${l.name}.csr`,
-      "-CA",
-      `${ca}.pem`,
-      "-CAkey",
-      `${ca}.key`,
-      "-CAcreateserial",
-      "-out",
-      `${l.name}.pem`,
-      "-days",
-      "1",
-      "-extfile",
-      `${l.name}.cnf`,
-    ]);
-  }
-}
 
 const meta = (name: string) => ({ name, namespace: NS });
 
@@ -97,9 +53,12 @@ describe("proxy e2e: policies.tls", () => {
     makePki(dir, "rogue-ca", [
       { name: "rogue", cn: "sim.test", ext: "subjectAltName=DNS:sim.test,IP:127.0.0.1" },
     ]);
-    pem = (f) => readFileSync(join(dir, f), "utf8");
+    pem = pemReader(dir);
     const server = { key: pem("server.key"), cert: pem("server.pem") };
-    sims.https = await startSimulator({ requireKey: KEY, tls: server });
+    sims.https = await startSimulator({
+      requireKey: KEY,
+      tls: { ...server, alpn: ["x-sim-proto", "http/1.1"] },
+    });
     sims.mtls = await startSimulator({ requireKey: KEY, tls: { ...server, clientCa: pem("test-ca.pem") } });
     sims.rogue = await startSimulator({
       requireKey: KEY,
@@ -119,7 +78,7 @@ describe("proxy e2e: policies.tls", () => {
       backend("trusted", sims.https!.port, {
         caCertificateRefs: [{ name: "test-ca" }],
         sni: "sim.test",
-        alpnProtocols: ["http/1.1"],
+        alpnProtocols: ["x-sim-proto", "http/1.1"],
       }),
       backend("untrusted", sims.rogue!.port, { caCertificateRefs: [{ name: "test-ca" }] }),
       backend("mtls", sims.mtls!.port, {
@@ -254,7 +213,7 @@ describe("proxy e2e: policies.tls", () => {
     await res.json();
     const rec = sims.https!.lastRequest();
     assert.equal(rec?.headers.authorization, `Bearer ${KEY}`);
-    assert.deepEqual(rec?.tls, { servername: "sim.test", alpn: "http/1.1" });
+    assert.deepEqual(rec?.tls, { servername: "sim.test", alpn: "x-sim-proto" });
   });
 
   it("an untrusted server certificate fails closed: 502 and the key never sent", async () => {
@@ -274,6 +233,8 @@ describe("proxy e2e: policies.tls", () => {
     const res = await chat("san-match");
     assert.equal(res.status, 200, await res.clone().text());
     await res.json();
+    // without alpnProtocols: undici's own offer (http/1.1); no sni: none for an IP host
+    assert.deepEqual(sims.https!.lastRequest()?.tls, { alpn: "http/1.1" });
   });
 
   it("a host override without policies.tls is plain HTTP", async () => {

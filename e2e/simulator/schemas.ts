@@ -49,7 +49,12 @@ export const SimulatorOptionsSchema = z.object({
     .array(z.strictObject({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1) }))
     .optional(),
   tls: z
-    .strictObject({ key: z.string().min(1), cert: z.string().min(1), clientCa: z.string().min(1).optional() })
+    .strictObject({
+      key: z.string().min(1),
+      cert: z.string().min(1),
+      clientCa: z.string().min(1).optional(),
+      alpn: z.array(z.string().min(1)).min(1).optional(),
+    })
     .optional(),
 });
 

@@ -25,7 +25,7 @@ export interface ServerDeps {
   faults: FaultBook;
   controls: Controls;
   /** HTTPS (and mTLS with clientCa) instead of plain HTTP. */
-  tls?: { key: string; cert: string; clientCa?: string };
+  tls?: { key: string; cert: string; clientCa?: string; alpn?: string[] };
 }
 
 export interface SimServer {
@@ -54,6 +54,7 @@ export function createSimServer(deps: ServerDeps): SimServer {
           key: tls.key,
           cert: tls.cert,
           ...(tls.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}),
+          ...(tls.alpn ? { ALPNProtocols: tls.alpn } : {}),
         },
         onRequest,
       )

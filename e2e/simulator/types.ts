@@ -22,8 +22,9 @@ export interface SimulatorOptions {
   gcpTokenTtlSeconds?: number;
   /** AWS credentials whose SigV4 signatures Bedrock calls must carry (none: every Bedrock call is 403). */
   awsCredentials?: { accessKeyId: string; secretAccessKey: string }[];
-  /** Serve HTTPS with this certificate (PEM); with `clientCa`, a client certificate signed by it is required. */
-  tls?: { key: string; cert: string; clientCa?: string };
+  /** Serve HTTPS with this certificate (PEM); with `clientCa`, a client certificate signed by it is
+   * required; `alpn`: the ALPN protocols accepted, in order of preference (default http/1.1). */
+  tls?: { key: string; cert: string; clientCa?: string; alpn?: string[] };
 }
 
 export interface RecordedRequest {

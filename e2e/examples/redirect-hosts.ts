@@ -21,7 +21,7 @@ function redirectProvider(node: unknown, port: number): string | undefined {
   node.set("host", "127.0.0.1");
   node.set("port", port);
   node.set("plaintext", true);
-  node.deleteIn(["policies", "tls"]);
+  if (node.hasIn(["policies", "tls"])) node.deleteIn(["policies", "tls"]);
   return host;
 }
 
@@ -55,7 +55,7 @@ export async function redirectHostsToSimulator(dir: string, simPort: number): Pr
         const from = redirectProvider(node, simPort);
         if (from === undefined) continue;
         redirects.push({ file: name, backend, provider: path, from });
-        doc.deleteIn(["spec", "policies", "tls"]);
+        if (doc.hasIn(["spec", "policies", "tls"])) doc.deleteIn(["spec", "policies", "tls"]);
         changed = true;
       }
     }

@@ -2,7 +2,8 @@
 // translator → a snapshot the in-process proxy serves → HTTPS simulators with a test CA made by
 // openssl. Trusted via caCertificateRefs answers with the key injected; an untrusted server, a
 // missing client certificate where mTLS is required and a SAN mismatch fail closed (502, no request
-// reaches the server); SNI and ALPN are sent as configured; a host override without policies.tls is
+// reaches the server); SNI and ALPN are sent as configured; insecureSkipVerify All and Hostname
+// relax what they say and no more; a host override without policies.tls is
 // plain HTTP; a public provider host in clear text is Accepted=False; a changed CA ConfigMap takes
 // effect with the next snapshot, no restart.
 import assert from "node:assert/strict";
@@ -95,6 +96,17 @@ describe("proxy e2e: policies.tls", () => {
         verifySubjectAltNames: ["other.test", "sim.test"],
       }),
       backend("rotating", sims.https!.port, { caCertificateRefs: [{ name: "rotating-ca" }] }),
+      backend("skip-all", sims.rogue!.port, { insecureSkipVerify: "All" }),
+      backend("skip-hostname", sims.https!.port, {
+        caCertificateRefs: [{ name: "test-ca" }],
+        sni: "wrong.test",
+        insecureSkipVerify: "Hostname",
+      }),
+      backend("wrong-sni", sims.https!.port, { caCertificateRefs: [{ name: "test-ca" }], sni: "wrong.test" }),
+      backend("skip-hostname-untrusted", sims.rogue!.port, {
+        caCertificateRefs: [{ name: "test-ca" }],
+        insecureSkipVerify: "Hostname",
+      }),
       backend("plain", sims.plain!.port),
       {
         apiVersion: "agentgateway.dev/v1alpha1",
@@ -235,6 +247,17 @@ describe("proxy e2e: policies.tls", () => {
     await res.json();
     // without alpnProtocols: undici's own offer (http/1.1); no sni: none for an IP host
     assert.deepEqual(sims.https!.lastRequest()?.tls, { alpn: "http/1.1" });
+  });
+
+  it("insecureSkipVerify: All accepts any certificate; Hostname still verifies the chain, not the name", async () => {
+    for (const prefix of ["skip-all", "skip-hostname"]) {
+      const res = await chat(prefix);
+      assert.equal(res.status, 200, `${prefix}: ${await res.clone().text()}`);
+      await res.json();
+    }
+    assert.equal(sims.https!.lastRequest()?.tls?.servername, "wrong.test");
+    await expectRefused("wrong-sni", sims.https!);
+    await expectRefused("skip-hostname-untrusted", sims.rogue!);
   });
 
   it("a host override without policies.tls is plain HTTP", async () => {

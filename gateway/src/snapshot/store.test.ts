@@ -120,6 +120,22 @@ test("config dump redacts credentials and key hashes", () => {
   );
 });
 
+test("config dump redacts a provider's mTLS private key, keeps its CA and settings", () => {
+  const s = good(1);
+  const p = s.backends[0]!.groups[0]![0]!;
+  p.upstreamTls = {
+    ca: "CA-PEM",
+    cert: "CERT-PEM",
+    privateKey: "PRIVATE-KEY-PEM-never-dumped",
+    sni: "a.example",
+  };
+  const text = JSON.stringify(redactSnapshot(s));
+  assert.ok(!text.includes("PRIVATE-KEY-PEM-never-dumped"));
+  assert.ok(text.includes('"privateKey":"[REDACTED]"'));
+  assert.ok(text.includes('"ca":"CA-PEM"') && text.includes('"sni":"a.example"'));
+  assert.equal(new SnapshotStore().apply(s).accepted, true, "upstreamTls is part of the contract");
+});
+
 test("an older version is rejected with the reason (versions never go backwards); the served one stays", () => {
   const store = new SnapshotStore({});
   assert.equal(store.apply(good(5_000_000_001)).accepted, true);

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { stringify } from "yaml";
-import type { ConfigMap, Secret } from "../api/gateway-api.ts";
+import { CONTROLLER_NAME, type ConfigMap, type Secret } from "../api/gateway-api.ts";
 import { resolveUpstreamTls } from "./backend-tls.ts";
+import { resourceSetFromObjects } from "./resource-set.ts";
 import { loadGoldenCases, runCase } from "./testdata/golden-cases.ts";
+import { translate } from "./translate.ts";
 
 const cases = loadGoldenCases();
 const byName = (n: string) => {
@@ -90,5 +92,33 @@ describe("resolveUpstreamTls", () => {
       configMaps: [{ ...cm, data: { "ca.crt": pem } }],
     });
     assert.ok(other && "reason" in other && other.reason === "ConfigMapNotFound");
+  });
+});
+
+describe("policies.tls under the dev providerOverride", () => {
+  const objects = (tls: unknown) => [
+    {
+      apiVersion: "agentgateway.dev/v1alpha1",
+      kind: "AgentgatewayBackend",
+      metadata: { name: "b", namespace: "default" },
+      spec: { ai: { provider: { openai: {} } }, policies: { auth: { key: "k" }, tls } },
+    },
+  ];
+  const accepted = (tls: unknown) => {
+    const result = translate(resourceSetFromObjects(objects(tls)), {
+      controllerName: CONTROLLER_NAME,
+      providerOverride: "http://127.0.0.1:9000",
+    });
+    const s = result.statuses.find((x) => x.kind === "AgentgatewayBackend");
+    assert.ok(s && "conditions" in s.status);
+    return s.status.conditions.find((c) => c.type === "Accepted");
+  };
+  it("a missing CA ConfigMap still fails the backend (refs are checked, not skipped)", () => {
+    const c = accepted({ caCertificateRefs: [{ name: "absent" }] });
+    assert.equal(c?.status, "False");
+    assert.equal(c?.reason, "ConfigMapNotFound");
+  });
+  it("with refs that resolve, the plain-HTTP dev endpoint is used as is", () => {
+    assert.equal(accepted({ sni: "x.example" })?.status, "True");
   });
 });

@@ -115,7 +115,7 @@ function endpointFor(
   return providerEndpoint(np.provider, kind, np.path, usable, tlsPolicy);
 }
 
-/** The provider's policies.tls (its own replaces the backend's), resolved; only for a TLS endpoint. */
+/** The provider's policies.tls (its own replaces the backend's), resolved. */
 function upstreamTlsFor(
   np: NamedProvider,
   b: AgentgatewayBackend,
@@ -208,8 +208,10 @@ function providerConfig(
   const tlsPolicy = (np.tls ?? b.spec.policies?.tls) !== undefined;
   const endpoint = endpointFor(np, kind, ctx, tlsPolicy);
   if ("reason" in endpoint) return endpoint;
-  const upstreamTls = endpoint.tls ? upstreamTlsFor(np, b, ctx) : undefined;
-  if (upstreamTls !== undefined && "reason" in upstreamTls) return upstreamTls;
+  // refs are checked even where the dev providerOverride makes the endpoint plain HTTP
+  const resolvedTls = upstreamTlsFor(np, b, ctx);
+  if (resolvedTls !== undefined && "reason" in resolvedTls) return resolvedTls;
+  const upstreamTls = endpoint.tls ? resolvedTls : undefined;
   const model =
     p.openai?.model ??
     p.anthropic?.model ??

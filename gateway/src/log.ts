@@ -12,6 +12,7 @@ export const REDACT_PATHS = [
   "privateKey",
   "*.privateKey",
   "*.*.privateKey",
+  "*.*.*.privateKey",
   "authorization",
   "*.authorization",
   "headers.authorization",

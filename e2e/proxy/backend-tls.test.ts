@@ -66,6 +66,7 @@ describe("proxy e2e: policies.tls", () => {
       tls: { key: pem("rogue.key"), cert: pem("rogue.pem") },
     });
     sims.plain = await startSimulator({ requireKey: KEY });
+    sims.x25519 = await startSimulator({ requireKey: KEY, tls: { ...server, groups: "X25519" } });
     world = await startProxyWorld();
   });
   after(async () => {
@@ -108,6 +109,14 @@ describe("proxy e2e: policies.tls", () => {
         insecureSkipVerify: "Hostname",
       }),
       backend("plain", sims.plain!.port),
+      backend("kx-match", sims.x25519!.port, {
+        caCertificateRefs: [{ name: "test-ca" }],
+        keyExchangeGroups: ["X25519_MLKEM768", "X25519"],
+      }),
+      backend("kx-mismatch", sims.x25519!.port, {
+        caCertificateRefs: [{ name: "test-ca" }],
+        keyExchangeGroups: ["P-384"],
+      }),
       {
         apiVersion: "agentgateway.dev/v1alpha1",
         kind: "AgentgatewayBackend",
@@ -258,6 +267,13 @@ describe("proxy e2e: policies.tls", () => {
     assert.equal(sims.https!.lastRequest()?.tls?.servername, "wrong.test");
     await expectRefused("wrong-sni", sims.https!);
     await expectRefused("skip-hostname-untrusted", sims.rogue!);
+  });
+
+  it("keyExchangeGroups: only the listed groups are offered", async () => {
+    const res = await chat("kx-match");
+    assert.equal(res.status, 200, await res.clone().text());
+    await res.json();
+    await expectRefused("kx-mismatch", sims.x25519!);
   });
 
   it("a host override without policies.tls is plain HTTP", async () => {

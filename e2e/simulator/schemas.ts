@@ -54,6 +54,7 @@ export const SimulatorOptionsSchema = z.object({
       cert: z.string().min(1),
       clientCa: z.string().min(1).optional(),
       alpn: z.array(z.string().min(1)).min(1).optional(),
+      groups: z.string().min(1).optional(),
     })
     .optional(),
 });

@@ -25,7 +25,7 @@ export interface ServerDeps {
   faults: FaultBook;
   controls: Controls;
   /** HTTPS (and mTLS with clientCa) instead of plain HTTP. */
-  tls?: { key: string; cert: string; clientCa?: string; alpn?: string[] };
+  tls?: { key: string; cert: string; clientCa?: string; alpn?: string[]; groups?: string };
 }
 
 export interface SimServer {
@@ -55,6 +55,7 @@ export function createSimServer(deps: ServerDeps): SimServer {
           cert: tls.cert,
           ...(tls.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}),
           ...(tls.alpn ? { ALPNProtocols: tls.alpn } : {}),
+          ...(tls.groups ? { ecdhCurve: tls.groups } : {}),
         },
         onRequest,
       )

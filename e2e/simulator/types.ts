@@ -23,8 +23,9 @@ export interface SimulatorOptions {
   /** AWS credentials whose SigV4 signatures Bedrock calls must carry (none: every Bedrock call is 403). */
   awsCredentials?: { accessKeyId: string; secretAccessKey: string }[];
   /** Serve HTTPS with this certificate (PEM); with `clientCa`, a client certificate signed by it is
-   * required; `alpn`: the ALPN protocols accepted, in order of preference (default http/1.1). */
-  tls?: { key: string; cert: string; clientCa?: string; alpn?: string[] };
+   * required; `alpn`: the ALPN protocols accepted, in order of preference (default http/1.1);
+   * `groups`: the key exchange groups accepted (OpenSSL names joined by ':', e.g. "X25519"). */
+  tls?: { key: string; cert: string; clientCa?: string; alpn?: string[]; groups?: string };
 }
 
 export interface RecordedRequest {

@@ -3,7 +3,7 @@
 // is bounded (cleared when full) and reset on every snapshot swap, so children of routes, backends
 // and listeners that are gone do not stay referenced here. Label values stay bounded by their
 // sources (snapshot names, catalogued reasons, ModelLabels), exactly as without the cache.
-import type { Counter, Gauge, Histogram } from "prom-client";
+import type { CounterSeries, GaugeSeries, HistogramSeries } from "./bound.ts";
 import type { ProxyMetrics } from "./registry.ts";
 
 const DEFAULT_MAX_CHILDREN = 4096;
@@ -11,8 +11,8 @@ const SEP = "\u0000";
 
 /** The HTTP request children of one (gateway, listener, route, backend, status, reason). */
 export interface HttpChildren {
-  requests: Counter.Internal;
-  duration: Histogram.Internal<string>;
+  requests: CounterSeries<string>;
+  duration: HistogramSeries<string>;
 }
 
 export interface HttpLabels {
@@ -28,9 +28,9 @@ export class MetricChildren {
   readonly #metrics: ProxyMetrics;
   readonly #max: number;
   readonly #http = new Map<string, HttpChildren>();
-  readonly #upstreamErrors = new Map<string, Counter.Internal>();
+  readonly #upstreamErrors = new Map<string, CounterSeries<string>>();
   #activeGateway: string | undefined;
-  #active: Gauge.Internal<"gateway"> | undefined;
+  #active: GaugeSeries<"gateway"> | undefined;
 
   constructor(metrics: ProxyMetrics, maxChildren = DEFAULT_MAX_CHILDREN) {
     this.#metrics = metrics;
@@ -38,7 +38,7 @@ export class MetricChildren {
   }
 
   /** ai_gateway_active_requests of `gateway` (rebound only when the gateway name changes). */
-  active(gateway: string): Gauge.Internal<"gateway"> {
+  active(gateway: string): GaugeSeries<"gateway"> {
     if (this.#active === undefined || this.#activeGateway !== gateway) {
       this.#active = this.#metrics.activeRequests.labels({ gateway });
       this.#activeGateway = gateway;
@@ -62,7 +62,7 @@ export class MetricChildren {
   }
 
   /** ai_gateway_upstream_errors_total of one (gateway, backend, provider, reason). */
-  upstreamError(gateway: string, backend: string, provider: string, reason: string): Counter.Internal {
+  upstreamError(gateway: string, backend: string, provider: string, reason: string): CounterSeries<string> {
     const key = `${gateway}${SEP}${backend}${SEP}${provider}${SEP}${reason}`;
     let c = this.#upstreamErrors.get(key);
     if (c === undefined) {

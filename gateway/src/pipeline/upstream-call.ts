@@ -56,18 +56,18 @@ export function isRetryableStatus(status: number, codes: readonly number[]): boo
   return status >= 500 || status === 429 || codes.includes(status);
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+/** Wait `ms`; false when the exchange is aborted first. */
+function sleep(ms: number, ex: Exchange): Promise<boolean> {
   return new Promise((resolve) => {
-    if (signal.aborted) return resolve(false);
+    if (ex.aborted) return resolve(false);
     const t = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
+      off();
       resolve(true);
     }, ms);
-    const onAbort = (): void => {
+    const off = ex.onAbort(() => {
       clearTimeout(t);
       resolve(false);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
+    });
   });
 }
 
@@ -103,8 +103,8 @@ export async function callUpstream(
     if (i >= providers.length) {
       wait = Math.max(wait, Math.min(MAX_BACKOFF_MS, retry.backoffMs * 2 ** (i - providers.length)));
     }
-    if (wait > 0 && !(await sleep(wait, ex.signal))) return endAborted(ex);
-    if (ex.signal.aborted) return endAborted(ex);
+    if (wait > 0 && !(await sleep(wait, ex))) return endAborted(ex);
+    if (ex.aborted) return endAborted(ex);
     const last = i === maxTries - 1;
     // a Retry-After is honoured only when the next try goes to the same provider, and only within
     // the time the route leaves (else the 429 is passed on)
@@ -244,11 +244,9 @@ async function attemptOnce(
     Object.assign(spec.headers, signed);
   }
 
-  // One signal for the attempt: aborted by its own timeout or by the exchange's signal. Linked by a
-  // listener removed on settle, not AbortSignal.any(), whose weak-ref bookkeeping outlives the
-  // request and piles up under load.
-  const perAttempt = new AbortController();
-  const signal = perAttempt.signal;
+  // The attempt is cut short by its own timeout or when the exchange is aborted (client gone, kill
+  // switch, request timeout): plain callbacks, no AbortSignal, nothing left behind once settled.
+  const attempt = deps.forwarder.start(spec);
   let timedOut = false;
   const timeoutMs = call.route.config.timeouts.backendRequestMs;
   const timer =
@@ -256,24 +254,22 @@ async function attemptOnce(
       ? undefined
       : setTimeout(() => {
           timedOut = true;
-          perAttempt.abort(new AbortError("upstream_timeout"));
+          attempt.abort(new AbortError("upstream_timeout"));
         }, timeoutMs);
-  const follow = (): void => perAttempt.abort(ex.signal.reason);
-  if (ex.signal.aborted) follow();
-  else ex.signal.addEventListener("abort", follow, { once: true });
+  const offAbort = ex.onAbort((reason) => attempt.abort(new AbortError(reason)));
   const settle = (): void => {
     clearTimeout(timer);
-    ex.signal.removeEventListener("abort", follow);
+    offAbort();
   };
 
-  const result: AttemptResult = await deps.forwarder.attempt(spec, signal);
+  const result: AttemptResult = await attempt.result;
   const countError = (reason: ErrorCode): void => {
     deps.children.upstreamError(deps.gateway(), ex.backend, cfg.name, reason).inc();
   };
 
   if (result.kind === "error") {
     settle();
-    if (ex.signal.aborted) {
+    if (ex.aborted) {
       endAborted(ex);
       return "done";
     }
@@ -305,7 +301,7 @@ async function attemptOnce(
     }
     const errBody = await readBounded(upstream.body);
     settle();
-    if (ex.signal.aborted) {
+    if (ex.aborted) {
       endAborted(ex);
       return "done";
     }
@@ -330,12 +326,7 @@ async function attemptOnce(
     countError(code);
     return code;
   };
-  const abortOnSignal = (): void => result.abort(new Error("aborted"));
-  signal.addEventListener("abort", abortOnSignal, { once: true });
-  relay(ex, upstream, interrupted, () => {
-    settle();
-    signal.removeEventListener("abort", abortOnSignal);
-  });
+  relay(ex, upstream, interrupted, settle);
   return "done";
 }
 
@@ -362,7 +353,7 @@ async function credentialFor(
       source: auth.source,
     };
   } catch (err) {
-    if (ex.signal.aborted) return "aborted";
+    if (ex.aborted) return "aborted";
     const message = err instanceof GcpTokenError ? err.message : "token exchange failed";
     deps.onCredentialError?.(provider.label, message);
     return new GatewayError("upstream_credential_failed");

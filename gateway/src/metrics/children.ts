@@ -24,11 +24,29 @@ export interface HttpLabels {
   reason: string;
 }
 
+/** The GenAI children of one (operation, provider, request model, response model, route[, error]). */
+export interface GenAiChildren {
+  duration: HistogramSeries<string>;
+  inputTokens: HistogramSeries<string>;
+  outputTokens: HistogramSeries<string>;
+}
+
+export interface GenAiLabels {
+  gen_ai_operation_name: string;
+  gen_ai_provider_name: string;
+  gen_ai_request_model: string;
+  gen_ai_response_model: string;
+  route: string;
+  /** Set only for a failed request. */
+  error_type?: string;
+}
+
 export class MetricChildren {
   readonly #metrics: ProxyMetrics;
   readonly #max: number;
   readonly #http = new Map<string, HttpChildren>();
   readonly #upstreamErrors = new Map<string, CounterSeries<string>>();
+  readonly #genAi = new Map<string, GenAiChildren>();
   #activeGateway: string | undefined;
   #active: GaugeSeries<"gateway"> | undefined;
 
@@ -61,6 +79,23 @@ export class MetricChildren {
     return c;
   }
 
+  /** gen_ai_server_request_duration_seconds and gen_ai_client_token_usage (input, output) of one outcome. */
+  genAi(l: GenAiLabels): GenAiChildren {
+    const key = `${l.gen_ai_operation_name}${SEP}${l.gen_ai_provider_name}${SEP}${l.gen_ai_request_model}${SEP}${l.gen_ai_response_model}${SEP}${l.route}${SEP}${l.error_type ?? ""}`;
+    let c = this.#genAi.get(key);
+    if (c === undefined) {
+      const { error_type, ...usage } = l;
+      const m = this.#metrics;
+      c = {
+        duration: m.genAiDuration.labels(error_type === undefined ? usage : l),
+        inputTokens: m.tokenUsage.labels({ ...usage, gen_ai_token_type: "input" }),
+        outputTokens: m.tokenUsage.labels({ ...usage, gen_ai_token_type: "output" }),
+      };
+      remember(this.#genAi, key, c, this.#max);
+    }
+    return c;
+  }
+
   /** ai_gateway_upstream_errors_total of one (gateway, backend, provider, reason). */
   upstreamError(gateway: string, backend: string, provider: string, reason: string): CounterSeries<string> {
     const key = `${gateway}${SEP}${backend}${SEP}${provider}${SEP}${reason}`;
@@ -76,13 +111,16 @@ export class MetricChildren {
   reset(): void {
     this.#http.clear();
     this.#upstreamErrors.clear();
+    this.#genAi.clear();
     this.#active = undefined;
     this.#activeGateway = undefined;
   }
 
   /** Children currently cached (tests). */
   get size(): number {
-    return this.#http.size + this.#upstreamErrors.size + (this.#active === undefined ? 0 : 1);
+    return (
+      this.#http.size + this.#upstreamErrors.size + this.#genAi.size + (this.#active === undefined ? 0 : 1)
+    );
   }
 }
 

@@ -2,7 +2,7 @@
 // priority group; one answers 503 to everything. After eviction.consecutiveFailures unhealthy
 // answers it is skipped (the simulator records no request to it) for the cool-down, clients never
 // see its failures (the other provider answers), and ai_gateway_provider_ejected shows it on
-// /metrics. When the cool-down ends it is tried again; once it answers, the gauge reads 0.
+// /metrics. When the cool-down (5 s) ends it is tried again; once it answers, the gauge reads 0.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type Simulator, startSimulator } from "../simulator/index.ts";
@@ -10,7 +10,7 @@ import { metricSum, type ProxyWorld, postJson, startProxyWorld } from "./harness
 import { backend, provider, route, snapshot } from "./snapshot-builder.ts";
 
 const CHAT = { model: "gpt-4o-mini", messages: [{ role: "user", content: "hello" }] };
-const COOL_DOWN_MS = 3_000;
+const COOL_DOWN_MS = 5_000;
 const FAILURES = 3;
 
 describe("proxy: policies.health ejects a failing provider for a cool-down", () => {

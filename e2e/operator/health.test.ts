@@ -199,6 +199,16 @@ spec:
     assert.ok(Date.now() >= until, "True only after the ejection ran out");
   });
 
+  it("the CRD refuses an eviction duration under 1s (upstream's rule)", async () => {
+    const short = JSON.parse(backendYaml("response.code >= 500")) as {
+      spec: { policies: { health: { eviction: { duration: string } } } };
+    };
+    short.spec.policies.health.eviction.duration = "500ms";
+    const r = await cp.kubectl(["apply", "-f", "-"], { input: JSON.stringify(short) });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /duration must be at least 1 second/);
+  });
+
   it("an unhealthyCondition outside the CEL subset is Accepted=False naming the field", async () => {
     await cp.apply(backendYaml("response.code >= 500 || request.path.startsWith('/v1')"));
     await eventually(async () => {

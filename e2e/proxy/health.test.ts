@@ -12,6 +12,7 @@ import { backend, provider, route, snapshot } from "./snapshot-builder.ts";
 const CHAT = { model: "gpt-4o-mini", messages: [{ role: "user", content: "hello" }] };
 const COOL_DOWN_MS = 5_000;
 const FAILURES = 3;
+const PROVIDER_KEY = "sk-health-proxy-e2e-7c1d40aa";
 
 describe("proxy: policies.health ejects a failing provider for a cool-down", () => {
   let flaky: Simulator;
@@ -23,13 +24,20 @@ describe("proxy: policies.health ejects a failing provider for a cool-down", () 
     steady = await startSimulator({ chunks: 1 });
     world = await startProxyWorld();
     const health = { eviction: { durationMs: COOL_DOWN_MS, consecutiveFailures: FAILURES } };
+    const auth = {
+      mode: "inject" as const,
+      header: "authorization",
+      prefix: "Bearer ",
+      credential: PROVIDER_KEY,
+      source: "inline",
+    };
     const r = await world.apply(
       snapshot({
         backends: [
           backend("pool", [
             [
-              provider(flaky.url, "openai", { name: "flaky", health }),
-              provider(steady.url, "openai", { name: "steady", health }),
+              provider(flaky.url, "openai", { name: "flaky", health, auth }),
+              provider(steady.url, "openai", { name: "steady", health, auth }),
             ],
           ]),
         ],
@@ -97,6 +105,11 @@ describe("proxy: policies.health ejects a failing provider for a cool-down", () 
     assert.equal(await gauge("ai_gateway_provider_ejected"), 0);
     assert.equal(await gauge("ai_gateway_provider_ejections_total"), 1);
     const metrics = await world.metrics();
+    assert.ok(!metrics.includes(PROVIDER_KEY), "no credential in /metrics");
+    const ejectedLogs = world.logs.filter((l) => l.includes("provider ejected"));
+    assert.equal(ejectedLogs.length, 1, "one log line per ejection");
+    assert.match(ejectedLogs[0] ?? "", /"backend":"ai\/pool","provider":"flaky","until":"\d{4}-/);
+    assert.ok(!world.logs.join("").includes(PROVIDER_KEY), "no credential in the logs");
     assert.match(
       metrics,
       /ai_gateway_provider_ejected\{gateway="ai\/gw",backend="ai\/pool",provider="flaky"\} 0/,

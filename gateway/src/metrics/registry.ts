@@ -41,12 +41,16 @@ export interface ProxyMetrics {
   activeRequests: GaugeVec<"gateway">;
   limited: Counter<"gateway" | "limit">;
   clientDisconnects: Counter<"gateway">;
+  providerEjected: Gauge<"gateway" | "backend" | "provider">;
+  providerEjections: Counter<"gateway" | "backend" | "provider">;
+  /** What ai_gateway_provider_ejected shows at each scrape (set by the proxy: its health registry). */
+  ejectionView?: () => { gateway: string; backend: string; provider: string; ejected: boolean }[];
 }
 
 export function createProxyMetrics(registry: Registry = new Registry()): ProxyMetrics {
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
-  return {
+  const metrics: ProxyMetrics = {
     registry,
     requests: new CounterVec({
       name: "ai_gateway_requests_total",
@@ -135,5 +139,26 @@ export function createProxyMetrics(registry: Registry = new Registry()): ProxyMe
       labelNames: ["gateway"],
       registers,
     }),
+    providerEjected: new Gauge({
+      name: "ai_gateway_provider_ejected",
+      help: "1 while a provider is ejected by its backend's policies.health, else 0 (worker mode: the number of processes ejecting it).",
+      labelNames: ["gateway", "backend", "provider"],
+      registers,
+      collect() {
+        const rows = metrics.ejectionView?.();
+        if (rows === undefined) return;
+        // read at scrape time: providers gone from the snapshot disappear, ejections that ran out read 0
+        this.reset();
+        for (const r of rows)
+          this.set({ gateway: r.gateway, backend: r.backend, provider: r.provider }, r.ejected ? 1 : 0);
+      },
+    }),
+    providerEjections: new Counter({
+      name: "ai_gateway_provider_ejections_total",
+      help: "Ejections of a provider by its backend's policies.health.",
+      labelNames: ["gateway", "backend", "provider"],
+      registers,
+    }),
   };
+  return metrics;
 }

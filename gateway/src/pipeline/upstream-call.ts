@@ -3,8 +3,11 @@
 // connect error, a per-attempt timeout, a 5xx, a 429 or one of the route's retry codes moves on to
 // the next provider. route.retry.attempts adds that many more tries (cycling through the
 // providers again, with exponential backoff). Nothing is retried once the client got a byte.
+// Every answered or unanswered attempt is told to the health registry (policies.health), which may
+// eject the provider; ejected providers go last in the failover order.
 import type { ErrorCode } from "../errors.ts";
 import { GatewayError } from "../errors.ts";
+import type { HealthRegistry } from "../health/registry.ts";
 import type { MetricChildren } from "../metrics/children.ts";
 import type { JsonObject } from "../providers/types.ts";
 import type { CompiledProvider, CompiledRoute } from "../snapshot/compile.ts";
@@ -38,6 +41,8 @@ export interface UpstreamCallDeps {
   gcpTokens?: GcpTokens;
   /** Where a failed token exchange is logged (never with the key or the token). */
   onCredentialError?: (provider: string, message: string) => void;
+  /** Passive outlier ejection (policies.health); absent: no provider is ever ejected. */
+  health?: HealthRegistry;
 }
 
 export interface UpstreamRequest {
@@ -87,7 +92,8 @@ export async function callUpstream(
   const backend = pickBackend(route, deps.random);
   if (!backend) return ex.failWith("no_backend");
   ex.backend = backend.ref;
-  const providers = failoverOrder(backend, deps.random);
+  const health = deps.health;
+  const providers = failoverOrder(backend, deps.random, health && ((p) => health.isEjected(p)));
   const { retry, timeouts } = route.config;
   if (timeouts.requestMs !== undefined) {
     const left = timeouts.requestMs - (performance.now() - ex.startedAt);
@@ -276,11 +282,14 @@ async function attemptOnce(
     const code: ErrorCode =
       timedOut || isTimeoutError(result.error) ? "upstream_timeout" : "upstream_unreachable";
     countError(code);
+    deps.health?.record(provider, { code: undefined });
     return { error: new GatewayError(code), retryAfterMs: 0 };
   }
 
   const { upstream } = result;
   const status = upstream.statusCode;
+  if (provider.health !== undefined)
+    deps.health?.record(provider, { code: status }, retryAfterMs(upstream.headers["retry-after"]));
   if (status >= 400) {
     let wait = 0;
     if (!last && status === 429 && tries.nextSame) {

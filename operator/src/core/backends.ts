@@ -6,11 +6,13 @@ import type {
   AgentgatewayBackend,
   AuthPolicy,
   BackendAI,
+  HealthPolicy,
   LLMProvider,
   ProviderKind,
 } from "../api/agentgateway-backend.ts";
 import type { Condition } from "../api/meta.ts";
 import { backendAiConfig } from "./backend-ai.ts";
+import { healthConfig } from "./backend-health.ts";
 import { condition, failed } from "./conditions.ts";
 import {
   type AuthSource,
@@ -56,6 +58,8 @@ interface NamedProvider {
   auth?: AuthPolicy;
   /** A group provider's own policies.ai (merged field by field over the backend's). */
   ai?: BackendAI;
+  /** A group provider's own policies.health (undefined: the backend's applies). */
+  health?: HealthPolicy;
 }
 
 /** Name used for the provider of a single-provider backend. */
@@ -92,6 +96,7 @@ function priorityGroups(b: AgentgatewayBackend): NamedProvider[][] | Problem {
         path: `spec.ai.groups[${gi}].providers[${pi}]`,
         ...(p.policies?.auth ? { auth: p.policies.auth } : {}),
         ...(p.policies?.ai ? { ai: p.policies.ai } : {}),
+        ...(p.policies?.health ? { health: p.policies.health } : {}),
       })),
     );
   }
@@ -158,11 +163,20 @@ function providerConfig(
   np: NamedProvider,
   auth: AuthSource,
   ctx: BackendContext,
-  backendAi: BackendAI | undefined,
+  backendPolicies: { ai?: BackendAI; health?: HealthPolicy } | undefined,
 ): ProviderConfig | Problem {
   const p = np.provider;
-  const ai = backendAiConfig(backendAi, np.ai, np.ai ? `${np.path}.policies.ai` : "spec.policies.ai");
+  const ai = backendAiConfig(
+    backendPolicies?.ai,
+    np.ai,
+    np.ai ? `${np.path}.policies.ai` : "spec.policies.ai",
+  );
   if (ai !== undefined && "reason" in ai) return ai;
+  const health = healthConfig(
+    np.health ?? backendPolicies?.health,
+    np.health ? `${np.path}.policies.health` : "spec.policies.health",
+  );
+  if (health !== undefined && "reason" in health) return health;
   const kind = providerKind(p, np.path);
   if (typeof kind !== "string") return kind;
   if (auth.mode === "gcpServiceAccount" && kind !== "vertexai") {
@@ -222,6 +236,7 @@ function providerConfig(
         }
       : {}),
     auth: upstreamAuth(auth, kind),
+    ...(health !== undefined ? { health } : {}),
   };
 }
 
@@ -254,7 +269,7 @@ function buildGroups(
     for (const np of group) {
       const auth = providerAuth(np, backendAuth, b, ctx);
       if ("reason" in auth) return auth;
-      const c = providerConfig(np, auth, ctx, b.spec.policies?.ai);
+      const c = providerConfig(np, auth, ctx, b.spec.policies);
       if ("reason" in c) return c;
       configs.push(c);
       credentials.push(`${np.name}: ${describeAuth(auth)}`);

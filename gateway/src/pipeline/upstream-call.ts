@@ -199,7 +199,9 @@ async function attemptOnce(
     ex.succeed(200);
     return "done";
   }
-  const auth = await credentialFor(ex, cfg.auth, provider, deps);
+  // only a service-account key needs an await (a token); every other credential is at hand
+  const auth =
+    cfg.auth.mode === "gcpServiceAccount" ? await credentialFor(ex, cfg.auth, provider, deps) : cfg.auth;
   if (auth === "aborted") {
     endAborted(ex);
     return "done";

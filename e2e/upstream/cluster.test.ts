@@ -1,0 +1,142 @@
+// The upstream-style corpus (testdata/upstream) against a real API server, data-driven from each
+// file's header: invalid files fail `kubectl apply` naming the field and are not stored; the rest
+// is applied at once, the operator process writes Accepted=True, or Accepted=False naming the
+// field; a real proxy process serves the corpus Gateway and every accepted file's request goes
+// through with the official SDK of its client format to the simulator, which checks the key, the
+// model, the path, the SigV4 signature and the OAuth token. One control plane for the corpus.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { type ControlPlane, startControlPlane } from "../harness/control-plane.ts";
+import { eventually } from "../harness/eventually.ts";
+import { cond, GATEWAY_CLASS_YAML, getObj, routeCond } from "../operator/k8s.ts";
+import { type OperatorProcess, startOperatorProcess } from "../operator/operator-process.ts";
+import { startTestProxy, type TestProxy } from "../operator/proxy-process.ts";
+import { proxyToken } from "../operator/proxy-token.ts";
+import { CORPUS_DIR, type CorpusCase, keyOf, readCorpus, theObject } from "./corpus.ts";
+import { checkRecorded, sendRequest } from "./exchange.ts";
+import { type CorpusWorld, startCorpusWorld } from "./world.ts";
+
+/** The accepted files, one test each (known before `before` runs). */
+const ACCEPTED = readCorpus()
+  .filter((c) => c.header.expect === "accepted")
+  .map((c) => c.file);
+
+function nameAndNamespace(key: string): [string, string] {
+  const [ns, name] = key.split("/") as [string, string];
+  return [ns, name];
+}
+
+describe("upstream corpus against a real API server", { timeout: 300_000 }, () => {
+  let world: CorpusWorld;
+  let cp: ControlPlane;
+  let op: OperatorProcess;
+  let proxy: TestProxy | undefined;
+  const byFile = (file: string): CorpusCase => {
+    const c = world.cases.find((x) => x.file === file);
+    assert.ok(c, file);
+    return c;
+  };
+
+  before(async () => {
+    world = await startCorpusWorld();
+    cp = await startControlPlane();
+    op = await startOperatorProcess({
+      kubeconfigPath: cp.kubeconfigPath,
+      extraArgs: ["--provider-override", world.sim.url],
+    });
+    await cp.apply(GATEWAY_CLASS_YAML);
+  });
+  after(async () => {
+    await proxy?.stop();
+    await op?.stop();
+    await cp?.stop();
+    await world?.close();
+  });
+
+  it("refuses every invalid file at apply, naming the field; nothing of it is stored", async () => {
+    const invalid = world.cases.filter((c) => c.header.expect === "invalid");
+    assert.ok(invalid.length > 0);
+    for (const c of invalid) {
+      if (c.header.expect !== "invalid") continue;
+      const r = await cp.kubectl(["apply", "-f", join(CORPUS_DIR, c.file)]);
+      assert.notEqual(r.code, 0, `${c.file}: kubectl apply must fail`);
+      // kubectl says `unknown field "spec.static"` or `spec.policies.auth.gcp.type: Unsupported value`
+      assert.ok(r.stderr.includes(c.header.field), `${c.file}: "${r.stderr.trim()}" names ${c.header.field}`);
+      for (const o of c.objects) {
+        const [ns, name] = nameAndNamespace(keyOf(o));
+        const got = await cp.kubectl(["get", o.kind, name, "-n", ns, "--ignore-not-found", "-o", "name"]);
+        assert.equal(got.stdout.trim(), "", `${c.file}: ${o.kind} ${ns}/${name} was not stored`);
+      }
+    }
+  });
+
+  it("applies the rest at once with kubectl", async () => {
+    const r = await cp.kubectl(["apply", "-f", world.dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr.trim(), "", "no warning (no field was dropped)");
+  });
+
+  it("writes Accepted=True for accepted files and Accepted=False naming the field for rejected ones", async () => {
+    await eventually(
+      async () => {
+        for (const c of world.cases) {
+          if (c.header.expect !== "accepted" && c.header.expect !== "rejected") continue;
+          const [ns, name] = nameAndNamespace(keyOf(theObject(c, ["AgentgatewayBackend"])));
+          const accepted = cond(
+            (await getObj(cp, "agentgatewaybackend", ns, name)).status?.conditions,
+            "Accepted",
+          );
+          if (c.header.expect === "rejected") {
+            assert.equal(accepted.status, "False", `${c.file}: ${accepted.message}`);
+            assert.ok(
+              accepted.message.includes(c.header.field),
+              `${c.file}: "${accepted.message}" names the field`,
+            );
+            if (c.header.message)
+              assert.ok(accepted.message.includes(c.header.message), `${c.file}: ${accepted.message}`);
+            continue;
+          }
+          assert.equal(accepted.status, "True", `${c.file}: ${accepted.reason} ${accepted.message}`);
+          for (const route of c.objects.filter((o) => o.kind === "HTTPRoute" || o.kind === "AIRoute")) {
+            const [rns, rname] = nameAndNamespace(keyOf(route));
+            const obj = await getObj(cp, route.kind.toLowerCase(), rns, rname);
+            for (const type of ["Accepted", "ResolvedRefs"]) {
+              const rc = routeCond(obj, type);
+              assert.equal(rc.status, "True", `${c.file}: ${route.kind} ${type}: ${rc.message}`);
+            }
+          }
+        }
+      },
+      { timeoutMs: 60_000 },
+    );
+  });
+
+  it("serves the corpus Gateway from a real proxy process", async () => {
+    const token = await proxyToken(cp, "default", "corpus");
+    proxy = await startTestProxy({ snapshotUrl: op.snapshotUrl, gateway: "default/corpus", token });
+    const wait = await cp.kubectl(["wait", "gateway/corpus", "--for=condition=Programmed", "--timeout=60s"]);
+    assert.equal(wait.code, 0, wait.stderr);
+  });
+
+  for (const file of ACCEPTED) {
+    it(`${file}: the request reaches the simulator as the file says`, async () => {
+      assert.ok(proxy, "the proxy was started");
+      const c = byFile(file);
+      world.sim.reset();
+      await sendRequest(c, `http://127.0.0.1:${proxy.httpPort}`);
+      checkRecorded(c, world.sim);
+    });
+  }
+
+  it("never shows a provider key in operator logs, status or events", async () => {
+    const places: Record<string, string> = { logs: op.output(), proxy: proxy?.output() ?? "" };
+    for (const resource of ["agentgatewaybackends", "httproutes", "airoutes", "events"]) {
+      places[resource] = (await cp.kubectl(["get", resource, "-A", "-o", "json"])).stdout;
+    }
+    for (const secret of ["sk-corpus-openai", "sk-corpus-named-key", "corpus-bedrock-secret-access-key"]) {
+      for (const [place, text] of Object.entries(places))
+        assert.ok(!text.includes(secret), `${secret} appears in ${place}`);
+    }
+  });
+});

@@ -14,7 +14,7 @@ import { type OperatorProcess, startOperatorProcess } from "../operator/operator
 import { startTestProxy, type TestProxy } from "../operator/proxy-process.ts";
 import { proxyToken } from "../operator/proxy-token.ts";
 import { CORPUS_DIR, type CorpusCase, keyOf, readCorpus, theObject } from "./corpus.ts";
-import { checkRecorded, sendRequest } from "./exchange.ts";
+import { exchange } from "./exchange.ts";
 import { type CorpusWorld, startCorpusWorld } from "./world.ts";
 
 /** The accepted files, one test each (known before `before` runs). */
@@ -123,9 +123,7 @@ describe("upstream corpus against a real API server", { timeout: 300_000 }, () =
     it(`${file}: the request reaches the simulator as the file says`, async () => {
       assert.ok(proxy, "the proxy was started");
       const c = byFile(file);
-      world.sim.reset();
-      await sendRequest(c, `http://127.0.0.1:${proxy.httpPort}`);
-      checkRecorded(c, world.sim);
+      await exchange(c, `http://127.0.0.1:${proxy.httpPort}`, world.sim);
     });
   }
 

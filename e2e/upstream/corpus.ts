@@ -18,6 +18,8 @@ const Request = z.strictObject({
   apiKey: z.string().optional(),
   /** More top-level body fields. */
   params: z.record(z.string(), z.unknown()).optional(),
+  /** The simulator answers the first provider call with this status (failover); `upstream` is the next call. */
+  firstCallStatus: z.number().int().min(400).max(599).optional(),
 });
 
 /** What the simulator must have received. */

@@ -31,6 +31,16 @@ export function assertSubset(actual: unknown, expected: unknown, where = "body")
   assert.equal(actual, expected, where);
 }
 
+/** One accepted case: the simulator reset (and armed), the request sent, the recording checked. */
+export async function exchange(c: CorpusCase, baseUrl: string, sim: Simulator): Promise<void> {
+  const h = c.header as AcceptedHeader;
+  sim.reset();
+  if (h.request.firstCallStatus !== undefined)
+    sim.injectFault({ kind: "status", status: h.request.firstCallStatus }, { count: 1 });
+  await sendRequest(c, baseUrl);
+  checkRecorded(c, sim);
+}
+
 /** Sends the case's request through the gateway at `baseUrl` and checks the answer's shape. */
 export async function sendRequest(c: CorpusCase, baseUrl: string): Promise<void> {
   const h = c.header as AcceptedHeader;
@@ -68,12 +78,18 @@ function providerCalls(sim: Simulator): RecordedRequest[] {
   return sim.requests.filter((r) => r.path !== "/token");
 }
 
-/** Checks the one provider call recorded since the last reset against the case's header. */
+/** Checks the provider call recorded since the last reset (the one after the failed first, with
+ * `firstCallStatus`) against the case's header. */
 export function checkRecorded(c: CorpusCase, sim: Simulator): void {
   const h = c.header as AcceptedHeader;
   const calls = providerCalls(sim);
-  assert.equal(calls.length, 1, `${c.file}: one provider call, got ${calls.map((r) => r.path).join(", ")}`);
-  const got = calls[0] as RecordedRequest;
+  const expected = h.request.firstCallStatus === undefined ? 1 : 2;
+  assert.equal(
+    calls.length,
+    expected,
+    `${c.file}: ${expected} provider call(s), got ${calls.map((r) => r.path).join(", ")}`,
+  );
+  const got = calls.at(-1) as RecordedRequest;
   const up = h.upstream;
   assert.equal(got.path.split("?")[0], up.path, `${c.file}: provider path`);
   for (const [k, v] of Object.entries(up.query ?? {})) assert.equal(got.query[k], v, `${c.file}: ?${k}`);

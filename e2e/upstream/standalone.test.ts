@@ -11,7 +11,7 @@ import { createLogger } from "../../gateway/src/log.ts";
 import { loadManifests } from "../../operator/src/sources/files/manifests.ts";
 import { type Standalone, startStandalone } from "../../operator/src/standalone.ts";
 import { CORPUS_DIR, keyOf, readCorpus, theObject } from "./corpus.ts";
-import { checkRecorded, sendRequest } from "./exchange.ts";
+import { exchange } from "./exchange.ts";
 import { type CorpusWorld, startCorpusWorld } from "./world.ts";
 
 const GATEWAY = "default/corpus";
@@ -107,9 +107,7 @@ describe("upstream corpus in standalone mode", { timeout: 120_000 }, () => {
       assert.ok(cc);
       const port = app.proxy(GATEWAY)?.listenerPort(80);
       assert.ok(port);
-      world.sim.reset();
-      await sendRequest(cc, `http://127.0.0.1:${port}`);
-      checkRecorded(cc, world.sim);
+      await exchange(cc, `http://127.0.0.1:${port}`, world.sim);
     });
   }
 

@@ -115,3 +115,27 @@ export function theObject(c: CorpusCase, kinds: readonly string[]): ManifestObje
     throw new Error(`${c.file}: expected one ${kinds.join("/")}, found ${found.length}`);
   return found[0] as ManifestObject;
 }
+
+/** Every provider credential written in the corpus (Secret entries, inline auth keys): none may be logged. */
+export function providerSecrets(cases: readonly CorpusCase[]): string[] {
+  const found = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) for (const x of v) walk(x);
+    else if (typeof v === "object" && v !== null) {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === "auth" && typeof (x as { key?: unknown }).key === "string")
+          found.add((x as { key: string }).key);
+        walk(x);
+      }
+    }
+  };
+  for (const c of cases) {
+    for (const o of c.objects) {
+      if (o.kind === "Secret") {
+        for (const v of Object.values((o as { stringData?: Record<string, string> }).stringData ?? {}))
+          if (v !== GCP_KEY_PLACEHOLDER) found.add(v.replace(/^Bearer /, ""));
+      } else walk(o.spec);
+    }
+  }
+  return [...found];
+}

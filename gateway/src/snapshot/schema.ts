@@ -140,6 +140,24 @@ export const ProviderConfig = z.strictObject({
     })
     .optional(),
   auth: UpstreamAuth,
+  /** AgentgatewayBackend policies.health (the provider's own, else the backend's): passive outlier
+   * ejection in the proxy (gateway/src/health). Absent: the provider is never ejected. */
+  health: z
+    .strictObject({
+      /** The subset of CEL in gateway/src/health/condition.ts; absent: a 5xx or no response. */
+      unhealthyCondition: z.string().min(1).max(1024).optional(),
+      eviction: z
+        .strictObject({
+          durationMs: z.number().int().min(1000),
+          /** 0..1 */
+          restoreHealth: z.number().min(0).max(1).optional(),
+          consecutiveFailures: z.number().int().min(0).optional(),
+          /** 0..1 */
+          healthThreshold: z.number().min(0).max(1).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
 });
 export type ProviderConfig = z.infer<typeof ProviderConfig>;
 

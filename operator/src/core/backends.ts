@@ -7,11 +7,13 @@ import type {
   AuthPolicy,
   BackendAI,
   BackendTLS,
+  HealthPolicy,
   LLMProvider,
   ProviderKind,
 } from "../api/agentgateway-backend.ts";
 import type { Condition } from "../api/meta.ts";
 import { backendAiConfig } from "./backend-ai.ts";
+import { healthConfig } from "./backend-health.ts";
 import { resolveUpstreamTls, type TlsContext } from "./backend-tls.ts";
 import { condition, failed } from "./conditions.ts";
 import {
@@ -60,6 +62,8 @@ interface NamedProvider {
   ai?: BackendAI;
   /** A group provider's own policies.tls (undefined: the backend's applies). */
   tls?: BackendTLS;
+  /** A group provider's own policies.health (undefined: the backend's applies). */
+  health?: HealthPolicy;
 }
 
 /** Name used for the provider of a single-provider backend. */
@@ -97,6 +101,7 @@ function priorityGroups(b: AgentgatewayBackend): NamedProvider[][] | Problem {
         ...(p.policies?.auth ? { auth: p.policies.auth } : {}),
         ...(p.policies?.ai ? { ai: p.policies.ai } : {}),
         ...(p.policies?.tls ? { tls: p.policies.tls } : {}),
+        ...(p.policies?.health ? { health: p.policies.health } : {}),
       })),
     );
   }
@@ -184,9 +189,18 @@ function providerConfig(
   b: AgentgatewayBackend,
 ): ProviderConfig | Problem {
   const p = np.provider;
-  const backendAi = b.spec.policies?.ai;
-  const ai = backendAiConfig(backendAi, np.ai, np.ai ? `${np.path}.policies.ai` : "spec.policies.ai");
+  const backendPolicies = b.spec.policies;
+  const ai = backendAiConfig(
+    backendPolicies?.ai,
+    np.ai,
+    np.ai ? `${np.path}.policies.ai` : "spec.policies.ai",
+  );
   if (ai !== undefined && "reason" in ai) return ai;
+  const health = healthConfig(
+    np.health ?? backendPolicies?.health,
+    np.health ? `${np.path}.policies.health` : "spec.policies.health",
+  );
+  if (health !== undefined && "reason" in health) return health;
   const kind = providerKind(p, np.path);
   if (typeof kind !== "string") return kind;
   if (auth.mode === "gcpServiceAccount" && kind !== "vertexai") {
@@ -252,6 +266,7 @@ function providerConfig(
         }
       : {}),
     auth: upstreamAuth(auth, kind),
+    ...(health !== undefined ? { health } : {}),
   };
 }
 

@@ -204,7 +204,10 @@ const INVALID: Invalid[] = [
       ai: { provider: { openai: {} } },
       policies: { auth: { key: INLINE_KEY, secretRef: { name: "s" } } },
     }),
-    expect: ["spec.policies.auth", "exactly one of key, secretRef, passthrough, gcp, aws must be set"],
+    expect: [
+      "spec.policies.auth",
+      "set credentials, or exactly one of key, secretRef, passthrough, gcp, aws, azure",
+    ],
   },
   {
     what: "gcp together with a secretRef",
@@ -212,7 +215,10 @@ const INVALID: Invalid[] = [
       ai: { provider: { vertexai: { projectId: "p" } } },
       policies: { auth: { gcp: { secretRef: { name: "sa" } }, secretRef: { name: "s" } } },
     }),
-    expect: ["spec.policies.auth", "exactly one of key, secretRef, passthrough, gcp, aws must be set"],
+    expect: [
+      "spec.policies.auth",
+      "set credentials, or exactly one of key, secretRef, passthrough, gcp, aws, azure",
+    ],
   },
   {
     what: "aws together with a key",
@@ -220,7 +226,38 @@ const INVALID: Invalid[] = [
       ai: { provider: { bedrock: {} } },
       policies: { auth: { aws: { secretRef: { name: "aws" } }, key: INLINE_KEY } },
     }),
-    expect: ["spec.policies.auth", "exactly one of key, secretRef, passthrough, gcp, aws must be set"],
+    expect: [
+      "spec.policies.auth",
+      "set credentials, or exactly one of key, secretRef, passthrough, gcp, aws, azure",
+    ],
+  },
+  {
+    what: "location with gcp",
+    obj: backend("location-gcp", {
+      ai: { provider: { vertexai: { projectId: "p" } } },
+      policies: { auth: { gcp: { secretRef: { name: "sa" } }, location: { cookie: { name: "k" } } } },
+    }),
+    expect: ["spec.policies.auth", "location may only be set for key, secretRef, or passthrough auth"],
+  },
+  {
+    what: "location with two places",
+    obj: backend("location-two", {
+      ai: { provider: { openai: {} } },
+      policies: {
+        auth: { key: INLINE_KEY, location: { cookie: { name: "k" }, queryParameter: { name: "k" } } },
+      },
+    }),
+    expect: ["spec.policies.auth.location", "exactly one of header, queryParameter, cookie must be set"],
+  },
+  {
+    what: "location and the older header together",
+    obj: backend("location-and-header", {
+      ai: { provider: { openai: {} } },
+      policies: {
+        auth: { key: INLINE_KEY, header: { name: "x-key" }, location: { header: { name: "x-key" } } },
+      },
+    }),
+    expect: ["spec.policies.auth", "location and header are mutually exclusive"],
   },
   {
     what: "bedrock with a region that is not a region name",
@@ -514,7 +551,7 @@ describe("CRDs on a real API server", () => {
       const text = r.stdout.replace(/\s+/g, " ");
       assert.ok(
         text.includes(
-          "How the gateway authenticates to the provider: exactly one of key, secretRef, passthrough, gcp, aws.",
+          "How the gateway authenticates to the provider: at most one of key, secretRef, passthrough, gcp, aws, azure, plus optional additional credentials.",
         ),
       );
       assert.ok(text.includes("Read the API key from a Secret."));

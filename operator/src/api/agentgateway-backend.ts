@@ -252,6 +252,71 @@ export const AwsAuth = z
   })
   .meta({ description: "AWS authentication: access key credentials for Signature Version 4." });
 
+/** Upstream's AuthorizationLocation: where a backend credential travels on the upstream request. */
+export const AuthorizationLocation = z
+  .strictObject({
+    header: z
+      .strictObject({
+        name: z.string().min(1).max(256).meta({ description: "Header name, e.g. api-key." }),
+        prefix: z.string().min(1).max(256).optional().meta({
+          description: "Text before the credential, e.g. 'Bearer '. Omitted: the credential alone.",
+        }),
+      })
+      .optional()
+      .meta({ description: "Send the credential in this header (replacing a client value of it)." }),
+    queryParameter: z
+      .strictObject({ name: z.string().min(1).max(256).meta({ description: "Query parameter name." }) })
+      .optional()
+      .meta({
+        description:
+          "Set this query parameter of the upstream URL to the credential (replacing a client value of it). The proxy never logs it.",
+      }),
+    cookie: z
+      .strictObject({ name: z.string().min(1).max(256).meta({ description: "Cookie name." }) })
+      .optional()
+      .meta({
+        description:
+          "Send the credential as this cookie in the upstream Cookie header (replacing a client cookie of that name).",
+      }),
+  })
+  .meta({
+    description: "Exactly one of header, queryParameter, cookie.",
+    "x-kubernetes-validations": [exactlyOne(["header", "queryParameter", "cookie"], "location")],
+  });
+
+export type AuthorizationLocation = z.infer<typeof AuthorizationLocation>;
+
+export const AzureAuth = z
+  .strictObject({
+    secretRef: z
+      .strictObject({
+        name: z.string().min(1).meta({ description: "Name of the Secret, in the backend's namespace." }),
+      })
+      .optional()
+      .meta({
+        description:
+          "Secret holding an Entra ID app registration: keys clientID, tenantID and clientSecret. The proxy gets OAuth2 access tokens for it (client-credentials grant, scope https://cognitiveservices.azure.com/.default), caches each until shortly before it expires and sends it as Authorization: Bearer.",
+      }),
+    managedIdentity: z
+      .strictObject({
+        clientId: z.string().optional(),
+        objectId: z.string().optional(),
+        resourceId: z.string().optional(),
+      })
+      .optional()
+      .meta({ description: "Not supported: a backend that sets it is not accepted." }),
+    workloadIdentity: z
+      .strictObject({})
+      .optional()
+      .meta({ description: "Not supported: a backend that sets it is not accepted." }),
+  })
+  .meta({
+    description:
+      "Azure (Entra ID) authentication for azureopenai and azure providers. Only secretRef (client credentials) is supported.",
+  });
+
+const AUTH_KINDS = ["key", "secretRef", "passthrough", "gcp", "aws", "azure"] as const;
+
 export const AuthPolicy = z
   .strictObject({
     key: z.string().min(1).optional().meta({
@@ -273,6 +338,39 @@ export const AuthPolicy = z
       .meta({ description: "Forward the client's own credential header to the provider unchanged." }),
     gcp: GcpAuth.optional(),
     aws: AwsAuth.optional(),
+    azure: AzureAuth.optional(),
+    location: AuthorizationLocation.optional().meta({
+      description:
+        "Where the credential travels (upstream agentgateway's spelling; key, secretRef and passthrough only). Omitted: the provider's own header (Authorization: Bearer for OpenAI). For passthrough it is also where the client's credential is read from.",
+    }),
+    credentials: z
+      .array(
+        z
+          .strictObject({
+            location: AuthorizationLocation,
+            secretRef: z
+              .strictObject({
+                name: z
+                  .string()
+                  .min(1)
+                  .meta({ description: "Name of the Secret, in the backend's namespace." }),
+                key: z
+                  .string()
+                  .min(1)
+                  .optional()
+                  .meta({ description: "Key in the Secret's data. Default Authorization." }),
+              })
+              .meta({ description: "The Secret entry holding the credential." }),
+          })
+          .meta({ description: "One additional credential: a Secret entry and where it travels." }),
+      )
+      .min(1)
+      .max(8)
+      .optional()
+      .meta({
+        description:
+          "Additional credentials sent with every request, each from a Secret to its own location; alone or beside the primary one.",
+      }),
     header: z
       .strictObject({
         name: z.string().min(1).optional().meta({ description: "Header to carry the key, e.g. api-key." }),
@@ -282,12 +380,28 @@ export const AuthPolicy = z
           .meta({ description: "Prefix before the key, e.g. 'Bearer '. May be empty." }),
       })
       .optional()
-      .meta({ description: "Override the provider's default auth header name and prefix." }),
+      .meta({
+        description:
+          "Our older spelling of location.header: override the provider's default auth header name and prefix. Cannot be combined with location.",
+      }),
   })
   .meta({
     description:
-      "How the gateway authenticates to the provider: exactly one of key, secretRef, passthrough, gcp, aws.",
-    "x-kubernetes-validations": [exactlyOne(["key", "secretRef", "passthrough", "gcp", "aws"], "auth")],
+      "How the gateway authenticates to the provider: at most one of key, secretRef, passthrough, gcp, aws, azure, plus optional additional credentials.",
+    "x-kubernetes-validations": [
+      {
+        rule: `[${AUTH_KINDS.map((f) => `has(self.${f})`).join(", ")}].filter(x, x).size() == 1 || ([${AUTH_KINDS.map((f) => `has(self.${f})`).join(", ")}].filter(x, x).size() == 0 && has(self.credentials))`,
+        message: `set credentials, or exactly one of ${AUTH_KINDS.join(", ")} (credentials may be combined with it)`,
+      },
+      {
+        rule: "has(self.location) ? has(self.key) || has(self.secretRef) || has(self.passthrough) : true",
+        message: "location may only be set for key, secretRef, or passthrough auth",
+      },
+      {
+        rule: "!(has(self.location) && has(self.header))",
+        message: "location and header are mutually exclusive",
+      },
+    ],
   });
 export type AuthPolicy = z.infer<typeof AuthPolicy>;
 

@@ -10,6 +10,7 @@ import type {
   ProviderKind,
 } from "../api/agentgateway-backend.ts";
 import type { Condition } from "../api/meta.ts";
+import { COGNITIVE_SERVICES_SCOPE, FOUNDRY_SCOPE } from "./azure-credentials.ts";
 import { backendAiConfig } from "./backend-ai.ts";
 import { condition, failed } from "./conditions.ts";
 import {
@@ -177,6 +178,12 @@ function providerConfig(
       message: `${np.path}: policies.auth.aws is for bedrock providers only (this one is ${kind})`,
     };
   }
+  if (auth.mode === "azureClientSecret" && kind !== "azureopenai" && kind !== "azure") {
+    return {
+      reason: Reason.InvalidConfig,
+      message: `${np.path}: policies.auth.azure is for azureopenai and azure providers only (this one is ${kind})`,
+    };
+  }
   const prefixProblem = pathPrefixProblem(p, kind, np.path);
   if (prefixProblem) return prefixProblem;
   const azure = azureConfig(p, np.path);
@@ -221,7 +228,11 @@ function providerConfig(
           },
         }
       : {}),
-    auth: upstreamAuth(auth, kind),
+    auth: upstreamAuth(auth, kind, {
+      ...(ctx.override && !("reason" in ctx.override) ? { override: ctx.override } : {}),
+      azureScope: p.azure?.resourceType === "Foundry" ? FOUNDRY_SCOPE : COGNITIVE_SERVICES_SCOPE,
+    }),
+    ...(auth.extra ? { credentials: auth.extra } : {}),
   };
 }
 

@@ -170,7 +170,7 @@ const INVALID: Invalid[] = [
     obj: backend("two-providers", { ai: { provider: { openai: {}, anthropic: {} } } }),
     expect: [
       "spec.ai.provider",
-      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock must be set",
+      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock, custom must be set",
     ],
   },
   {
@@ -178,7 +178,7 @@ const INVALID: Invalid[] = [
     obj: backend("no-provider-kind", { ai: { provider: { host: "example.com" } } }),
     expect: [
       "spec.ai.provider",
-      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock must be set",
+      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock, custom must be set",
     ],
   },
   {
@@ -195,7 +195,7 @@ const INVALID: Invalid[] = [
     }),
     expect: [
       "spec.ai.groups[0].providers[0]",
-      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock must be set",
+      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock, custom must be set",
     ],
   },
   {
@@ -260,6 +260,34 @@ const INVALID: Invalid[] = [
     expect: ["spec.policies.auth", "location and header are mutually exclusive"],
   },
   {
+    what: "a custom provider's Service backendRef without port",
+    obj: backend("custom-no-port", {
+      ai: { provider: { custom: { backendRef: { name: "vllm" }, formats: [{ type: "Completions" }] } } },
+    }),
+    expect: ["spec.ai.provider.custom.backendRef", "Must have port for Service reference"],
+  },
+  {
+    what: "a custom provider listing a format twice",
+    obj: backend("custom-twice", {
+      ai: {
+        provider: {
+          custom: {
+            backendRef: { name: "vllm", port: 80 },
+            formats: [{ type: "Messages" }, { type: "Messages" }],
+          },
+        },
+      },
+    }),
+    expect: ["spec.ai.provider.custom.formats", "each format type may be listed once"],
+  },
+  {
+    what: "a custom provider format outside upstream's enum",
+    obj: backend("custom-bad-format", {
+      ai: { provider: { custom: { backendRef: { name: "vllm", port: 80 }, formats: [{ type: "Chat" }] } } },
+    }),
+    expect: ["spec.ai.provider.custom.formats[0].type", 'Unsupported value: "Chat"'],
+  },
+  {
     what: "bedrock with a region that is not a region name",
     obj: backend("bedrock-bad-region", { ai: { provider: { bedrock: { region: "US East 1" } } } }),
     expect: ["spec.ai.provider.bedrock.region", "should match"],
@@ -276,7 +304,7 @@ const INVALID: Invalid[] = [
     obj: backend("bedrock-and-openai", { ai: { provider: { bedrock: {}, openai: {} } } }),
     expect: [
       "spec.ai.provider",
-      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock must be set",
+      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock, custom must be set",
     ],
   },
   {

@@ -58,6 +58,10 @@ export const SimulatorOptionsSchema = z.object({
     )
     .optional(),
   entraTokenTtlSeconds: z.number().int().positive().optional(),
+  basePath: z
+    .string()
+    .regex(/^\/[^?#]*[^/]$/)
+    .optional(),
   keyLocation: z
     .discriminatedUnion("in", [
       z.strictObject({ in: z.literal("header"), name: z.string().min(1), prefix: z.string().optional() }),

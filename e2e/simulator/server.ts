@@ -62,6 +62,9 @@ export function createSimServer(deps: ServerDeps): SimServer {
 async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDeps, inflight: Inflight) {
   const url = new URL(req.url ?? "/", "http://simulator.invalid");
   const path = url.pathname;
+  // a server mounted under basePath answers there as at the root (recorded with the full path)
+  const base = deps.state.basePath;
+  const apiPath = base !== undefined && path.startsWith(`${base}/`) ? path.slice(base.length) : path;
   if (path.startsWith(CONTROL_PREFIX)) return handleControl(req, res, path, deps.controls);
   const method = req.method ?? "GET";
   const headers = flattenHeaders(req.headers);
@@ -92,8 +95,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     );
     return send(res, reply, exchange);
   }
-  const match = matchRoute(method, path, headers, query);
-  const provider = match?.route.provider ?? providerForPath(path, headers, query);
+  const match = matchRoute(method, apiPath, headers, query);
+  const provider = match?.route.provider ?? providerForPath(apiPath, headers, query);
   const fault = deps.faults.take(path);
   if (fault && fault.kind !== "cut") return applyFault(fault, res, exchange, provider);
   if (!match) return send(res, errorReply(provider, "not_found", { detail: `${method} ${path}` }), exchange);

@@ -16,6 +16,8 @@ export interface SimState {
   entra: EntraAuthority;
   /** Where the key check reads the key (undefined: each provider's own header). */
   keyLocation: SimulatorOptions["keyLocation"];
+  /** Every API is also served under this prefix. */
+  basePath: string | undefined;
   nextId(prefix: string): string;
 }
 
@@ -31,6 +33,7 @@ export function createState(
     entraApps?: EntraApp[];
     entraTokenTtlSeconds?: number;
     keyLocation?: SimulatorOptions["keyLocation"];
+    basePath?: string;
   },
 ): SimState {
   let seq = 0;
@@ -49,6 +52,7 @@ export function createState(
       ...(init.entraTokenTtlSeconds !== undefined ? { ttlSeconds: init.entraTokenTtlSeconds } : {}),
     }),
     keyLocation: init.keyLocation,
+    basePath: init.basePath,
     nextId(prefix) {
       seq += 1;
       return `${prefix}${seq.toString().padStart(8, "0")}`;

@@ -32,6 +32,8 @@ export interface SimulatorOptions {
     | { in: "header"; name: string; prefix?: string }
     | { in: "queryParameter"; name: string }
     | { in: "cookie"; name: string };
+  /** Also serve every API under this path prefix (a self-hosted server mounted elsewhere, e.g. /compat). */
+  basePath?: string;
   /** AWS credentials whose SigV4 signatures Bedrock calls must carry (none: every Bedrock call is 403). */
   awsCredentials?: { accessKeyId: string; secretAccessKey: string }[];
 }

@@ -22,6 +22,7 @@ import {
   stripCredentialQuery,
   withQueryCredentials,
 } from "./credentials.ts";
+import { customVariant } from "./custom-formats.ts";
 import { AbortError, type Exchange } from "./exchange.ts";
 import { type AttemptResult, type AttemptSpec, type Forwarder, isTimeoutError } from "./forward.ts";
 import { GcpTokenError, type GcpTokens } from "./gcp-token.ts";
@@ -156,11 +157,17 @@ function enrichedBody(
 async function attemptOnce(
   ex: Exchange,
   call: UpstreamRequest,
-  provider: CompiledProvider,
+  configured: CompiledProvider,
   deps: UpstreamCallDeps,
   tries: { last: boolean; nextSame: boolean },
 ): Promise<AttemptOutcome> {
   let { last } = tries;
+  // a custom provider: the variant for the request's format (or the one it is translated to)
+  const provider = customVariant(configured, call.endpoint);
+  if (provider instanceof GatewayError) {
+    ex.fail(provider);
+    return "done";
+  }
   const cfg = provider.config;
   const fields = call.body.fields;
   // policies.ai rewrites the whole document (messages and all): only such backends parse it all

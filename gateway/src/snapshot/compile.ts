@@ -3,6 +3,7 @@
 // cannot express (unknown listener or backend, bad header regex, Azure without deployment) reject
 // the whole snapshot with a specific reason: the proxy keeps serving the last good one.
 
+import { compileCustomVariants } from "../pipeline/custom-formats.ts";
 import { adapterFor } from "../providers/index.ts";
 import type { ProviderAdapter } from "../providers/types.ts";
 import { checkHeaderRegexes } from "../routing/matchers.ts";
@@ -14,6 +15,8 @@ export interface CompiledProvider {
   adapter: ProviderAdapter;
   /** "<backend ref>/<provider name>": metrics and logs. */
   label: string;
+  /** A custom provider's per-format variants (pipeline/custom-formats.ts). */
+  customVariants?: ReadonlyMap<string, CompiledProvider>;
 }
 
 export interface CompiledBackend {
@@ -85,7 +88,14 @@ function compileBackend(b: BackendConfig): CompiledBackend {
           `backend ${b.ref} provider ${p.name}: bedrock needs a region and AWS or no credentials`,
         );
       }
-      return { config: p, adapter: adapterFor(p.kind), label: `${b.ref}/${p.name}` };
+      const compiled: CompiledProvider = {
+        config: p,
+        adapter: adapterFor(p.kind),
+        label: `${b.ref}/${p.name}`,
+      };
+      const variants = compileCustomVariants(compiled);
+      if (variants) compiled.customVariants = variants;
+      return compiled;
     }),
   );
   return { ref: b.ref, groups };

@@ -146,6 +146,23 @@ export const ProviderConfig = z.strictObject({
     })
     .optional(),
   auth: UpstreamAuth,
+  /**
+   * A custom provider (spec.ai.provider.custom): the API formats it speaks, each with an optional
+   * path. `kind` is then openai (when it speaks an OpenAI format) or anthropic; a request in a listed
+   * format goes there unchanged, another is translated to a listed format when it can be, else 404.
+   */
+  custom: z
+    .strictObject({
+      formats: z
+        .array(
+          z.strictObject({
+            type: z.enum(["Completions", "Responses", "Embeddings", "Messages", "AnthropicTokenCount"]),
+            path: z.string().startsWith("/").optional(),
+          }),
+        )
+        .min(1),
+    })
+    .optional(),
   /** Additional credentials (policies.auth.credentials), injected after `auth`. */
   credentials: z.array(InjectedCredential).optional(),
 });

@@ -152,6 +152,90 @@ export const BedrockProvider = z
       "Amazon Bedrock Converse API (/model/{modelId}/converse and converse-stream). OpenAI and Anthropic requests are translated. Authenticate with policies.auth.aws (requests are signed with AWS Signature Version 4).",
   });
 
+/** Upstream's ProviderFormat enum (the ones the gateway can serve are checked by the translator). */
+export const PROVIDER_FORMATS = [
+  "Completions",
+  "Messages",
+  "Responses",
+  "Embeddings",
+  "AnthropicTokenCount",
+  "Realtime",
+  "Rerank",
+] as const;
+
+export const CustomProvider = z
+  .strictObject({
+    backendRef: z
+      .strictObject({
+        group: z.string().max(253).optional().meta({ description: "API group; empty (core) for a Service." }),
+        kind: z
+          .string()
+          .min(1)
+          .max(63)
+          .optional()
+          .meta({ description: "Service (default) or InferencePool." }),
+        name: z
+          .string()
+          .min(1)
+          .max(253)
+          .meta({ description: "Name of the Service, in the backend's namespace." }),
+        port: z
+          .number()
+          .int()
+          .min(1)
+          .max(65535)
+          .optional()
+          .meta({ description: "Service port. Required for a Service." }),
+      })
+      .optional()
+      .meta({
+        description:
+          "A Service of the backend's namespace that serves this provider: requests go to {name}.{namespace}.svc:{port} over plain HTTP. Unset: host and port of the provider. InferencePool is not supported.",
+        "x-kubernetes-validations": [
+          {
+            rule: "((!has(self.group) || self.group == '') && (!has(self.kind) || self.kind == 'Service')) ? has(self.port) : true",
+            message: "Must have port for Service reference",
+          },
+        ],
+      }),
+    formats: z
+      .array(
+        z
+          .strictObject({
+            type: z.enum(PROVIDER_FORMATS).meta({
+              description:
+                "Completions (OpenAI chat completions), Responses (OpenAI responses), Embeddings (OpenAI embeddings), Messages (Anthropic messages), AnthropicTokenCount (Anthropic count_tokens). Realtime and Rerank are not supported.",
+            }),
+            path: z.string().startsWith("/").max(1024).optional().meta({
+              description:
+                "Upstream path for this format. Default: the format's own (/v1/chat/completions, ...).",
+            }),
+          })
+          .meta({ description: "One API format the provider speaks natively." }),
+      )
+      .min(1)
+      .max(6)
+      .meta({
+        "x-kubernetes-validations": [
+          {
+            rule: "self.all(f, self.exists_one(g, g.type == f.type))",
+            message: "each format type may be listed once",
+          },
+        ],
+        description:
+          "The API formats the provider speaks. A request in a listed format goes there unchanged; another one is translated to a listed format when the gateway can (chat and Anthropic messages into each other), else refused with a 404.",
+      }),
+    model: z
+      .string()
+      .min(1)
+      .max(256)
+      .optional()
+      .meta({ description: "Model to use. When set it overrides the model in the request body." }),
+  })
+  .meta({
+    description: "A self-hosted or otherwise unmanaged provider, described by the API formats it speaks.",
+  });
+
 const providerKinds = [
   "openai",
   "azureopenai",
@@ -160,6 +244,7 @@ const providerKinds = [
   "anthropic",
   "vertexai",
   "bedrock",
+  "custom",
 ] as const;
 export type ProviderKind = (typeof providerKinds)[number];
 export const PROVIDER_KINDS: readonly ProviderKind[] = providerKinds;
@@ -187,6 +272,7 @@ export const LLMProvider = z
     anthropic: AnthropicProvider.optional(),
     vertexai: VertexAIProvider.optional(),
     bedrock: BedrockProvider.optional(),
+    custom: CustomProvider.optional(),
     host: z.string().min(1).optional().meta({
       description: "Override the provider's default host (e.g. a self-hosted or compatible endpoint).",
     }),
@@ -213,7 +299,7 @@ export const LLMProvider = z
   })
   .meta({
     description:
-      "One LLM provider: exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock.",
+      "One LLM provider: exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock, custom.",
     "x-kubernetes-validations": [exactlyOne(providerKinds, "provider"), ...PATH_RULES],
   });
 export type LLMProvider = z.infer<typeof LLMProvider>;

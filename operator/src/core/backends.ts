@@ -21,7 +21,8 @@ import {
   resolveBackendAuth,
   upstreamAuth,
 } from "./credentials.ts";
-import { generationOf, keyOf, type NamespacedName, refOf } from "./object-ref.ts";
+import { customProvider } from "./custom-provider.ts";
+import { generationOf, keyOf, type NamespacedName, namespaceOf, refOf } from "./object-ref.ts";
 import type { Endpoint } from "./provider-override.ts";
 import {
   AZURE_DEFAULT_API_VERSION,
@@ -160,6 +161,7 @@ function providerConfig(
   auth: AuthSource,
   ctx: BackendContext,
   backendAi: BackendAI | undefined,
+  namespace: string,
 ): ProviderConfig | Problem {
   const p = np.provider;
   const ai = backendAiConfig(backendAi, np.ai, np.ai ? `${np.path}.policies.ai` : "spec.policies.ai");
@@ -188,7 +190,12 @@ function providerConfig(
   if (prefixProblem) return prefixProblem;
   const azure = azureConfig(p, np.path);
   if (azure !== undefined && "reason" in azure) return azure;
-  const endpoint = endpointFor(np, kind, ctx);
+  const custom = kind === "custom" ? customProvider(p, np.path, namespace) : undefined;
+  if (custom !== undefined && "reason" in custom) return custom;
+  // a custom provider goes to its Service, or to its own host and port: never the dev override
+  const endpoint =
+    custom?.endpoint ??
+    (kind === "custom" ? providerEndpoint(p, kind, np.path, undefined) : endpointFor(np, kind, ctx));
   if ("reason" in endpoint) return endpoint;
   const model =
     p.openai?.model ??
@@ -196,11 +203,12 @@ function providerConfig(
     p.gemini?.model ??
     p.azure?.model ??
     p.vertexai?.model ??
-    p.bedrock?.model;
+    p.bedrock?.model ??
+    p.custom?.model;
   return {
     name: np.name,
     // the azure provider speaks Azure OpenAI's API: the proxy needs only that
-    kind: kind === "azure" ? "azureopenai" : kind,
+    kind: kind === "azure" ? "azureopenai" : kind === "custom" ? (custom?.kind ?? "openai") : kind,
     ...(model !== undefined ? { model } : {}),
     host: endpoint.host,
     port: endpoint.port,
@@ -232,6 +240,7 @@ function providerConfig(
       ...(ctx.override && !("reason" in ctx.override) ? { override: ctx.override } : {}),
       azureScope: p.azure?.resourceType === "Foundry" ? FOUNDRY_SCOPE : COGNITIVE_SERVICES_SCOPE,
     }),
+    ...(custom !== undefined ? { custom: { formats: custom.formats } } : {}),
     ...(auth.extra ? { credentials: auth.extra } : {}),
   };
 }
@@ -265,7 +274,7 @@ function buildGroups(
     for (const np of group) {
       const auth = providerAuth(np, backendAuth, b, ctx);
       if ("reason" in auth) return auth;
-      const c = providerConfig(np, auth, ctx, b.spec.policies?.ai);
+      const c = providerConfig(np, auth, ctx, b.spec.policies?.ai, namespaceOf(b.metadata));
       if ("reason" in c) return c;
       configs.push(c);
       credentials.push(`${np.name}: ${describeAuth(auth)}`);

@@ -71,7 +71,7 @@ describe("crdSchema of our kinds", () => {
     assert.deepEqual(rules("spec.ai.groups[].providers[]"), rules("spec.ai.provider"));
     assert.equal(
       rules("spec.ai.provider")[0],
-      "[has(self.openai), has(self.azureopenai), has(self.azure), has(self.gemini), has(self.anthropic), has(self.vertexai), has(self.bedrock)].filter(x, x).size() == 1",
+      "[has(self.openai), has(self.azureopenai), has(self.azure), has(self.gemini), has(self.anthropic), has(self.vertexai), has(self.bedrock), has(self.custom)].filter(x, x).size() == 1",
     );
   });
 

@@ -89,6 +89,10 @@ describe("proxy: custom providers by API format", () => {
     assert.equal(m.type, "message");
     assert.ok(m.content.length > 0);
     assert.equal(sim.lastRequest()?.path, "/compat/v1/chat/completions");
+    sim.reset();
+    const count = await anthropic("openai-like").messages.countTokens({ model: "x", messages: msg });
+    assert.ok(count.input_tokens > 0, "count_tokens answered from an estimate");
+    assert.equal(sim.requests.length, 0);
   });
 
   it("chat to a Messages-only provider is translated to Anthropic messages; its own format passes", async () => {

@@ -74,6 +74,17 @@ describe("proxy: credential locations (query parameter, cookie, header prefix, a
               }),
             ],
           ]),
+          backend("passthrough", [
+            [
+              provider(querySim.url, "openai", {
+                auth: {
+                  mode: "passthrough",
+                  header: "",
+                  location: { in: "queryParameter", name: "api_key" },
+                },
+              }),
+            ],
+          ]),
           backend("extra", [
             [
               provider(mainSim.url, "openai", {
@@ -90,7 +101,7 @@ describe("proxy: credential locations (query parameter, cookie, header prefix, a
             ],
           ]),
         ],
-        routes: ["query", "cookie", "header", "extra"].map((name) =>
+        routes: ["query", "cookie", "header", "passthrough", "extra"].map((name) =>
           route(name, [name], { match: { path: { type: "PathPrefix", value: `/${name}` } } }),
         ),
       }),
@@ -142,6 +153,22 @@ describe("proxy: credential locations (query parameter, cookie, header prefix, a
     const seen = headerSim.lastRequest();
     assert.equal(seen?.headers["x-token"], `Token ${HEADER_KEY}`);
     assert.equal(seen?.headers.authorization, undefined);
+  });
+
+  it("passthrough at a query parameter: the client's own key (its SDK bearer) goes there", async () => {
+    querySim.reset();
+    const chat = await client("passthrough", { apiKey: QUERY_KEY }).chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: msg,
+    });
+    assert.equal(chat.object, "chat.completion");
+    const seen = querySim.lastRequest();
+    assert.equal(seen?.query.api_key, QUERY_KEY);
+    assert.equal(seen?.headers.authorization, undefined, "moved, not copied");
+    const wrong = await client("passthrough", { apiKey: "sk-not-the-key" })
+      .chat.completions.create({ model: "gpt-4o-mini", messages: msg })
+      .catch((e: unknown) => e);
+    assert.ok(wrong instanceof OpenAI.AuthenticationError);
   });
 
   it("additional credentials travel beside the primary one", async () => {

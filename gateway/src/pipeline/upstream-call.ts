@@ -338,7 +338,8 @@ async function attemptOnce(
       deps.azureTokens?.invalidate(cfg.auth, auth.credential);
     const secrets = auth.mode === "inject" ? [auth.credential] : [];
     if (auth.mode === "awsSigV4") secrets.push(...awsSecrets(auth.credential));
-    for (const p of placed) secrets.push(p.value, p.value.replace(/^Bearer\s+/i, ""));
+    // a placed value with its prefix, and without it ("Bearer x", "Token x")
+    for (const p of placed) secrets.push(p.value, p.value.replace(/^\S+\s+/, ""));
     for (const c of cfg.credentials ?? []) secrets.push(c.credential);
     ex.fail(providerError(status, upstream.headers, errBody, provider.adapter, secrets));
     return "done";

@@ -99,6 +99,20 @@ describe("proxy: Azure OpenAI with Entra ID client credentials", () => {
     assert.equal(shortSim.entraTokensIssued(), 2, "a new token once the old one is near expiry");
   });
 
+  it("a token Azure refuses is dropped: the client sees that 401 once, the next request gets a new token", async () => {
+    const c = client("entra");
+    await c.chat.completions.create({ model: "gpt-4o-mini", messages: msg });
+    const before = sim.entraTokensIssued();
+    sim.revokeEntraTokens();
+    await assert.rejects(
+      c.chat.completions.create({ model: "gpt-4o-mini", messages: msg }),
+      (e: unknown) => e instanceof OpenAI.AuthenticationError,
+    );
+    const again = await c.chat.completions.create({ model: "gpt-4o-mini", messages: msg });
+    assert.equal(again.object, "chat.completion");
+    assert.equal(sim.entraTokensIssued() - before, 1, "one new token after the refusal");
+  });
+
   it("a refused or unreachable token endpoint is a 502 OpenAI-style error without the secret", async () => {
     for (const name of ["wrong-secret", "token-down"]) {
       const before = sim.requests.filter((r) => r.path.startsWith("/openai/")).length;

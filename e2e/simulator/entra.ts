@@ -31,6 +31,8 @@ export interface EntraAuthority {
   accepts(authorization: string | undefined, scope: string): boolean;
   /** Tokens issued so far. */
   issued(): number;
+  /** Revokes every issued token (as when the app's secret is rotated): Azure calls with them get 401. */
+  revokeAll(): void;
 }
 
 function entraError(status: 400 | 401, error: string, code: number, description: string): JsonReply {
@@ -161,6 +163,7 @@ export function createEntraAuthority(init: { apps?: EntraApp[]; ttlSeconds?: num
       return issued !== undefined && issued.expiresAtMs > Date.now() && issued.scope === scope;
     },
     issued: () => count,
+    revokeAll: () => tokens.clear(),
   };
   return authority;
 }

@@ -74,6 +74,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     setChunks: controls.setChunks,
     gcpTokensIssued: () => state.gcp.issued(),
     entraTokensIssued: () => state.entra.issued(),
+    revokeEntraTokens: () => state.entra.revokeAll(),
     revokeGcpTokens: () => state.gcp.revokeAll(),
     close: sim.close,
   };

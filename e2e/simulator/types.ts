@@ -86,6 +86,8 @@ export interface Simulator {
   gcpTokensIssued(): number;
   /** Azure access tokens issued by POST /{tenant}/oauth2/v2.0/token so far. */
   entraTokensIssued(): number;
+  /** Revokes every issued Entra token: Azure answers 401 to them from now on. */
+  revokeEntraTokens(): void;
   /** Revokes every issued access token: Vertex AI answers 401 to them from now on. */
   revokeGcpTokens(): void;
   /** Closes the listener and destroys open sockets (hanging and streaming answers included). */

@@ -40,7 +40,7 @@ export function resolveAzureAuth(
   azure: NonNullable<AuthPolicy["azure"]>,
   path: string,
   secrets: Parameters<typeof findSecret>[0],
-): { credential: string; source: string } | Problem {
+): { credential: string; source: string; tenantId: string } | Problem {
   if (azure.managedIdentity !== undefined) return unsupported(path, "managedIdentity");
   if (azure.workloadIdentity !== undefined) return unsupported(path, "workloadIdentity");
   if (azure.secretRef === undefined) {
@@ -84,7 +84,7 @@ export function resolveAzureAuth(
   const clientSecret = read(AZURE_SECRET_KEYS.clientSecret);
   if (typeof clientSecret !== "string") return clientSecret;
   const creds: AzureClientCredentials = { tenantId, clientId, clientSecret };
-  return { credential: JSON.stringify(creds), source: `secret:${keyOf(target)}` };
+  return { credential: JSON.stringify(creds), source: `secret:${keyOf(target)}`, tenantId };
 }
 
 /**

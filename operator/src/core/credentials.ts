@@ -73,9 +73,16 @@ function exactlyOneMode(auth: AuthPolicy, path: string): Problem | undefined {
 /** location (and our older header) are for key, secretRef and passthrough only (upstream's rule). */
 function placementMisused(auth: AuthPolicy, path: string): Problem | undefined {
   if (auth.location === undefined && auth.header === undefined) return undefined;
-  const mode = auth.gcp ? "gcp" : auth.aws ? "aws" : auth.azure ? "azure" : undefined;
-  if (mode === undefined) return undefined;
   const field = auth.location !== undefined ? "location" : "header";
+  const mode = auth.gcp ? "gcp" : auth.aws ? "aws" : auth.azure ? "azure" : undefined;
+  if (mode === undefined) {
+    if (auth.key !== undefined || auth.secretRef !== undefined || auth.passthrough !== undefined)
+      return undefined;
+    return {
+      reason: Reason.InvalidConfig,
+      message: `${path}.${field}: may only be set with key, secretRef or passthrough (each additional credential has its own location)`,
+    };
+  }
   const why =
     mode === "aws"
       ? "requests are signed: the signature travels in Authorization"
@@ -285,8 +292,7 @@ function primaryAuth(
   if (auth.azure) {
     const azure = resolveAzureAuth(backend, auth.azure, path, ctx.secrets);
     if ("reason" in azure) return azure;
-    const tenantId = (JSON.parse(azure.credential) as { tenantId: string }).tenantId;
-    return { mode: "azureClientSecret", ...azure, tenantId };
+    return { mode: "azureClientSecret", ...azure };
   }
   if (auth.passthrough) return { mode: "passthrough", ...placement };
   return { mode: "none" };

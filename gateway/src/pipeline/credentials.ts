@@ -19,6 +19,8 @@ export interface UpstreamHeaderInput {
   gatewayKeyInAuthorization: boolean;
   /** Provider headers from the adapter (e.g. anthropic-version). */
   extra: Record<string, string>;
+  /** placedCredentials(input), when the caller already has it. */
+  placed?: readonly Placed[];
   host: string;
   contentLength: number;
 }
@@ -54,7 +56,7 @@ export function placedCredentials(input: Source): Placed[] {
 
 export function buildUpstreamHeaders(input: UpstreamHeaderInput): OutgoingHttpHeaders {
   const out = forwardableRequestHeaders(input.client);
-  for (const p of placedCredentials(input)) {
+  for (const p of input.placed ?? placedCredentials(input)) {
     if (p.in === "header") out[p.name] = p.value;
     else if (p.in === "cookie") out.cookie = withCookie(out.cookie, p.name, p.value);
   }

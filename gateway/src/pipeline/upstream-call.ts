@@ -247,6 +247,7 @@ async function attemptOnce(
     bodyTimeoutMs: ownTimeouts ? 0 : deps.upstreamTimeouts.idleMs,
     headers: buildUpstreamHeaders({
       ...credentialSource,
+      placed,
       extra: plan.headers,
       host: authority,
       contentLength: body.length,

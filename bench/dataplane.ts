@@ -1,5 +1,6 @@
-// Data plane, contenders side by side: for each one, on the server CPU, the same ~1 KB chat
-// completion: max throughput (wrk), latency at a fixed rate (open loop), RSS after the run; then
+// Data plane, contenders side by side: on the server CPU, the same ~1 KB chat completion, in
+// interleaved rounds: max throughput (wrk) with the server's CPU time per request, latency at a
+// fixed rate (open loop), RSS after the rounds; then
 // streaming TTFB/total through each with a 200-chunk simulator stream. Every contender is checked
 // to answer a real 200 chat completion before it is measured.
 import { mkdirSync } from "node:fs";
@@ -10,7 +11,7 @@ import { checkChat } from "./lib/check.ts";
 import { LOAD_CPU, SERVER_CPU } from "./lib/cpus.ts";
 import { PROVIDER_KEY, REQUEST_BODY, STREAM_BODY } from "./lib/fixtures.ts";
 import { type Outcome, outcomeOf } from "./lib/outcome.ts";
-import { treeRssBytes } from "./lib/rss.ts";
+import { treeCpuMicros, treeRssBytes } from "./lib/rss.ts";
 import { say } from "./lib/say.ts";
 import { startSimulatorProcess } from "./lib/simulator.ts";
 import { type OpenLoopResult, runOpenLoop } from "./load/open-loop.ts";
@@ -28,6 +29,10 @@ export type ContenderResult = {
   rssIdleBytes?: number | null;
   /** After the load. */
   rssBytes?: number | null;
+  /** 2xx answers per second of every round, in order (throughput is the median one). */
+  roundsOkRps?: number[];
+  /** CPU time of the server's process tree per request under wrk (median over the rounds). */
+  cpuMicrosPerRequest?: number;
 };
 
 export type StreamContenderResult = { name: string; outcome: Outcome; stream?: StreamResult };
@@ -56,37 +61,29 @@ async function withContender<T>(
   }
 }
 
-async function measureOne(c: Contender, s: Settings, dir: string, up: Upstream): Promise<ContenderResult> {
-  const result: ContenderResult = { name: c.name, outcome: { status: "ok" } };
-  const r = await withContender(c, dir, up, async (run) => {
-    if (run.note) result.note = run.note;
-    await checkChat(run.url, REQUEST_BODY, run.headers);
-    result.rssIdleBytes = run.pid > 0 ? treeRssBytes(run.pid) : null;
-    const load = { url: run.url, body: REQUEST_BODY, headers: run.headers, cpu: LOAD_CPU, dir };
-    log(`${c.name}: warm-up ${s.warmupS}s`);
-    await runWrk({ ...load, connections: s.connections, durationS: s.warmupS });
-    log(`${c.name}: wrk ${s.connections} connections, ${s.wrkS}s`);
-    result.throughput = await runWrk({ ...load, connections: s.connections, durationS: s.wrkS });
-    log(`${c.name}: open loop ${s.rate} rps, ${s.rateS}s`);
-    result.fixedRate = await runOpenLoop(
-      {
-        url: run.url,
-        body: REQUEST_BODY,
-        headers: run.headers,
-        rate: s.rate,
-        durationS: s.rateS,
-        connections: s.connections,
-        timeoutMs: 10_000,
-      },
-      LOAD_CPU,
-    );
-    result.rssBytes = run.pid > 0 ? treeRssBytes(run.pid) : null;
-  });
-  result.outcome = r.outcome;
-  if (r.outcome.status !== "ok") log(`${c.name}: ${r.outcome.status}: ${r.outcome.reason}`);
-  return result;
+/** A started contender taking part in the rounds. */
+type Live = {
+  c: Contender;
+  run: Running;
+  result: ContenderResult;
+  rounds: WrkResult[];
+  cpu: number[];
+  rates: OpenLoopResult[];
+};
+
+function median(xs: number[]): number | undefined {
+  if (xs.length === 0) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)];
 }
 
+/**
+ * Every contender is started first (idle ones cost nothing), then measured in interleaved rounds:
+ * in each round every contender gets the same wrk run and the same open-loop run, in a rotated
+ * order, so a change in the machine's load touches all of them alike. The figures are the medians
+ * over the rounds; CPU µs per request (the server's process tree, from /proc) is the figure least
+ * moved by other work on the machine.
+ */
 export async function runDataPlane(
   contenders: Contender[],
   s: Settings,
@@ -94,13 +91,94 @@ export async function runDataPlane(
 ): Promise<ContenderResult[]> {
   const mock = await startMock(join(dir, "mock"), LOAD_CPU);
   const up: Upstream = { host: mock.host, port: mock.port, kind: "mock" };
+  const live: Live[] = [];
+  const out: ContenderResult[] = [];
   try {
-    const out: ContenderResult[] = [];
-    for (const c of contenders) out.push(await measureOne(c, s, join(dir, `json-${c.name}`), up));
+    for (const c of contenders) {
+      const result: ContenderResult = { name: c.name, outcome: { status: "ok" } };
+      out.push(result);
+      const cdir = join(dir, `json-${c.name}`);
+      mkdirSync(cdir, { recursive: true });
+      let run: Running | undefined;
+      try {
+        run = await c.start({ dir: cdir, cpu: SERVER_CPU }, up);
+        if (run.note) result.note = run.note;
+        await checkChat(run.url, REQUEST_BODY, run.headers);
+        result.rssIdleBytes = run.pid > 0 ? treeRssBytes(run.pid) : null;
+        log(`${c.name}: warm-up ${s.warmupS}s`);
+        await runWrk({ ...loadOf(run, cdir), connections: s.connections, durationS: s.warmupS });
+        live.push({ c, run, result, rounds: [], cpu: [], rates: [] });
+      } catch (err) {
+        const outcome = outcomeOf(err);
+        const hint = run?.diagnose?.();
+        if (hint && outcome.status !== "ok") outcome.reason += ` (server log: ${hint})`;
+        result.outcome = outcome;
+        log(`${c.name}: ${why(outcome)}`);
+        await run?.stop();
+      }
+    }
+    for (let round = 0; round < s.rounds; round++) {
+      const order = live.map((_, i) => live[(i + round) % live.length] as Live);
+      for (const l of order) {
+        if (l.result.outcome.status !== "ok") continue;
+        try {
+          const cdir = join(dir, `json-${l.c.name}`);
+          log(`${l.c.name}: round ${round + 1}/${s.rounds}: wrk ${s.connections} connections, ${s.wrkS}s`);
+          const cpu0 = l.run.pid > 0 ? treeCpuMicros(l.run.pid) : null;
+          const w = await runWrk({ ...loadOf(l.run, cdir), connections: s.connections, durationS: s.wrkS });
+          const cpu1 = l.run.pid > 0 ? treeCpuMicros(l.run.pid) : null;
+          l.rounds.push(w);
+          if (cpu0 !== null && cpu1 !== null && w.requests > 0) l.cpu.push((cpu1 - cpu0) / w.requests);
+          log(`${l.c.name}: round ${round + 1}/${s.rounds}: open loop ${s.rate} rps, ${s.rateS}s`);
+          l.rates.push(
+            await runOpenLoop(
+              {
+                url: l.run.url,
+                body: REQUEST_BODY,
+                headers: l.run.headers,
+                rate: s.rate,
+                durationS: s.rateS,
+                connections: s.connections,
+                timeoutMs: 10_000,
+              },
+              LOAD_CPU,
+            ),
+          );
+        } catch (err) {
+          l.result.outcome = outcomeOf(err);
+          log(`${l.c.name}: ${why(l.result.outcome)}`);
+        }
+      }
+    }
+    for (const l of live) {
+      const r = l.result;
+      r.rssBytes = l.run.pid > 0 ? treeRssBytes(l.run.pid) : null;
+      await l.run.stop();
+      if (r.outcome.status !== "ok") continue;
+      // the round whose throughput is the median stands for the contender; the others are kept
+      const byRps = [...l.rounds].sort((a, b) => a.okRps - b.okRps);
+      const mid = byRps[Math.floor((byRps.length - 1) / 2)];
+      if (mid) r.throughput = mid;
+      r.roundsOkRps = l.rounds.map((w) => Math.round(w.okRps));
+      const cpu = median(l.cpu);
+      if (cpu !== undefined) r.cpuMicrosPerRequest = Math.round(cpu * 10) / 10;
+      const byP99 = [...l.rates].sort((a, b) => (a.latency.p99 ?? 0) - (b.latency.p99 ?? 0));
+      const midRate = byP99[Math.floor((byP99.length - 1) / 2)];
+      if (midRate) r.fixedRate = midRate;
+    }
     return out;
   } finally {
+    for (const l of live) await l.run.stop().catch(() => {});
     await mock.proc.stop();
   }
+}
+
+function why(o: Outcome): string {
+  return o.status === "ok" ? "ok" : `${o.status}: ${o.reason}`;
+}
+
+function loadOf(run: Running, dir: string) {
+  return { url: run.url, body: REQUEST_BODY, headers: run.headers, cpu: LOAD_CPU, dir };
 }
 
 export async function runStreaming(

@@ -3,6 +3,8 @@ export type Settings = {
   quick: boolean;
   connections: number;
   warmupS: number;
+  /** Interleaved rounds of the data-plane contenders. */
+  rounds: number;
   wrkS: number;
   rate: number;
   rateS: number;
@@ -23,9 +25,10 @@ export const FULL: Settings = {
   quick: false,
   connections: 32,
   warmupS: 2,
-  wrkS: 10,
+  rounds: 3,
+  wrkS: 6,
   rate: 1000,
-  rateS: 10,
+  rateS: 5,
   streamN: 50,
   streamChunks: 200,
   interTokenMs: 1,
@@ -43,8 +46,9 @@ export const QUICK: Settings = {
   ...FULL,
   quick: true,
   warmupS: 1,
+  rounds: 2,
   wrkS: 3,
-  rateS: 3,
+  rateS: 2,
   streamN: 10,
   scaleVariants: ["paths", "hosts"],
   scaleS: 2,

@@ -6,6 +6,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatProxyArgs } from "../../gateway/src/flags.ts";
 import type { GatewayConfig } from "../../gateway/src/snapshot/schema.ts";
+import { PROXY_NODE_OPTIONS } from "../../operator/src/edges/proxy-node-options.ts";
 import { type Running, Unavailable } from "../contenders/types.ts";
 import { CHAT_PATH } from "../lib/fixtures.ts";
 import { freePort, HOST, waitForPort } from "../lib/net.ts";
@@ -66,7 +67,8 @@ export async function startProxyProcess(o: ProxyOptions): Promise<ProxyProcess> 
   const proc = new Proc("ai-gateway", NODE, args, {
     cpu: o.cpu,
     cwd: o.dir,
-    env: { ...process.env, LOG_LEVEL: "warn" },
+    // the options provisioned proxies run with (and any the caller adds)
+    env: { ...process.env, LOG_LEVEL: "warn", NODE_OPTIONS: PROXY_NODE_OPTIONS },
   });
   const stop = async () => {
     await proc.stop();

@@ -1,5 +1,5 @@
-// Resident memory of a process and all its descendants (nginx workers, uvicorn workers, ...),
-// read from /proc. Returns bytes, or null when the process is gone.
+// Resident memory and CPU time of a process and all its descendants (nginx workers, uvicorn
+// workers, ...), read from /proc. Null when the process is gone.
 import { readdirSync, readFileSync } from "node:fs";
 
 function vmRssBytes(pid: number): number | null {
@@ -35,5 +35,20 @@ export function treeRssBytes(pid: number): number | null {
   if (own === null) return null;
   let total = own;
   for (const c of children(pid)) total += treeRssBytes(c) ?? 0;
+  return total;
+}
+
+/** user + system CPU time (µs) of a process and its descendants, from /proc; null when it is gone. */
+export function treeCpuMicros(pid: number): number | null {
+  let own: number;
+  try {
+    // fields after the command: utime and stime are the 12th and 13th (clock ticks of 10 ms)
+    const after = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    own = (Number(after[11]) + Number(after[12])) * 10_000;
+  } catch {
+    return null;
+  }
+  let total = own;
+  for (const c of children(pid)) total += treeCpuMicros(c) ?? 0;
   return total;
 }

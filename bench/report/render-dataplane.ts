@@ -18,6 +18,7 @@ export function renderContenders(rows: ContenderResult[], rate: number): string 
       "contender",
       "max req/s",
       "× direct",
+      "CPU µs/req",
       `p50 ms @${rate}/s`,
       `p99 ms @${rate}/s`,
       "p50 × direct",
@@ -29,7 +30,7 @@ export function renderContenders(rows: ContenderResult[], rate: number): string 
     ],
     rows.map((r) => {
       if (r.outcome.status !== "ok")
-        return [r.name, dash, dash, dash, dash, dash, dash, dash, dash, dash, dash];
+        return [r.name, dash, dash, dash, dash, dash, dash, dash, dash, dash, dash, dash];
       const t = r.throughput;
       const f = r.fixedRate;
       const errors = (t?.errors ?? 0) + (f ? f.errors + f.timeouts : 0);
@@ -37,6 +38,7 @@ export function renderContenders(rows: ContenderResult[], rate: number): string 
         r.name,
         num(t?.okRps),
         ratio(t?.okRps, dRps),
+        r.cpuMicrosPerRequest === undefined ? dash : r.cpuMicrosPerRequest.toFixed(1),
         ms(f?.latency.p50),
         ms(f?.latency.p99),
         ratio(f?.latency.p50, dP50),
@@ -57,11 +59,23 @@ function referenceRatio(rows: ContenderResult[]): string {
     const r = rows.find((x) => x.name === name && x.outcome.status === "ok");
     return r?.throughput?.okRps;
   };
+  const cpu = (name: string) =>
+    rows.find((x) => x.name === name && x.outcome.status === "ok")?.cpuMicrosPerRequest;
   const gw = rps("ai-gateway");
-  const parts = ["bare-undici", "bare-http"]
+  const refs = ["bare-undici", "bare-http"];
+  const parts = refs
     .filter((n) => gw !== undefined && rps(n) !== undefined)
     .map((n) => `ai-gateway ÷ ${n} = ${ratio(gw, rps(n))}`);
-  return parts.length ? `\n\nmax req/s, same run: ${parts.join("; ")} (goal: ≥ 0.7 of bare-undici)` : "";
+  // the same ratio from CPU time per request: what one core would serve, whatever else runs
+  const gwCpu = cpu("ai-gateway");
+  const cpuParts = refs
+    .filter((n) => gwCpu !== undefined && cpu(n) !== undefined)
+    .map((n) => `${n} ÷ ai-gateway = ${ratio(cpu(n), gwCpu)}`);
+  const lines = [];
+  if (parts.length) lines.push(`max req/s, same run: ${parts.join("; ")} (goal: ≥ 0.7 of bare-undici)`);
+  if (cpuParts.length)
+    lines.push(`CPU µs per request, same run (req/s one core could serve): ${cpuParts.join("; ")}`);
+  return lines.length ? `\n\n${lines.join("\n\n")}` : "";
 }
 
 function notes(rows: Array<{ name: string; note?: string; outcome: Outcome }>): string {

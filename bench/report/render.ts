@@ -33,7 +33,7 @@ export function renderAll(r: Results): string {
   const parts = [`## Machine and versions\n\n${renderMachine(r)}`];
   if (r.dataPlane)
     parts.push(
-      `## Data plane: ~1 KB chat completion through each contender\n\nmax req/s: 2xx answers per second under wrk, ${s.connections} connections, ${s.wrkS} s. Latency: open-loop ${s.rate} req/s for ${s.rateS} s. Ratios and "added" are against direct in the same run.\n\n${renderContenders(r.dataPlane, s.rate)}`,
+      `## Data plane: ~1 KB chat completion through each contender\n\n${s.rounds} interleaved rounds (every contender once per round, order rotated); each figure is the median over the rounds. max req/s: 2xx answers per second under wrk, ${s.connections} connections, ${s.wrkS} s. CPU µs/req: user + system time of the server's processes per request under wrk. Latency: open-loop ${s.rate} req/s for ${s.rateS} s. Ratios and "added" are against direct in the same run.\n\n${renderContenders(r.dataPlane, s.rate)}`,
     );
   if (r.streaming)
     parts.push(

@@ -423,6 +423,7 @@ describe("chart: install, upgrade, uninstall on a real API server", () => {
     assert.equal(r.code, 0, `helm install:\n${r.stderr}`);
     assert.match(r.stdout, /STATUS: deployed/);
     assert.match(r.stdout, /GatewayClass "agentgateway"/);
+    assert.doesNotMatch(r.stdout, /WARNING/, "our own CRDs are not reported as foreign");
     const secrets = await kubectl(["get", "secrets", "-n", NAMESPACE, "-o", "name"]);
     assert.doesNotMatch(secrets, new RegExp(`secret/${RELEASE}-token`), "no shared stream token Secret");
     const manifest = await helm.run(["get", "manifest", RELEASE, "--namespace", NAMESPACE], {

@@ -4,7 +4,7 @@
 //   Gemini    x-goog-api-key: K, or ?key=K
 //   Anthropic x-api-key: K (also Authorization: Bearer K, which @anthropic-ai/sdk 1.x sends)
 //   Vertex AI  not here: an access token from the token endpoint (gcp-auth.ts), checked by its routes
-//   Azure      also Authorization: Bearer <Entra access token> (entra.ts), checked in server.ts
+//   Azure      also Authorization: Bearer <Entra access token, a JWT> (entra.ts), checked in server.ts
 // With a keyLocation (a self-hosted server configured to take its key elsewhere) only that place
 // counts: a header (prefix stripped), a query parameter or a cookie.
 import type { ProviderName } from "./reply.ts";

@@ -100,9 +100,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
   const fault = deps.faults.take(path);
   if (fault && fault.kind !== "cut") return applyFault(fault, res, exchange, provider);
   if (!match) return send(res, errorReply(provider, "not_found", { detail: `${method} ${path}` }), exchange);
-  if (provider === "azure" && /^Bearer\s/i.test(headers.authorization ?? "")) {
-    // Azure OpenAI takes an Entra access token instead of a key: it must be live and for the scope
-    // of the endpoint (Foundry projects: ai.azure.com)
+  if (provider === "azure" && /^Bearer\s+eyJ/i.test(headers.authorization ?? "")) {
+    // Azure OpenAI takes an Entra access token (a JWT) instead of a key: it must be one Entra issued,
+    // live and for the scope of the endpoint (Foundry projects: ai.azure.com)
     const scope = path.startsWith("/api/projects/") ? FOUNDRY_SCOPE : COGNITIVE_SERVICES_SCOPE;
     if (!deps.state.entra.accepts(headers.authorization, scope))
       return send(res, errorReply(provider, "invalid_api_key"), exchange);

@@ -15,6 +15,7 @@ import {
   parseProxyArgs,
   UsageError,
 } from "./flags.ts";
+import { HealthRegistry } from "./health/registry.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { MetricChildren } from "./metrics/children.ts";
 import { ModelLabels } from "./metrics/model-labels.ts";
@@ -36,6 +37,7 @@ import { shutdownSignal } from "./shutdown-signal.ts";
 import type { BackoffOptions } from "./snapshot/backoff.ts";
 import { caFileReader } from "./snapshot/ca-file.ts";
 import { SnapshotClient } from "./snapshot/client.ts";
+import type { CompiledProvider, CompiledRoute } from "./snapshot/compile.ts";
 import { USAGE_REPORT_MS, type UsageReport } from "./snapshot/protocol.ts";
 import type { Snapshot } from "./snapshot/schema.ts";
 import { type ApplyResult, SnapshotStore } from "./snapshot/store.ts";
@@ -133,6 +135,15 @@ function toMap(m: ProxyOptions["portMap"]): ReadonlyMap<number, number> {
   return new Map(Object.entries(m).map(([k, v]) => [Number(k), Number(v)]));
 }
 
+/** The providers with policies.health that the snapshot's routes use (each once). */
+function healthProviders(routes: readonly CompiledRoute[] | undefined): CompiledProvider[] {
+  const out = new Map<string, CompiledProvider>();
+  for (const r of routes ?? [])
+    for (const { backend } of r.backends)
+      for (const p of backend.groups.flat()) if (p.health !== undefined) out.set(p.label, p);
+  return [...out.values()];
+}
+
 /** The service-account keys a snapshot uses (their tokens are kept across swaps). */
 function gcpCredentials(snapshot: Snapshot): string[] {
   const out: string[] = [];
@@ -185,12 +196,33 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
     modelLabel: (m) => models.label(m),
   });
   const gcpTokens = new GcpTokens();
+  const health = new HealthRegistry({
+    onEject: (p, until) => {
+      metrics.providerEjections.inc({ gateway: store.gateway, backend: p.backend, provider: p.config.name });
+      handlerLog.warn(
+        { backend: p.backend, provider: p.config.name, until: new Date(until).toISOString() },
+        "provider ejected (policies.health)",
+      );
+    },
+  });
+  metrics.ejectionView = () => {
+    const rows: { gateway: string; backend: string; provider: string; ejected: boolean }[] = [];
+    for (const p of healthProviders(store.current?.routes))
+      rows.push({
+        gateway: store.gateway,
+        backend: p.backend,
+        provider: p.config.name,
+        ejected: health.isEjected(p),
+      });
+    return rows;
+  };
   const azureTokens = new AzureTokens();
   const handler = createListenerHandler({
     store,
     inflight,
     forwarder: new Forwarder(agents),
     gcpTokens,
+    health,
     azureTokens,
     onCredentialError: (provider, message) =>
       handlerLog.warn({ provider, err: message }, "no access token for the provider"),
@@ -225,6 +257,7 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
     inflight.onRoutes(next.table.routeIds);
     agents.retain(next.upstreams);
     gcpTokens.retain(gcpCredentials(next.snapshot));
+    health.retain(healthProviders(next.routes));
     azureTokens.retain(azureSources(next.snapshot));
     // token limits count with the o200k tokenizer: have it in memory before the first request needs it
     if ((next.snapshot.policies?.length ?? 0) > 0) preloadTokenizer();
@@ -272,14 +305,22 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
     client.start();
   }
   const collectUsage =
-    opts.usageSource ?? (() => usage.collect({ local: localCounters, global: globalCounters }, Date.now()));
+    opts.usageSource ??
+    (async (): Promise<UsageBody> => {
+      const body = await usage.collect({ local: localCounters, global: globalCounters }, Date.now());
+      const ejected = health.ejected();
+      return ejected.length > 0 ? { ...body, ejected } : body;
+    });
   let reported = false;
   const usageTimer =
     client === undefined
       ? undefined
       : setInterval(() => {
           void collectUsage().then((report) => {
-            const empty = report.entries.length === 0 && report.unavailable.length === 0;
+            const empty =
+              report.entries.length === 0 &&
+              report.unavailable.length === 0 &&
+              (report.ejected?.length ?? 0) === 0;
             // an empty report after a non-empty one clears what the operator shows
             if (empty && !reported) return;
             reported = !empty;

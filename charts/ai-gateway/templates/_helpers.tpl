@@ -76,3 +76,24 @@ app.kubernetes.io/part-of: ai-gateway
 {{- fail "operator.snapshotPort and operator.adminPort must differ" }}
 {{- end }}
 {{- end }}
+
+{{/*
+The CRDs the chart ships in crds/ (their file names there: agentgateway.dev_<plural>.yaml). Ours
+carry the label app.kubernetes.io/part-of=ai-gateway; one of the same name without it is someone
+else's (upstream agentgateway's), and Helm never replaces a CRD that exists.
+*/}}
+{{- define "ai-gateway.crdNames" -}}
+agentgatewaybackends.agentgateway.dev agentgatewaypolicies.agentgateway.dev agentgatewayparameters.agentgateway.dev airoutes.agentgateway.dev
+{{- end }}
+
+{{/* The names of installed CRDs of ours that are not ours, space separated (empty: none or no cluster). */}}
+{{- define "ai-gateway.foreignCrds" -}}
+{{- $foreign := list }}
+{{- range $name := splitList " " (include "ai-gateway.crdNames" .) }}
+{{- $crd := lookup "apiextensions.k8s.io/v1" "CustomResourceDefinition" "" $name }}
+{{- if and $crd (ne (dig "metadata" "labels" "app.kubernetes.io/part-of" "" $crd) "ai-gateway") }}
+{{- $foreign = append $foreign $name }}
+{{- end }}
+{{- end }}
+{{- join " " $foreign }}
+{{- end }}

@@ -1,7 +1,8 @@
 // The proxy's metrics, exactly as docs/metrics.md lists them. One prom-client Registry per process,
 // passed in (never the global one). Label values are bounded: route ids, backend refs and listener
 // names come from the snapshot; models go through ModelLabels; reasons come from errors.ts.
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
+import { CounterVec, GaugeVec, HistogramVec } from "./bound.ts";
 import {
   REQUEST_DURATION_BUCKETS,
   TIME_PER_OUTPUT_TOKEN_BUCKETS,
@@ -23,65 +24,69 @@ const GENAI_LABELS = [
 
 export interface ProxyMetrics {
   registry: Registry;
-  requests: Counter<"gateway" | "listener" | "route" | "backend" | "status" | "reason">;
-  requestDuration: Histogram<"gateway" | "listener" | "route" | "backend" | "status">;
-  tokenUsage: Histogram<"gen_ai_token_type" | (typeof GENAI_LABELS)[number]>;
-  genAiDuration: Histogram<(typeof GENAI_LABELS)[number] | "error_type">;
-  timeToFirstToken: Histogram<
+  requests: CounterVec<"gateway" | "listener" | "route" | "backend" | "status" | "reason">;
+  requestDuration: HistogramVec<"gateway" | "listener" | "route" | "backend" | "status">;
+  tokenUsage: HistogramVec<"gen_ai_token_type" | (typeof GENAI_LABELS)[number]>;
+  genAiDuration: HistogramVec<(typeof GENAI_LABELS)[number] | "error_type">;
+  timeToFirstToken: HistogramVec<
     "gen_ai_operation_name" | "gen_ai_provider_name" | "gen_ai_request_model" | "route"
   >;
-  timePerOutputToken: Histogram<
+  timePerOutputToken: HistogramVec<
     "gen_ai_operation_name" | "gen_ai_provider_name" | "gen_ai_request_model" | "route"
   >;
   snapshotVersion: Gauge<"gateway">;
   snapshotReloads: Counter<"gateway" | "result">;
   killedRequests: Counter<"gateway" | "route">;
-  upstreamErrors: Counter<"gateway" | "backend" | "provider" | "reason">;
-  activeRequests: Gauge<"gateway">;
+  upstreamErrors: CounterVec<"gateway" | "backend" | "provider" | "reason">;
+  activeRequests: GaugeVec<"gateway">;
   limited: Counter<"gateway" | "limit">;
   clientDisconnects: Counter<"gateway">;
+  providerEjected: Gauge<"gateway" | "backend" | "provider">;
+  providerEjections: Counter<"gateway" | "backend" | "provider">;
+  /** What ai_gateway_provider_ejected shows at each scrape (set by the proxy: its health registry). */
+  ejectionView?: () => { gateway: string; backend: string; provider: string; ejected: boolean }[];
 }
 
 export function createProxyMetrics(registry: Registry = new Registry()): ProxyMetrics {
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
-  return {
+  const metrics: ProxyMetrics = {
     registry,
-    requests: new Counter({
+    requests: new CounterVec({
       name: "ai_gateway_requests_total",
       help: "Requests handled by the proxy, by outcome.",
       labelNames: ["gateway", "listener", "route", "backend", "status", "reason"],
       registers,
     }),
-    requestDuration: new Histogram({
+    requestDuration: new HistogramVec({
       name: "ai_gateway_request_duration_seconds",
       help: "Time from request received to response complete.",
       labelNames: ["gateway", "listener", "route", "backend", "status"],
       buckets: HTTP_DURATION_BUCKETS,
       registers,
     }),
-    tokenUsage: new Histogram({
+    tokenUsage: new HistogramVec({
       name: "gen_ai_client_token_usage",
       help: "Tokens used per request, as reported by the provider.",
       labelNames: ["gen_ai_token_type", ...GENAI_LABELS],
       buckets: TOKEN_USAGE_BUCKETS,
       registers,
     }),
-    genAiDuration: new Histogram({
+    genAiDuration: new HistogramVec({
       name: "gen_ai_server_request_duration_seconds",
       help: "Duration of GenAI requests to the provider.",
       labelNames: [...GENAI_LABELS, "error_type"],
       buckets: REQUEST_DURATION_BUCKETS,
       registers,
     }),
-    timeToFirstToken: new Histogram({
+    timeToFirstToken: new HistogramVec({
       name: "gen_ai_server_time_to_first_token_seconds",
       help: "Time from request received to the first streamed content chunk.",
       labelNames: ["gen_ai_operation_name", "gen_ai_provider_name", "gen_ai_request_model", "route"],
       buckets: TIME_TO_FIRST_TOKEN_BUCKETS,
       registers,
     }),
-    timePerOutputToken: new Histogram({
+    timePerOutputToken: new HistogramVec({
       name: "gen_ai_server_time_per_output_token_seconds",
       help: "Time per output token after the first one, for streamed answers.",
       labelNames: ["gen_ai_operation_name", "gen_ai_provider_name", "gen_ai_request_model", "route"],
@@ -110,13 +115,13 @@ export function createProxyMetrics(registry: Registry = new Registry()): ProxyMe
       labelNames: ["gateway", "route"],
       registers,
     }),
-    upstreamErrors: new Counter({
+    upstreamErrors: new CounterVec({
       name: "ai_gateway_upstream_errors_total",
       help: "Failed attempts to a provider (connect errors, timeouts, 5xx, 429, cut streams).",
       labelNames: ["gateway", "backend", "provider", "reason"],
       registers,
     }),
-    activeRequests: new Gauge({
+    activeRequests: new GaugeVec({
       name: "ai_gateway_active_requests",
       help: "Requests in flight.",
       labelNames: ["gateway"],
@@ -134,5 +139,26 @@ export function createProxyMetrics(registry: Registry = new Registry()): ProxyMe
       labelNames: ["gateway"],
       registers,
     }),
+    providerEjected: new Gauge({
+      name: "ai_gateway_provider_ejected",
+      help: "1 while a provider is ejected by its backend's policies.health, else 0 (worker mode: the number of processes ejecting it).",
+      labelNames: ["gateway", "backend", "provider"],
+      registers,
+      collect() {
+        const rows = metrics.ejectionView?.();
+        if (rows === undefined) return;
+        // read at scrape time: providers gone from the snapshot disappear, ejections that ran out read 0
+        this.reset();
+        for (const r of rows)
+          this.set({ gateway: r.gateway, backend: r.backend, provider: r.provider }, r.ejected ? 1 : 0);
+      },
+    }),
+    providerEjections: new Counter({
+      name: "ai_gateway_provider_ejections_total",
+      help: "Ejections of a provider by its backend's policies.health.",
+      labelNames: ["gateway", "backend", "provider"],
+      registers,
+    }),
   };
+  return metrics;
 }

@@ -14,7 +14,7 @@ function prov(name: string): CompiledProvider {
     tls: false,
     auth: { mode: "none" },
   };
-  return { config, adapter: adapterFor("openai"), label: `b/${name}` };
+  return { config, adapter: adapterFor("openai"), label: `b/${name}`, backend: "b" };
 }
 
 function backend(ref: string, groups: string[][]): CompiledBackend {
@@ -86,5 +86,23 @@ test("failover order: groups by priority, rotation within a group", () => {
   assert.deepEqual(
     failoverOrder(b, () => 0.5).map((p) => p.config.name),
     ["p2", "p3", "p1", "s1"],
+  );
+});
+
+test("ejected providers leave their group and go last, in priority order (fallback, never dropped)", () => {
+  const b = backend("b", [
+    ["p1", "p2", "p3"],
+    ["s1", "s2"],
+  ]);
+  const ejected = new Set(["p2", "s1"]);
+  const isEjected = (p: CompiledProvider): boolean => ejected.has(p.config.name);
+  assert.deepEqual(
+    failoverOrder(b, () => 0, isEjected).map((p) => p.config.name),
+    ["p1", "p3", "s2", "p2", "s1"],
+  );
+  const all = (): boolean => true;
+  assert.deepEqual(
+    failoverOrder(b, () => 0, all).map((p) => p.config.name),
+    ["p1", "p2", "p3", "s1", "s2"],
   );
 });

@@ -1,5 +1,7 @@
 // Backend selection: one backend of the route by weight, then that backend's providers in failover
 // order: priority groups first to last, providers within a group load balanced (random rotation).
+// Providers ejected by policies.health (gateway/src/health) are left out of their group and tried
+// only after every other provider, as upstream falls back to ejected endpoints rather than failing.
 import type { CompiledBackend, CompiledProvider, CompiledRoute } from "../snapshot/compile.ts";
 
 export type Random = () => number;
@@ -24,12 +26,24 @@ export function pickBackend(route: CompiledRoute, random: Random = Math.random):
   return [...route.backends].reverse().find((b) => b.weight > 0)?.backend;
 }
 
-/** Providers in the order they are tried: groups in priority order, each group rotated randomly. */
-export function failoverOrder(backend: CompiledBackend, random: Random = Math.random): CompiledProvider[] {
+/**
+ * Providers in the order they are tried: groups in priority order, each group rotated randomly;
+ * ejected providers (if any) last, in the same order.
+ */
+export function failoverOrder(
+  backend: CompiledBackend,
+  random: Random = Math.random,
+  ejected?: (p: CompiledProvider) => boolean,
+): CompiledProvider[] {
   const out: CompiledProvider[] = [];
+  const last: CompiledProvider[] = [];
   for (const group of backend.groups) {
     const start = Math.floor(random() * group.length) % group.length;
-    for (let i = 0; i < group.length; i++) out.push(group[(start + i) % group.length] as CompiledProvider);
+    for (let i = 0; i < group.length; i++) {
+      const p = group[(start + i) % group.length] as CompiledProvider;
+      if (ejected?.(p)) last.push(p);
+      else out.push(p);
+    }
   }
-  return out;
+  return last.length > 0 ? out.concat(last) : out;
 }

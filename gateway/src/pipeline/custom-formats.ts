@@ -67,7 +67,8 @@ export function compileCustomVariants(
     const { path: _basePath, ...rest } = base.config;
     const path = f.path ?? base.config.path;
     const config: ProviderConfig = { ...rest, kind, ...(path !== undefined ? { path } : {}) };
-    out.set(f.type, { config, adapter: adapterFor(kind), label: base.label });
+    // the same provider for health and metrics (label, backend, health); only the API differs
+    out.set(f.type, { ...base, config, adapter: adapterFor(kind) });
   }
   return out;
 }

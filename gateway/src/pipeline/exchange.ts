@@ -26,13 +26,19 @@ export class AbortError extends Error {
   }
 }
 
+function noop(): void {}
+
 export class Exchange {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   /** The client's headers as received (the upstream attempt replaces req.headers). */
   readonly clientHeaders: IncomingHttpHeaders;
   readonly startedAt = performance.now();
-  readonly #abort = new AbortController();
+  #abortReason: AbortReason | undefined;
+  /** Called once when the exchange is aborted (plain callbacks: no EventTarget on the hot path). */
+  #abortListeners: ((reason: AbortReason) => void)[] | undefined;
+  /** Made only when a stage asks for an AbortSignal (retry sleeps, token exchanges). */
+  #signal: AbortController | undefined;
   listener = "";
   routeId = "";
   backend = "";
@@ -69,16 +75,43 @@ export class Exchange {
 
   /** Aborted when the client leaves, the route is killed or the request timeout fires. */
   get signal(): AbortSignal {
-    return this.#abort.signal;
+    if (this.#signal === undefined) {
+      this.#signal = new AbortController();
+      if (this.#abortReason !== undefined) this.#signal.abort(new AbortError(this.#abortReason));
+    }
+    return this.#signal.signal;
+  }
+
+  get aborted(): boolean {
+    return this.#abortReason !== undefined;
   }
 
   get abortReason(): AbortReason | undefined {
-    const r: unknown = this.#abort.signal.reason;
-    return r instanceof AbortError ? r.reason : undefined;
+    return this.#abortReason;
+  }
+
+  /** Run `fn` when the exchange is aborted (at once if it already is); returns the unsubscribe. */
+  onAbort(fn: (reason: AbortReason) => void): () => void {
+    if (this.#abortReason !== undefined) {
+      fn(this.#abortReason);
+      return noop;
+    }
+    this.#abortListeners ??= [];
+    const list = this.#abortListeners;
+    list.push(fn);
+    return () => {
+      const i = list.indexOf(fn);
+      if (i !== -1) list.splice(i, 1);
+    };
   }
 
   abort(reason: AbortReason): void {
-    if (!this.#abort.signal.aborted) this.#abort.abort(new AbortError(reason));
+    if (this.#abortReason !== undefined) return;
+    this.#abortReason = reason;
+    this.#signal?.abort(new AbortError(reason));
+    const list = this.#abortListeners;
+    this.#abortListeners = undefined;
+    if (list) for (const fn of list) fn(reason);
   }
 
   /** The successful end: the response was relayed completely. */

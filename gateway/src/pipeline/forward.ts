@@ -1,11 +1,14 @@
-// One upstream attempt on undici (Pool.request on the provider origin's pool): the gateway prepares
-// everything beforehand — path, headers (credential injected), body Buffer — and this file only
-// sends it and reports the upstream response or the failure. http-proxy-3 is gone from this path:
-// the gateway never pipes the client request through (the body is read, checked and maybe
-// rewritten first) and writes the client response itself (relay.ts), so a proxy library had
-// nothing left to do but cost a ClientRequest, a Readable and its event plumbing per request.
+// One upstream attempt on undici's dispatcher API (Pool.dispatch on the provider origin's pool): the
+// gateway prepares everything beforehand — path, headers (credential injected), body Buffer — and
+// this file only sends it and hands back the upstream status, headers and body chunks.
+//
+// Why dispatch and not Pool.request: request() wraps every answer in a Readable stream and ties
+// cancellation to an AbortSignal (EventTarget listeners); the relay needs neither, only the chunks
+// as they arrive and a way to pause, resume and abort. Why not http-proxy-3: the gateway never
+// pipes the client request through (the body is read, checked and maybe rewritten first) and
+// writes the client response itself (relay.ts), so a proxy library had nothing left to do but cost
+// a ClientRequest, a Readable and its event plumbing per request.
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
-import type { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import type { AgentPool } from "./agents.ts";
 
@@ -30,16 +33,41 @@ export interface AttemptSpec {
   bodyTimeoutMs: number;
 }
 
-/** A provider's answer: status, headers and the body stream. */
+/** Who reads an upstream body: every chunk in order, then exactly one of end() or error(). */
+export interface BodySink {
+  data(chunk: Buffer): void;
+  end(): void;
+  error(err: Error): void;
+}
+
+/** An upstream answer's body: chunks go to one sink, with flow control and abort. */
+export interface UpstreamBody {
+  /** Start delivering to `sink` (what arrived before is delivered at once). Once per body. */
+  consume(sink: BodySink): void;
+  /** Stop delivering (and reading the socket) until resume(). */
+  pause(): void;
+  resume(): void;
+  /** Stop reading and drop the connection; the sink gets error(reason) unless it already ended. */
+  destroy(reason?: Error): void;
+}
+
+/** A provider's answer: status, headers and the body. */
 export interface UpstreamResponse {
   statusCode: number;
   headers: IncomingHttpHeaders;
-  body: Readable;
+  body: UpstreamBody;
 }
 
 export type AttemptResult =
-  | { kind: "response"; upstream: UpstreamResponse; abort: (reason: Error) => void }
+  | { kind: "response"; upstream: UpstreamResponse }
   | { kind: "error"; error: Error & { code?: string } };
+
+/** A started attempt: its outcome, and how to cut it short (timeouts, client gone, kill switch). */
+export interface Attempt {
+  readonly result: Promise<AttemptResult>;
+  /** Before the answer: result settles as an error with `reason`; after: the body errors. */
+  abort(reason: Error): void;
+}
 
 const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 
@@ -59,7 +87,153 @@ function undiciHeaders(h: OutgoingHttpHeaders): Record<string, string | string[]
   return out;
 }
 
-function noop(): void {}
+const ENDED = 1;
+const FAILED = 2;
+
+/** The body of one dispatched request: chunks are queued until a sink consumes them, or while paused. */
+class DispatchBody implements UpstreamBody {
+  readonly #controller: Dispatcher.DispatchController;
+  #sink: BodySink | undefined;
+  #queue: Buffer[] = [];
+  #paused = false;
+  /** 0 while chunks may come; ENDED or FAILED once undici said so (delivered or not yet). */
+  #state = 0;
+  #error: Error | undefined;
+  #delivered = false;
+
+  constructor(controller: Dispatcher.DispatchController) {
+    this.#controller = controller;
+  }
+
+  push(chunk: Buffer): void {
+    if (this.#state !== 0) return;
+    if (this.#sink === undefined || this.#paused || this.#queue.length > 0) this.#queue.push(chunk);
+    else this.#sink.data(chunk);
+  }
+
+  finish(): void {
+    if (this.#state !== 0) return;
+    this.#state = ENDED;
+    this.#drain();
+  }
+
+  fail(err: Error): void {
+    if (this.#state !== 0) return;
+    this.#state = FAILED;
+    this.#error = err;
+    // an error is not held back behind queued chunks: the answer is broken either way
+    this.#queue = [];
+    this.#drain();
+  }
+
+  consume(sink: BodySink): void {
+    if (this.#sink) throw new Error("upstream body consumed twice");
+    this.#sink = sink;
+    this.#drain();
+  }
+
+  pause(): void {
+    if (this.#paused) return;
+    this.#paused = true;
+    if (this.#state === 0) this.#controller.pause();
+  }
+
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#drain();
+    if (this.#state === 0 && !this.#paused) this.#controller.resume();
+  }
+
+  destroy(reason: Error = new Error("upstream body destroyed")): void {
+    if (this.#state !== 0) {
+      // ended already: whatever is still queued is not wanted any more
+      this.#queue = [];
+      return;
+    }
+    if (!this.#controller.aborted) this.#controller.abort(reason);
+    // undici reports the abort through onResponseError; make sure the sink hears it once either way
+    this.fail(reason);
+  }
+
+  #drain(): void {
+    const sink = this.#sink;
+    if (sink === undefined) return;
+    while (this.#queue.length > 0 && !this.#paused) {
+      const chunk = this.#queue.shift() as Buffer;
+      sink.data(chunk);
+      // the sink may have destroyed the body meanwhile
+      if (this.#state === FAILED) break;
+    }
+    if (this.#delivered || this.#paused || this.#queue.length > 0) return;
+    if (this.#state === ENDED) {
+      this.#delivered = true;
+      sink.end();
+    } else if (this.#state === FAILED) {
+      this.#delivered = true;
+      sink.error(this.#error as Error);
+    }
+  }
+}
+
+/** The dispatch handler of one attempt (undici's controller-based handler API). */
+class AttemptHandler implements Dispatcher.DispatchHandler {
+  #controller: Dispatcher.DispatchController | undefined;
+  #body: DispatchBody | undefined;
+  #settle: ((r: AttemptResult) => void) | undefined;
+  #abortReason: Error | undefined;
+
+  constructor(settle: (r: AttemptResult) => void) {
+    this.#settle = settle;
+  }
+
+  abort(reason: Error): void {
+    if (this.#body) {
+      this.#body.destroy(reason);
+      return;
+    }
+    if (this.#abortReason) return;
+    this.#abortReason = reason;
+    this.#controller?.abort(reason);
+    this.#done({ kind: "error", error: reason });
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    // aborted while waiting in the pool's queue: cancel as soon as undici lets us
+    if (this.#abortReason) controller.abort(this.#abortReason);
+  }
+
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: IncomingHttpHeaders,
+  ): void {
+    if (this.#abortReason) return;
+    const body = new DispatchBody(controller);
+    this.#body = body;
+    this.#done({ kind: "response", upstream: { statusCode, headers, body } });
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.#body?.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    this.#body?.finish();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | null, error: Error): void {
+    if (this.#body) this.#body.fail(error);
+    else this.#done({ kind: "error", error });
+  }
+
+  #done(r: AttemptResult): void {
+    const settle = this.#settle;
+    this.#settle = undefined;
+    settle?.(r);
+  }
+}
 
 export class Forwarder {
   readonly #pools: AgentPool;
@@ -68,33 +242,26 @@ export class Forwarder {
     this.#pools = pools;
   }
 
-  /** Send one attempt. `signal` aborts it (timeouts, client gone, kill switch), body included. */
-  async attempt(spec: AttemptSpec, signal: AbortSignal): Promise<AttemptResult> {
+  /** Send one attempt. */
+  start(spec: AttemptSpec): Attempt {
     const origin = `${spec.target.tls ? "https" : "http"}://${spec.authority}`;
     const pool = this.#pools.get(spec.target.key, origin);
-    let res: Dispatcher.ResponseData;
-    try {
-      res = await pool.request({
+    let settle!: (r: AttemptResult) => void;
+    const result = new Promise<AttemptResult>((resolve) => {
+      settle = resolve;
+    });
+    const handler = new AttemptHandler(settle);
+    pool.dispatch(
+      {
         method: spec.method as Dispatcher.HttpMethod,
         path: spec.path,
         headers: undiciHeaders(spec.headers),
         body: spec.body.length > 0 ? spec.body : null,
-        signal,
         headersTimeout: spec.headersTimeoutMs,
         bodyTimeout: spec.bodyTimeoutMs,
-      });
-    } catch (err) {
-      const e = err instanceof Error ? err : new Error(String(err));
-      return { kind: "error", error: e };
-    }
-    const body = res.body;
-    // undici's body turns a plain destroy() into an "aborted" error: whoever reads the body listens
-    // for errors itself; this keeps an abandoned one (a retried 429, say) from becoming uncaught
-    body.on("error", noop);
-    return {
-      kind: "response",
-      upstream: { statusCode: res.statusCode, headers: res.headers, body },
-      abort: (reason) => body.destroy(reason),
-    };
+      },
+      handler,
+    );
+    return { result, abort: (reason) => handler.abort(reason) };
   }
 }

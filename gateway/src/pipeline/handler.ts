@@ -132,9 +132,12 @@ async function handle(ex: Exchange, gatewayPort: number, deps: HandlerDeps): Pro
   const unregister = registerInFlight(ex, route, snap, deps);
   ex.onFinish(unregister);
   body ??= await readAndParse(ex, deps);
-  if (ex.signal.aborted)
+  if (ex.aborted)
     throw new GatewayError(ex.abortReason === "route_killed" ? "route_killed" : "upstream_timeout");
-  if (deps.policy) await admitPolicies(ex, deps.policy, snap, route, target.path, body);
+  // most snapshots carry no AgentgatewayPolicy: no await (and no microtask) for them
+  const policies = snap.snapshot.policies;
+  if (deps.policy && policies && policies.length > 0)
+    await admitPolicies(ex, deps.policy, snap, route, target.path, body);
   await callUpstream(
     ex,
     {

@@ -21,9 +21,11 @@ export const CREDENTIAL_HEADERS = ["authorization", "api-key", "x-api-key", "x-g
 /** Headers the gateway sets itself on the upstream request. */
 const GATEWAY_OWNED = new Set(["host", "content-length", "expect", "accept-encoding"]);
 
-function connectionListed(headers: IncomingHttpHeaders): Set<string> {
+const NONE: ReadonlySet<string> = new Set();
+
+function connectionListed(headers: IncomingHttpHeaders): ReadonlySet<string> {
   const c = headers.connection;
-  if (typeof c !== "string") return new Set();
+  if (typeof c !== "string") return NONE;
   return new Set(
     c
       .split(",")
@@ -36,7 +38,8 @@ function connectionListed(headers: IncomingHttpHeaders): Set<string> {
 export function forwardableRequestHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   const listed = connectionListed(headers);
   const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined) continue;
     if (HOP_BY_HOP.has(name) || listed.has(name) || GATEWAY_OWNED.has(name)) continue;
     if ((CREDENTIAL_HEADERS as readonly string[]).includes(name)) continue;
@@ -52,7 +55,8 @@ export function forwardableResponseHeaders(
 ): OutgoingHttpHeaders {
   const listed = connectionListed(headers);
   const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name)) continue;
     if (opts.dropLength && name === "content-length") continue;
     out[name] = value;

@@ -42,18 +42,15 @@ export function recordExchange(deps: MeteringDeps, ex: Exchange, outcome: Exchan
       gen_ai_request_model: models.label(plan.requestModel),
       route: ex.routeId,
     };
-    const withResponse = { ...base, gen_ai_response_model: models.label(ex.usage.responseModel) };
     const failed = outcome.reason !== REASON_OK;
-    metrics.genAiDuration.observe(
-      failed ? { ...withResponse, error_type: outcome.reason } : withResponse,
-      outcome.durationS,
-    );
-    if (ex.usage.inputTokens !== undefined) {
-      metrics.tokenUsage.observe({ ...withResponse, gen_ai_token_type: "input" }, ex.usage.inputTokens);
-    }
-    if (ex.usage.outputTokens !== undefined) {
-      metrics.tokenUsage.observe({ ...withResponse, gen_ai_token_type: "output" }, ex.usage.outputTokens);
-    }
+    const genAi = children.genAi({
+      ...base,
+      gen_ai_response_model: models.label(ex.usage.responseModel),
+      ...(failed ? { error_type: outcome.reason } : {}),
+    });
+    genAi.duration.observe(outcome.durationS);
+    if (ex.usage.inputTokens !== undefined) genAi.inputTokens.observe(ex.usage.inputTokens);
+    if (ex.usage.outputTokens !== undefined) genAi.outputTokens.observe(ex.usage.outputTokens);
     if (ex.streamed && ex.firstTokenAt !== undefined) {
       metrics.timeToFirstToken.observe(base, (ex.firstTokenAt - ex.startedAt) / 1000);
       const out = ex.usage.outputTokens;

@@ -3,9 +3,9 @@
 // scrubbed: anything that looks like a key, and the credentials this request used, are removed;
 // 401/403 messages are replaced outright (providers echo key fragments there).
 import type { IncomingHttpHeaders } from "node:http";
-import type { Readable } from "node:stream";
 import { GatewayError } from "../errors.ts";
 import type { ProviderAdapter } from "../providers/types.ts";
+import type { UpstreamBody } from "./forward.ts";
 
 const MAX_ERROR_BODY = 64 * 1024;
 const MAX_MESSAGE = 500;
@@ -17,26 +17,29 @@ const KEY_LIKE = [
   /\b(?:key|api[-_]?key|token)=\S+/gi,
 ];
 
-export function readBounded(upstream: Readable, limit = MAX_ERROR_BODY): Promise<Buffer> {
+export function readBounded(upstream: UpstreamBody, limit = MAX_ERROR_BODY): Promise<Buffer> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let done = false;
     const finish = (): void => {
-      upstream.off("data", onData);
+      if (done) return;
+      done = true;
       resolve(Buffer.concat(chunks));
     };
-    const onData = (c: Buffer): void => {
-      if (size < limit) chunks.push(c.subarray(0, limit - size));
-      size += c.length;
-      if (size >= limit) {
-        upstream.destroy();
-        finish();
-      }
-    };
-    upstream.on("data", onData);
-    upstream.once("end", finish);
-    upstream.once("close", finish);
-    upstream.once("error", finish);
+    upstream.consume({
+      data: (c) => {
+        if (done) return;
+        if (size < limit) chunks.push(c.subarray(0, limit - size));
+        size += c.length;
+        if (size >= limit) {
+          finish();
+          upstream.destroy();
+        }
+      },
+      end: finish,
+      error: finish,
+    });
   });
 }
 

@@ -74,8 +74,9 @@ export function relay(
         events = parser.push(chunk);
       } catch (err) {
         // a corrupt event-stream frame: the answer cannot go on
-        body.destroy();
-        onClose(err instanceof Error ? err : new Error("corrupt stream"));
+        const e = err instanceof Error ? err : new Error("corrupt stream");
+        onClose(e);
+        body.destroy(e);
         return;
       }
       let kept = "";
@@ -102,15 +103,15 @@ export function relay(
     }
     if (out.length > 0 && !res.write(out)) {
       body.pause();
-      res.once("drain", () => body.resume());
+      res.once("drain", resume);
     }
   };
+  const resume = (): void => body.resume();
 
   // A budget would be crossed: end the stream with a final error event in the client's format
   // (like the kill switch) and stop reading the provider.
   const cutForBudget = (tokens: number): void => {
     ended = true;
-    cleanup();
     body.destroy();
     ex.usage.outputTokens ??= tokens;
     settled();
@@ -122,8 +123,8 @@ export function relay(
   };
 
   const onEnd = (): void => {
+    if (ended) return;
     ended = true;
-    cleanup();
     if (strip && parser) {
       const tail = parser.rest();
       if (tail) res.write(tail);
@@ -165,22 +166,18 @@ export function relay(
 
   const onClose = (err?: Error): void => {
     if (ended) return;
-    cleanup();
+    ended = true;
     settled();
-    ex.failWith(interrupted(err instanceof Error ? err : undefined));
+    ex.failWith(interrupted(err));
   };
 
-  const cleanup = (): void => {
-    body.off("data", onData);
-    body.off("end", onEnd);
-    body.off("close", onClose);
-    body.off("error", onClose);
-  };
-
-  body.on("data", onData);
-  body.once("end", onEnd);
-  body.once("close", onClose);
-  body.once("error", onClose);
+  body.consume({
+    data: (chunk) => {
+      if (!ended) onData(chunk);
+    },
+    end: onEnd,
+    error: onClose,
+  });
 }
 
 /** Top-level members any adapter reads usage from (OpenAI/Anthropic, Gemini). */
@@ -209,5 +206,7 @@ function usageMembers(buf: Buffer): JsonObject | undefined {
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const out: Partial<T> = {};
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out;
 }

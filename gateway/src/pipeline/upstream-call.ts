@@ -3,8 +3,11 @@
 // connect error, a per-attempt timeout, a 5xx, a 429 or one of the route's retry codes moves on to
 // the next provider. route.retry.attempts adds that many more tries (cycling through the
 // providers again, with exponential backoff). Nothing is retried once the client got a byte.
+// Every answered or unanswered attempt is told to the health registry (policies.health), which may
+// eject the provider; ejected providers go last in the failover order.
 import type { ErrorCode } from "../errors.ts";
 import { GatewayError } from "../errors.ts";
+import type { HealthRegistry } from "../health/registry.ts";
 import type { MetricChildren } from "../metrics/children.ts";
 import type { JsonObject } from "../providers/types.ts";
 import type { CompiledProvider, CompiledRoute } from "../snapshot/compile.ts";
@@ -47,6 +50,8 @@ export interface UpstreamCallDeps {
   azureTokens?: AzureTokens;
   /** Where a failed token exchange is logged (never with the key or the token). */
   onCredentialError?: (provider: string, message: string) => void;
+  /** Passive outlier ejection (policies.health); absent: no provider is ever ejected. */
+  health?: HealthRegistry;
 }
 
 export interface UpstreamRequest {
@@ -65,18 +70,18 @@ export function isRetryableStatus(status: number, codes: readonly number[]): boo
   return status >= 500 || status === 429 || codes.includes(status);
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+/** Wait `ms`; false when the exchange is aborted first. */
+function sleep(ms: number, ex: Exchange): Promise<boolean> {
   return new Promise((resolve) => {
-    if (signal.aborted) return resolve(false);
+    if (ex.aborted) return resolve(false);
     const t = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
+      off();
       resolve(true);
     }, ms);
-    const onAbort = (): void => {
+    const off = ex.onAbort(() => {
       clearTimeout(t);
       resolve(false);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
+    });
   });
 }
 
@@ -96,7 +101,8 @@ export async function callUpstream(
   const backend = pickBackend(route, deps.random);
   if (!backend) return ex.failWith("no_backend");
   ex.backend = backend.ref;
-  const providers = failoverOrder(backend, deps.random);
+  const health = deps.health;
+  const providers = failoverOrder(backend, deps.random, health && ((p) => health.isEjected(p)));
   const { retry, timeouts } = route.config;
   if (timeouts.requestMs !== undefined) {
     const left = timeouts.requestMs - (performance.now() - ex.startedAt);
@@ -112,8 +118,8 @@ export async function callUpstream(
     if (i >= providers.length) {
       wait = Math.max(wait, Math.min(MAX_BACKOFF_MS, retry.backoffMs * 2 ** (i - providers.length)));
     }
-    if (wait > 0 && !(await sleep(wait, ex.signal))) return endAborted(ex);
-    if (ex.signal.aborted) return endAborted(ex);
+    if (wait > 0 && !(await sleep(wait, ex))) return endAborted(ex);
+    if (ex.aborted) return endAborted(ex);
     const last = i === maxTries - 1;
     // a Retry-After is honoured only when the next try goes to the same provider, and only within
     // the time the route leaves (else the 429 is passed on)
@@ -208,7 +214,12 @@ async function attemptOnce(
     ex.succeed(200);
     return "done";
   }
-  const auth = await credentialFor(ex, cfg.auth, provider, deps);
+  // only a service-account key or an Azure app registration needs an await (a token); every other
+  // credential is at hand
+  const auth =
+    cfg.auth.mode === "gcpServiceAccount" || cfg.auth.mode === "azureClientSecret"
+      ? await credentialFor(ex, cfg.auth, provider, deps)
+      : cfg.auth;
   if (auth === "aborted") {
     endAborted(ex);
     return "done";
@@ -267,11 +278,9 @@ async function attemptOnce(
     Object.assign(spec.headers, signed);
   }
 
-  // One signal for the attempt: aborted by its own timeout or by the exchange's signal. Linked by a
-  // listener removed on settle, not AbortSignal.any(), whose weak-ref bookkeeping outlives the
-  // request and piles up under load.
-  const perAttempt = new AbortController();
-  const signal = perAttempt.signal;
+  // The attempt is cut short by its own timeout or when the exchange is aborted (client gone, kill
+  // switch, request timeout): plain callbacks, no AbortSignal, nothing left behind once settled.
+  const attempt = deps.forwarder.start(spec);
   let timedOut = false;
   const timeoutMs = call.route.config.timeouts.backendRequestMs;
   const timer =
@@ -279,35 +288,36 @@ async function attemptOnce(
       ? undefined
       : setTimeout(() => {
           timedOut = true;
-          perAttempt.abort(new AbortError("upstream_timeout"));
+          attempt.abort(new AbortError("upstream_timeout"));
         }, timeoutMs);
-  const follow = (): void => perAttempt.abort(ex.signal.reason);
-  if (ex.signal.aborted) follow();
-  else ex.signal.addEventListener("abort", follow, { once: true });
+  const offAbort = ex.onAbort((reason) => attempt.abort(new AbortError(reason)));
   const settle = (): void => {
     clearTimeout(timer);
-    ex.signal.removeEventListener("abort", follow);
+    offAbort();
   };
 
-  const result: AttemptResult = await deps.forwarder.attempt(spec, signal);
+  const result: AttemptResult = await attempt.result;
   const countError = (reason: ErrorCode): void => {
     deps.children.upstreamError(deps.gateway(), ex.backend, cfg.name, reason).inc();
   };
 
   if (result.kind === "error") {
     settle();
-    if (ex.signal.aborted) {
+    if (ex.aborted) {
       endAborted(ex);
       return "done";
     }
     const code: ErrorCode =
       timedOut || isTimeoutError(result.error) ? "upstream_timeout" : "upstream_unreachable";
     countError(code);
+    deps.health?.record(configured, { code: undefined });
     return { error: new GatewayError(code), retryAfterMs: 0 };
   }
 
   const { upstream } = result;
   const status = upstream.statusCode;
+  if (configured.health !== undefined)
+    deps.health?.record(configured, { code: status }, retryAfterMs(upstream.headers["retry-after"]));
   if (status >= 400) {
     let wait = 0;
     if (!last && status === 429 && tries.nextSame) {
@@ -328,7 +338,7 @@ async function attemptOnce(
     }
     const errBody = await readBounded(upstream.body);
     settle();
-    if (ex.signal.aborted) {
+    if (ex.aborted) {
       endAborted(ex);
       return "done";
     }
@@ -353,12 +363,7 @@ async function attemptOnce(
     countError(code);
     return code;
   };
-  const abortOnSignal = (): void => result.abort(new Error("aborted"));
-  signal.addEventListener("abort", abortOnSignal, { once: true });
-  relay(ex, upstream, interrupted, () => {
-    settle();
-    signal.removeEventListener("abort", abortOnSignal);
-  });
+  relay(ex, upstream, interrupted, settle);
   return "done";
 }
 
@@ -388,7 +393,7 @@ async function credentialFor(
       source: auth.source,
     };
   } catch (err) {
-    if (ex.signal.aborted) return "aborted";
+    if (ex.aborted) return "aborted";
     const message = err instanceof GcpTokenError ? err.message : "token exchange failed";
     deps.onCredentialError?.(provider.label, message);
     return new GatewayError("upstream_credential_failed");

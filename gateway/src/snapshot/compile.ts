@@ -3,6 +3,8 @@
 // cannot express (unknown listener or backend, bad header regex, Azure without deployment) reject
 // the whole snapshot with a specific reason: the proxy keeps serving the last good one.
 
+import { type Condition, ConditionError, parseCondition } from "../health/condition.ts";
+import type { EvictionPolicy } from "../health/ejection.ts";
 import { compileCustomVariants } from "../pipeline/custom-formats.ts";
 import { adapterFor } from "../providers/index.ts";
 import type { ProviderAdapter } from "../providers/types.ts";
@@ -15,8 +17,18 @@ export interface CompiledProvider {
   adapter: ProviderAdapter;
   /** "<backend ref>/<provider name>": metrics and logs. */
   label: string;
+  /** "<namespace>/<name>" of its AgentgatewayBackend. */
+  backend: string;
+  /** policies.health, compiled; absent: never ejected. */
+  health?: CompiledHealth;
   /** A custom provider's per-format variants (pipeline/custom-formats.ts). */
   customVariants?: ReadonlyMap<string, CompiledProvider>;
+}
+
+export interface CompiledHealth {
+  /** undefined: upstream's default (a 5xx or no response is unhealthy). */
+  condition: Condition | undefined;
+  eviction: EvictionPolicy | undefined;
 }
 
 export interface CompiledBackend {
@@ -88,10 +100,13 @@ function compileBackend(b: BackendConfig): CompiledBackend {
           `backend ${b.ref} provider ${p.name}: bedrock needs a region and AWS or no credentials`,
         );
       }
+      const health = p.health ? compileHealth(p.health, `backend ${b.ref} provider ${p.name}`) : undefined;
       const compiled: CompiledProvider = {
         config: p,
         adapter: adapterFor(p.kind),
         label: `${b.ref}/${p.name}`,
+        backend: b.ref,
+        ...(health ? { health } : {}),
       };
       const variants = compileCustomVariants(compiled);
       if (variants) compiled.customVariants = variants;
@@ -99,6 +114,17 @@ function compileBackend(b: BackendConfig): CompiledBackend {
     }),
   );
   return { ref: b.ref, groups };
+}
+
+function compileHealth(h: NonNullable<ProviderConfig["health"]>, where: string): CompiledHealth {
+  let condition: Condition | undefined;
+  try {
+    condition = h.unhealthyCondition === undefined ? undefined : parseCondition(h.unhealthyCondition);
+  } catch (err) {
+    if (err instanceof ConditionError) throw new CompileError(`${where}: unhealthyCondition: ${err.message}`);
+    throw err;
+  }
+  return { condition, eviction: h.eviction };
 }
 
 function checkUnique(values: string[], what: string): void {

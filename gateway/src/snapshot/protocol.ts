@@ -23,7 +23,8 @@ import type { Snapshot } from "./schema.ts";
 export const PING_INTERVAL_MS = 10_000;
 export const SNAPSHOTS_PATH = "/v1/snapshots";
 export const ACKS_PATH = "/v1/acks";
-/** POST: a proxy's view of its AgentgatewayPolicy counters (UsageReport), every USAGE_REPORT_MS. */
+/** POST: a proxy's view of its AgentgatewayPolicy counters and ejected providers (UsageReport),
+ * every USAGE_REPORT_MS. */
 export const USAGE_PATH = "/v1/usage";
 export const USAGE_REPORT_MS = 5_000;
 export const PROXY_ID_HEADER = "x-proxy-id";
@@ -73,6 +74,16 @@ export const UsageEntry = z.strictObject({
 });
 export type UsageEntry = z.infer<typeof UsageEntry>;
 
+/** A provider a proxy skips for now (passive outlier ejection): names and a time, never secret. */
+export const EjectedEntry = z.strictObject({
+  /** "<namespace>/<name>" of the AgentgatewayBackend. */
+  backend: z.string().min(1).max(320),
+  provider: z.string().min(1).max(63),
+  /** Unix ms the ejection ends. */
+  until: z.number().int().min(0),
+});
+export type EjectedEntry = z.infer<typeof EjectedEntry>;
+
 export const UsageReport = z.strictObject({
   /** "<namespace>/<name>" */
   gateway: z.string(),
@@ -80,5 +91,7 @@ export const UsageReport = z.strictObject({
   entries: z.array(UsageEntry).max(2000),
   /** Policies ("<ns>/<name>") whose Global counters (Redis) this proxy could not reach lately. */
   unavailable: z.array(z.string().max(600)).max(500),
+  /** Providers this proxy has ejected now (AgentgatewayBackend policies.health); absent: none. */
+  ejected: z.array(EjectedEntry).max(2000).optional(),
 });
 export type UsageReport = z.infer<typeof UsageReport>;

@@ -146,6 +146,24 @@ export const ProviderConfig = z.strictObject({
     })
     .optional(),
   auth: UpstreamAuth,
+  /** AgentgatewayBackend policies.health (the provider's own, else the backend's): passive outlier
+   * ejection in the proxy (gateway/src/health). Absent: the provider is never ejected. */
+  health: z
+    .strictObject({
+      /** The subset of CEL in gateway/src/health/condition.ts; absent: a 5xx or no response. */
+      unhealthyCondition: z.string().min(1).max(1024).optional(),
+      eviction: z
+        .strictObject({
+          durationMs: z.number().int().min(1000),
+          /** 0..1 */
+          restoreHealth: z.number().min(0).max(1).optional(),
+          consecutiveFailures: z.number().int().min(0).optional(),
+          /** 0..1 */
+          healthThreshold: z.number().min(0).max(1).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
   /**
    * A custom provider (spec.ai.provider.custom): the API formats it speaks, each with an optional
    * path. `kind` is then openai (when it speaks an OpenAI format) or anthropic; a request in a listed

@@ -68,7 +68,8 @@ export async function runPrimary(f: ProxyFlags, log: Logger, opts: PrimaryOption
     return answers.filter((a): a is T => a !== undefined);
   }
 
-  /** The workers' counter views, merged: they share the counters, so the highest value is the latest. */
+  /** The workers' counter views, merged: they share the counters, so the highest value is the latest;
+   * ejected providers are the union of the workers' (each worker ejects on its own). */
   async function workersUsage(): Promise<UsageBody> {
     return mergeWorkerUsage(await askWorkers<UsageBody>((id) => ({ t: "usage", id })));
   }
@@ -187,6 +188,8 @@ export async function runPrimary(f: ProxyFlags, log: Logger, opts: PrimaryOption
 export function mergeWorkerUsage(reports: readonly UsageBody[]): UsageBody {
   const byCounter = new Map<string, UsageBody["entries"][number]>();
   const unavailable = new Set<string>();
+  // each worker ejects on what it sees: a provider any worker ejects is reported, until the latest end
+  const ejected = new Map<string, NonNullable<UsageBody["ejected"]>[number]>();
   for (const r of reports) {
     for (const e of r.entries) {
       const k = `${e.counters}|${e.limit}|${e.key}|${e.windowStart}`;
@@ -194,6 +197,16 @@ export function mergeWorkerUsage(reports: readonly UsageBody[]): UsageBody {
       if (!seen || e.used > seen.used) byCounter.set(k, e);
     }
     for (const p of r.unavailable) unavailable.add(p);
+    for (const e of r.ejected ?? []) {
+      const k = `${e.backend}\u0000${e.provider}`;
+      const seen = ejected.get(k);
+      if (!seen || e.until > seen.until) ejected.set(k, e);
+    }
   }
-  return { entries: [...byCounter.values()], unavailable: [...unavailable].sort() };
+  const out: UsageBody = { entries: [...byCounter.values()], unavailable: [...unavailable].sort() };
+  if (ejected.size > 0)
+    out.ejected = [...ejected.values()].sort(
+      (a, b) => a.backend.localeCompare(b.backend) || a.provider.localeCompare(b.provider),
+    );
+  return out;
 }

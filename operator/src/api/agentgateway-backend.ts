@@ -1,6 +1,7 @@
 // AgentgatewayBackend (agentgateway.dev/v1alpha1): one LLM provider, or priority groups of them,
 // plus how to authenticate to it. Compatible with the upstream agentgateway shape.
 import { z } from "zod";
+import { Duration } from "./airoute.ts";
 import { Condition, ObjectMeta, SecretReference } from "./meta.ts";
 
 export const OpenAIProvider = z
@@ -552,10 +553,54 @@ export const BackendAI = z
   });
 export type BackendAI = z.infer<typeof BackendAI>;
 
+export const HealthPolicy = z
+  .strictObject({
+    unhealthyCondition: z.string().min(1).max(1024).optional().meta({
+      description:
+        "When an answer from the provider is unhealthy, as an expression. Supported: a subset of CEL, comparisons of response.code with an integer (==, !=, >=, <=, >, <), true, false, combined with ||, && and ! and parentheses, e.g. `response.code >= 500 || response.code == 429`; anything else makes the backend Accepted=False. Unset: a 5xx answer or no answer (connection failure, timeout) is unhealthy.",
+    }),
+    eviction: z
+      .strictObject({
+        duration: Duration.optional().meta({
+          description:
+            "Base time an unhealthy provider is skipped (at least 1s, default 3s). Each ejection that follows without a success in between lasts duration × times ejected. When every provider is ejected, ejected ones are still tried rather than failing.",
+        }),
+        restoreHealth: z.number().int().min(0).max(100).optional().meta({
+          description:
+            "Health score (0-100) the provider gets back when its ejection ends. Unset: the score it had.",
+        }),
+        consecutiveFailures: z.number().int().min(0).optional().meta({
+          description:
+            "Unhealthy answers in a row that eject the provider. With healthThreshold too, either ejects; with neither, one unhealthy answer ejects.",
+        }),
+        healthThreshold: z.number().int().min(0).max(100).optional().meta({
+          description:
+            "Eject when the provider's health score (0-100, a moving average of healthy answers) is below this value at an unhealthy answer.",
+        }),
+      })
+      .optional()
+      .meta({
+        description:
+          "How unhealthy providers are ejected. Unset: only an unhealthy answer with a Retry-After ejects, for that long.",
+        "x-kubernetes-validations": [
+          {
+            rule: "!has(self.duration) || duration(self.duration) >= duration('1s')",
+            message: "duration must be at least 1 second",
+          },
+        ],
+      }),
+  })
+  .meta({
+    description:
+      "Passive health checking (upstream agentgateway's policies.health): each proxy skips a provider that keeps failing for a cool-down (outlier ejection). Ejected providers show in the backend's ProvidersHealthy condition and the ai_gateway_provider_ejected metric.",
+  });
+export type HealthPolicy = z.infer<typeof HealthPolicy>;
+
 export const BackendPolicies = z
   .strictObject({
     auth: AuthPolicy.optional(),
     ai: BackendAI.optional(),
+    health: HealthPolicy.optional(),
   })
   .meta({ description: "Policies applied to requests sent to this backend." });
 
@@ -605,9 +650,16 @@ export type AgentgatewayBackendSpec = z.infer<typeof AgentgatewayBackendSpec>;
 
 export const AgentgatewayBackendStatus = z
   .object({
-    conditions: z.array(Condition).max(8).optional().meta({ description: "Accepted and ResolvedRefs." }),
+    conditions: z
+      .array(Condition)
+      .max(8)
+      .optional()
+      .meta({ description: "Accepted, ResolvedRefs and, with policies.health, ProvidersHealthy." }),
   })
-  .meta({ description: "Observed state: Accepted and ResolvedRefs conditions." });
+  .meta({
+    description:
+      "Observed state: Accepted and ResolvedRefs conditions; with policies.health, ProvidersHealthy (False while a proxy skips an ejected provider; the message names it and until when).",
+  });
 
 export const AgentgatewayBackend = z.strictObject({
   apiVersion: z.literal("agentgateway.dev/v1alpha1"),

@@ -6,12 +6,14 @@ import type {
   AgentgatewayBackend,
   AuthPolicy,
   BackendAI,
+  HealthPolicy,
   LLMProvider,
   ProviderKind,
 } from "../api/agentgateway-backend.ts";
 import type { Condition } from "../api/meta.ts";
 import { COGNITIVE_SERVICES_SCOPE, FOUNDRY_SCOPE } from "./azure-credentials.ts";
 import { backendAiConfig } from "./backend-ai.ts";
+import { healthConfig } from "./backend-health.ts";
 import { condition, failed } from "./conditions.ts";
 import {
   type AuthSource,
@@ -58,6 +60,8 @@ interface NamedProvider {
   auth?: AuthPolicy;
   /** A group provider's own policies.ai (merged field by field over the backend's). */
   ai?: BackendAI;
+  /** A group provider's own policies.health (undefined: the backend's applies). */
+  health?: HealthPolicy;
 }
 
 /** Name used for the provider of a single-provider backend. */
@@ -94,6 +98,7 @@ function priorityGroups(b: AgentgatewayBackend): NamedProvider[][] | Problem {
         path: `spec.ai.groups[${gi}].providers[${pi}]`,
         ...(p.policies?.auth ? { auth: p.policies.auth } : {}),
         ...(p.policies?.ai ? { ai: p.policies.ai } : {}),
+        ...(p.policies?.health ? { health: p.policies.health } : {}),
       })),
     );
   }
@@ -160,12 +165,21 @@ function providerConfig(
   np: NamedProvider,
   auth: AuthSource,
   ctx: BackendContext,
-  backendAi: BackendAI | undefined,
+  backendPolicies: { ai?: BackendAI; health?: HealthPolicy } | undefined,
   namespace: string,
 ): ProviderConfig | Problem {
   const p = np.provider;
-  const ai = backendAiConfig(backendAi, np.ai, np.ai ? `${np.path}.policies.ai` : "spec.policies.ai");
+  const ai = backendAiConfig(
+    backendPolicies?.ai,
+    np.ai,
+    np.ai ? `${np.path}.policies.ai` : "spec.policies.ai",
+  );
   if (ai !== undefined && "reason" in ai) return ai;
+  const health = healthConfig(
+    np.health ?? backendPolicies?.health,
+    np.health ? `${np.path}.policies.health` : "spec.policies.health",
+  );
+  if (health !== undefined && "reason" in health) return health;
   const kind = providerKind(p, np.path);
   if (typeof kind !== "string") return kind;
   if (auth.mode === "gcpServiceAccount" && kind !== "vertexai") {
@@ -240,6 +254,7 @@ function providerConfig(
       ...(ctx.override && !("reason" in ctx.override) ? { override: ctx.override } : {}),
       azureScope: p.azure?.resourceType === "Foundry" ? FOUNDRY_SCOPE : COGNITIVE_SERVICES_SCOPE,
     }),
+    ...(health !== undefined ? { health } : {}),
     ...(custom !== undefined ? { custom: { formats: custom.formats } } : {}),
     ...(auth.extra ? { credentials: auth.extra } : {}),
   };
@@ -274,7 +289,7 @@ function buildGroups(
     for (const np of group) {
       const auth = providerAuth(np, backendAuth, b, ctx);
       if ("reason" in auth) return auth;
-      const c = providerConfig(np, auth, ctx, b.spec.policies?.ai, namespaceOf(b.metadata));
+      const c = providerConfig(np, auth, ctx, b.spec.policies, namespaceOf(b.metadata));
       if ("reason" in c) return c;
       configs.push(c);
       credentials.push(`${np.name}: ${describeAuth(auth)}`);

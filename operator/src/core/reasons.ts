@@ -12,6 +12,8 @@ export const ConditionType = {
   ProvisionedObjectConflict: "ProvisionedObjectConflict",
   /** AgentgatewayPolicy with counters: Global: the shared counters answered every proxy. */
   CountersAvailable: "CountersAvailable",
+  /** AgentgatewayBackend with policies.health: no proxy has ejected one of its providers. */
+  ProvidersHealthy: "ProvidersHealthy",
 } as const;
 export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
 
@@ -58,6 +60,13 @@ export const Reason = {
   CounterStoreAvailable: "CounterStoreAvailable",
   // Provisioning: an object the proxy needs exists but belongs to someone else.
   ProvisionedObjectConflict: "ProvisionedObjectConflict",
+  /** AgentgatewayBackend policies.health.unhealthyCondition is outside the supported CEL subset. */
+  UnsupportedExpression: "UnsupportedExpression",
+  /** AgentgatewayBackend policies.health has a value the proxy cannot use (e.g. duration under 1s). */
+  InvalidHealthPolicy: "InvalidHealthPolicy",
+  /** ProvidersHealthy: True when no proxy ejected a provider, False (ProvidersEjected) otherwise. */
+  ProvidersHealthy: "ProvidersHealthy",
+  ProvidersEjected: "ProvidersEjected",
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 

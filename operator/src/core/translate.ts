@@ -6,8 +6,10 @@
 //   credentials) → routes (backendRefs, client keys, attachment) → per Gateway: snapshot, then
 //   status derived from the same data (attachedRoutes, Programmed against the data plane).
 import type { GatewayConfig } from "../../../gateway/src/snapshot/schema.ts";
+import { providersHealthy } from "./backend-health.ts";
 import { type BackendOutcome, backendConditions, evaluateBackend, invalidBackend } from "./backends.ts";
 import { gatewayClientAuth } from "./client-auth.ts";
+import { sortConditions } from "./conditions.ts";
 import { evaluateGatewayClasses } from "./gateway-classes.ts";
 import { gatewayStatus, invalidGatewayStatus } from "./gateway-status.ts";
 import { evaluateGateways, type GatewayEvaluation, type GatewayModel } from "./gateways.ts";
@@ -37,13 +39,20 @@ function evaluateBackends(inputs: ValidatedInputs, settings: Settings): Map<stri
   return out;
 }
 
-function backendStatuses(outcomes: ReadonlyMap<string, BackendOutcome>): ObjectStatus[] {
-  return [...outcomes.values()].map((o) => ({
-    kind: "AgentgatewayBackend",
-    ...o.ref,
-    generation: o.generation,
-    status: { conditions: backendConditions(o) },
-  }));
+function backendStatuses(
+  outcomes: ReadonlyMap<string, BackendOutcome>,
+  dataPlane: Readonly<Record<string, DataPlaneState>>,
+): ObjectStatus[] {
+  return [...outcomes.values()].map((o) => {
+    const health = o.config ? providersHealthy(o.config, dataPlane, o.generation) : undefined;
+    const conditions = backendConditions(o);
+    return {
+      kind: "AgentgatewayBackend",
+      ...o.ref,
+      generation: o.generation,
+      status: { conditions: health ? sortConditions([...conditions, health]) : conditions },
+    };
+  });
 }
 
 function attachedCounts(gw: GatewayModel, evaluations: readonly RouteEvaluation[]): Map<string, number> {
@@ -133,7 +142,7 @@ export function translate(rs: ResourceSet, settings: Settings): TranslateResult 
     ...classes.statuses,
     ...gw.statuses,
     ...evaluations.map((ev) => ev.status),
-    ...backendStatuses(outcomes),
+    ...backendStatuses(outcomes, rs.dataPlane ?? {}),
     ...policies.statuses,
   ];
   return {

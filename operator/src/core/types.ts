@@ -1,7 +1,7 @@
 // The translator's inputs and outputs. translate(resourceSet, settings) is PURE: no I/O, no clock,
 // no randomness; equal inputs give deep-equal outputs; every list it returns is sorted.
 
-import type { UsageEntry } from "../../../gateway/src/snapshot/protocol.ts";
+import type { EjectedEntry, UsageEntry } from "../../../gateway/src/snapshot/protocol.ts";
 import type { GatewayConfig, ListenerConfig } from "../../../gateway/src/snapshot/schema.ts";
 import type { AgentgatewayBackend } from "../api/agentgateway-backend.ts";
 import type { AgentgatewayPolicy } from "../api/agentgateway-policy.ts";
@@ -29,6 +29,8 @@ export interface DataPlaneState {
   usage?: { entries: UsageEntry[]; unavailable: Record<string, number> };
   /** Gateway listener ports a proxy serving that snapshot could not bind (it keeps retrying). */
   unavailablePorts?: { port: number; reason: string }[];
+  /** Providers the proxies have ejected (policies.health): the latest end, and how many proxies. */
+  ejected?: (EjectedEntry & { proxies: number })[];
 }
 
 /** The world as the sources saw it. Lists are sorted by namespace/name by the source. */

@@ -31,6 +31,34 @@ describe("SnapshotStore", () => {
     assert.deepEqual(s.dataPlane()["ns/gw"]?.ackedListeners, v.listeners);
   });
 
+  it("ejected providers: per provider the latest end and how many proxies report it; gone with the report", () => {
+    const s = new SnapshotStore();
+    s.publish({ "ns/gw": config(80) });
+    s.connect("ns/gw", "p1");
+    s.connect("ns/gw", "p2");
+    const report = (proxyId: string, ejected?: { backend: string; provider: string; until: number }[]) => ({
+      gateway: "ns/gw",
+      proxyId,
+      entries: [],
+      unavailable: [],
+      ...(ejected ? { ejected } : {}),
+    });
+    s.recordUsage(report("p1", [{ backend: "ns/b", provider: "a", until: 5_000 }]));
+    s.recordUsage(
+      report("p2", [
+        { backend: "ns/b", provider: "z", until: 1_000 },
+        { backend: "ns/b", provider: "a", until: 7_000 },
+      ]),
+    );
+    assert.deepEqual(s.dataPlane()["ns/gw"]?.ejected, [
+      { backend: "ns/b", provider: "a", until: 7_000, proxies: 2 },
+      { backend: "ns/b", provider: "z", until: 1_000, proxies: 1 },
+    ]);
+    s.recordUsage(report("p1"));
+    s.disconnect("ns/gw", "p2");
+    assert.equal(s.dataPlane()["ns/gw"]?.ejected, undefined);
+  });
+
   it("mints a version only when the canonical hash changes", () => {
     const s = new SnapshotStore();
     assert.equal(s.publish({ "ns/gw": config(80) }).length, 1);

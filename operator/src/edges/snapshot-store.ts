@@ -156,6 +156,7 @@ export class SnapshotStore {
       }
       const listeners = newest === undefined ? undefined : entry.history.get(newest)?.listeners;
       const usage = mergeUsage([...entry.proxies.values()].map((p) => p.usage));
+      const ejected = mergeEjected([...entry.proxies.values()].map((p) => p.usage));
       // a port any proxy serving the newest accepted version failed to bind is not programmed
       const unavailable = new Map<number, string>();
       for (const { ack } of entry.proxies.values()) {
@@ -167,6 +168,7 @@ export class SnapshotStore {
         connectedProxies: entry.proxies.size,
         ...(listeners ? { ackedListeners: listeners } : {}),
         ...(usage ? { usage } : {}),
+        ...(ejected.length > 0 ? { ejected } : {}),
         ...(unavailable.size > 0
           ? {
               unavailablePorts: [...unavailable]
@@ -243,6 +245,27 @@ export function emptyConfig(key: string): GatewayConfig {
  * The counters of one Gateway's proxies: Local counters are each proxy's own, so they add up;
  * Global ones are shared (Redis), so every proxy reads the same value and the highest is the latest.
  */
+/** Providers the proxies eject now (their last reports): per provider the latest end and how many. */
+export function mergeEjected(
+  reports: readonly (UsageReport | undefined)[],
+): NonNullable<DataPlaneState["ejected"]> {
+  const merged = new Map<string, NonNullable<DataPlaneState["ejected"]>[number]>();
+  for (const r of reports) {
+    for (const e of r?.ejected ?? []) {
+      const k = `${e.backend}\u0000${e.provider}`;
+      const seen = merged.get(k);
+      if (!seen) merged.set(k, { ...e, proxies: 1 });
+      else {
+        seen.proxies += 1;
+        seen.until = Math.max(seen.until, e.until);
+      }
+    }
+  }
+  return [...merged.values()].sort(
+    (a, b) => a.backend.localeCompare(b.backend) || a.provider.localeCompare(b.provider),
+  );
+}
+
 export function mergeUsage(
   reports: readonly (UsageReport | undefined)[],
 ): { entries: UsageEntry[]; unavailable: Record<string, number> } | undefined {

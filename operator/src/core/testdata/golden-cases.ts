@@ -5,14 +5,14 @@
 // File layout:
 //   description: what the case shows
 //   settings:    optional Settings (controllerName defaults to agentgateway.dev/ai-gateway)
-//   dataPlane:   optional { "<ns>/<name>": { connectedProxies, ackedListeners, usage, unavailablePorts } }
+//   dataPlane:   optional { "<ns>/<name>": { connectedProxies, ackedListeners, usage, unavailablePorts, ejected } }
 //   expectInvalid: optional ["<Kind>/<ns>/<name>", ...]: inputs that must FAIL their schema
 //   input:       the manifests, as a user writes them
 //   output:      { snapshots, statuses } (rewritten by UPDATE_GOLDEN=1)
 import { readdirSync, readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { z } from "zod";
-import { UsageEntry } from "../../../../gateway/src/snapshot/protocol.ts";
+import { EjectedEntry, UsageEntry } from "../../../../gateway/src/snapshot/protocol.ts";
 import { ListenerConfig } from "../../../../gateway/src/snapshot/schema.ts";
 import { CONTROLLER_NAME } from "../../api/gateway-api.ts";
 import { SCHEMAS_BY_KIND } from "../../api/kinds.ts";
@@ -37,6 +37,7 @@ const GoldenFile = z.object({
           .object({ entries: z.array(UsageEntry), unavailable: z.record(z.string(), z.number().int()) })
           .optional(),
         unavailablePorts: z.array(z.object({ port: z.number().int(), reason: z.string() })).optional(),
+        ejected: z.array(EjectedEntry.extend({ proxies: z.number().int().min(1) })).optional(),
       }),
     )
     .optional(),

@@ -55,6 +55,18 @@ test("an unknown field is a problem naming file, line, object and the field's fu
   );
 });
 
+test("an unknown field is named before the required field it stands in for", () => {
+  // upstream's static backend: spec.ai is missing because spec.static replaces it
+  const r = parseManifests(
+    "apiVersion: agentgateway.dev/v1alpha1\nkind: AgentgatewayBackend\nmetadata: {name: s}\nspec:\n  static: {host: example.com, port: 443}\n",
+    "s.yaml",
+  );
+  assert.equal(r.problems.length, 1);
+  assert.equal(r.problems[0]?.field, "spec.static");
+  assert.equal(r.problems[0]?.message, "unknown field: not supported");
+  assert.equal(r.problems[0]?.line, 5);
+});
+
 test("broken YAML and unknown kinds are problems, not exceptions", () => {
   const r = parseManifests("kind: Gateway\nspec: [\n", "c.yaml");
   assert.equal(r.objects.length, 0);

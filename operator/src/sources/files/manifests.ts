@@ -121,7 +121,10 @@ function validateDocument(
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    const first = parsed.error.issues[0];
+    // An unknown field first: it is usually why the rest does not fit (e.g. upstream's spec.static
+    // makes spec.ai missing), and it must be named, never dropped.
+    const issues = parsed.error.issues;
+    const first = issues.find((i) => i.code === "unrecognized_keys") ?? issues[0];
     const issue = first ? fieldIssues(first)[0] : undefined;
     return {
       problem: {

@@ -200,7 +200,7 @@ const INVALID: Invalid[] = [
     obj: backend("two-providers", { ai: { provider: { openai: {}, anthropic: {} } } }),
     expect: [
       "spec.ai.provider",
-      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock must be set",
+      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock, custom must be set",
     ],
   },
   {
@@ -208,7 +208,7 @@ const INVALID: Invalid[] = [
     obj: backend("no-provider-kind", { ai: { provider: { host: "example.com" } } }),
     expect: [
       "spec.ai.provider",
-      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock must be set",
+      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock, custom must be set",
     ],
   },
   {
@@ -225,7 +225,7 @@ const INVALID: Invalid[] = [
     }),
     expect: [
       "spec.ai.groups[0].providers[0]",
-      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock must be set",
+      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock, custom must be set",
     ],
   },
   {
@@ -234,7 +234,10 @@ const INVALID: Invalid[] = [
       ai: { provider: { openai: {} } },
       policies: { auth: { key: INLINE_KEY, secretRef: { name: "s" } } },
     }),
-    expect: ["spec.policies.auth", "exactly one of key, secretRef, passthrough, gcp, aws must be set"],
+    expect: [
+      "spec.policies.auth",
+      "set credentials, or exactly one of key, secretRef, passthrough, gcp, aws, azure",
+    ],
   },
   {
     what: "gcp together with a secretRef",
@@ -242,7 +245,10 @@ const INVALID: Invalid[] = [
       ai: { provider: { vertexai: { projectId: "p" } } },
       policies: { auth: { gcp: { secretRef: { name: "sa" } }, secretRef: { name: "s" } } },
     }),
-    expect: ["spec.policies.auth", "exactly one of key, secretRef, passthrough, gcp, aws must be set"],
+    expect: [
+      "spec.policies.auth",
+      "set credentials, or exactly one of key, secretRef, passthrough, gcp, aws, azure",
+    ],
   },
   {
     what: "aws together with a key",
@@ -250,7 +256,66 @@ const INVALID: Invalid[] = [
       ai: { provider: { bedrock: {} } },
       policies: { auth: { aws: { secretRef: { name: "aws" } }, key: INLINE_KEY } },
     }),
-    expect: ["spec.policies.auth", "exactly one of key, secretRef, passthrough, gcp, aws must be set"],
+    expect: [
+      "spec.policies.auth",
+      "set credentials, or exactly one of key, secretRef, passthrough, gcp, aws, azure",
+    ],
+  },
+  {
+    what: "location with gcp",
+    obj: backend("location-gcp", {
+      ai: { provider: { vertexai: { projectId: "p" } } },
+      policies: { auth: { gcp: { secretRef: { name: "sa" } }, location: { cookie: { name: "k" } } } },
+    }),
+    expect: ["spec.policies.auth", "location may only be set for key, secretRef, or passthrough auth"],
+  },
+  {
+    what: "location with two places",
+    obj: backend("location-two", {
+      ai: { provider: { openai: {} } },
+      policies: {
+        auth: { key: INLINE_KEY, location: { cookie: { name: "k" }, queryParameter: { name: "k" } } },
+      },
+    }),
+    expect: ["spec.policies.auth.location", "exactly one of header, queryParameter, cookie must be set"],
+  },
+  {
+    what: "location and the older header together",
+    obj: backend("location-and-header", {
+      ai: { provider: { openai: {} } },
+      policies: {
+        auth: { key: INLINE_KEY, header: { name: "x-key" }, location: { header: { name: "x-key" } } },
+      },
+    }),
+    expect: ["spec.policies.auth", "location and header are mutually exclusive"],
+  },
+  {
+    what: "a custom provider's Service backendRef without port",
+    obj: backend("custom-no-port", {
+      ai: { provider: { custom: { backendRef: { name: "vllm" }, formats: [{ type: "Completions" }] } } },
+    }),
+    expect: ["spec.ai.provider.custom.backendRef", "Must have port for Service reference"],
+  },
+  {
+    what: "a custom provider listing a format twice",
+    obj: backend("custom-twice", {
+      ai: {
+        provider: {
+          custom: {
+            backendRef: { name: "vllm", port: 80 },
+            formats: [{ type: "Messages" }, { type: "Messages" }],
+          },
+        },
+      },
+    }),
+    expect: ["spec.ai.provider.custom.formats", "each format type may be listed once"],
+  },
+  {
+    what: "a custom provider format outside upstream's enum",
+    obj: backend("custom-bad-format", {
+      ai: { provider: { custom: { backendRef: { name: "vllm", port: 80 }, formats: [{ type: "Chat" }] } } },
+    }),
+    expect: ["spec.ai.provider.custom.formats[0].type", 'Unsupported value: "Chat"'],
   },
   {
     what: "bedrock with a region that is not a region name",
@@ -269,7 +334,7 @@ const INVALID: Invalid[] = [
     obj: backend("bedrock-and-openai", { ai: { provider: { bedrock: {}, openai: {} } } }),
     expect: [
       "spec.ai.provider",
-      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock must be set",
+      "exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock, custom must be set",
     ],
   },
   {
@@ -587,7 +652,7 @@ describe("CRDs on a real API server", () => {
       const text = r.stdout.replace(/\s+/g, " ");
       assert.ok(
         text.includes(
-          "How the gateway authenticates to the provider: exactly one of key, secretRef, passthrough, gcp, aws.",
+          "How the gateway authenticates to the provider: at most one of key, secretRef, passthrough, gcp, aws, azure, plus optional additional credentials.",
         ),
       );
       assert.ok(text.includes("Read the API key from a Secret."));

@@ -129,3 +129,18 @@ describe("simulator: key check", () => {
     }
   });
 });
+
+describe("simulator: basePath", () => {
+  it("serves the API under the prefix as at the root, and nothing under another one", async () => {
+    const sim = await startSimulator({ basePath: "/compat" });
+    try {
+      const body = { model: "m", messages: msg };
+      assert.equal((await postJson(`${sim.url}/compat/v1/chat/completions`, body)).status, 200);
+      assert.equal(sim.lastRequest()?.path, "/compat/v1/chat/completions");
+      assert.equal((await postJson(`${sim.url}/v1/chat/completions`, body)).status, 200);
+      assert.equal((await postJson(`${sim.url}/other/v1/chat/completions`, body)).status, 404);
+    } finally {
+      await sim.close();
+    }
+  });
+});

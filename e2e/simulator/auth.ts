@@ -4,7 +4,11 @@
 //   Gemini    x-goog-api-key: K, or ?key=K
 //   Anthropic x-api-key: K (also Authorization: Bearer K, which @anthropic-ai/sdk 1.x sends)
 //   Vertex AI  not here: an access token from the token endpoint (gcp-auth.ts), checked by its routes
+//   Azure      also Authorization: Bearer <Entra access token, a JWT> (entra.ts), checked in server.ts
+// With a keyLocation (a self-hosted server configured to take its key elsewhere) only that place
+// counts: a header (prefix stripped), a query parameter or a cookie.
 import type { ProviderName } from "./reply.ts";
+import type { SimulatorOptions } from "./types.ts";
 
 type Strings = Readonly<Record<string, string>>;
 
@@ -13,9 +17,37 @@ function bearer(headers: Strings): string | undefined {
   return m?.[1]?.trim();
 }
 
-/** The keys the request presents where its provider expects them. */
-export function presentedKeys(provider: ProviderName, headers: Strings, query: Strings): string[] {
+function cookie(headers: Strings, name: string): string | undefined {
+  for (const pair of (headers.cookie ?? "").split(";")) {
+    const eq = pair.indexOf("=");
+    if (eq !== -1 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+function atLocation(
+  at: NonNullable<SimulatorOptions["keyLocation"]>,
+  headers: Strings,
+  query: Strings,
+): string | undefined {
+  if (at.in === "queryParameter") return query[at.name];
+  if (at.in === "cookie") return cookie(headers, at.name);
+  const v = headers[at.name.toLowerCase()];
+  const prefix = at.prefix ?? "";
+  if (v === undefined || !v.startsWith(prefix)) return undefined;
+  return v.slice(prefix.length);
+}
+
+/** The keys the request presents where its provider (or the keyLocation) expects them. */
+export function presentedKeys(
+  provider: ProviderName,
+  headers: Strings,
+  query: Strings,
+  at?: SimulatorOptions["keyLocation"],
+): string[] {
   const found = (() => {
+    if (at !== undefined && provider !== "vertex" && provider !== "bedrock")
+      return [atLocation(at, headers, query)];
     switch (provider) {
       case "openai":
         return [bearer(headers)];
@@ -40,7 +72,8 @@ export function keyAccepted(
   provider: ProviderName,
   headers: Strings,
   query: Strings,
+  at?: SimulatorOptions["keyLocation"],
 ): boolean {
   if (required === undefined) return true;
-  return presentedKeys(provider, headers, query).some((k) => required.has(k));
+  return presentedKeys(provider, headers, query, at).some((k) => required.has(k));
 }

@@ -73,6 +73,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     setRequiredKey: controls.setRequiredKey,
     setChunks: controls.setChunks,
     gcpTokensIssued: () => state.gcp.issued(),
+    entraTokensIssued: () => state.entra.issued(),
+    revokeEntraTokens: () => state.entra.revokeAll(),
     revokeGcpTokens: () => state.gcp.revokeAll(),
     close: sim.close,
   };

@@ -57,6 +57,27 @@ export const SimulatorOptionsSchema = z.object({
       groups: z.string().min(1).optional(),
     })
     .optional(),
+  entraApps: z
+    .array(
+      z.strictObject({
+        tenantId: z.string().min(1),
+        clientId: z.string().min(1),
+        clientSecret: z.string().min(1),
+      }),
+    )
+    .optional(),
+  entraTokenTtlSeconds: z.number().int().positive().optional(),
+  basePath: z
+    .string()
+    .regex(/^\/[^?#]*[^/]$/)
+    .optional(),
+  keyLocation: z
+    .discriminatedUnion("in", [
+      z.strictObject({ in: z.literal("header"), name: z.string().min(1), prefix: z.string().optional() }),
+      z.strictObject({ in: z.literal("queryParameter"), name: z.string().min(1) }),
+      z.strictObject({ in: z.literal("cookie"), name: z.string().min(1) }),
+    ])
+    .optional(),
 });
 
 /** `POST /_sim/key`: `{key}` (also accepted: `keys`, `requireKey`); null or absent turns the check off. */

@@ -7,6 +7,7 @@ import type { TLSSocket } from "node:tls";
 import { keyAccepted } from "./auth.ts";
 import { BodyTooLargeError, readBody } from "./body.ts";
 import { CONTROL_PREFIX, type Controls, handleControl } from "./control.ts";
+import { COGNITIVE_SERVICES_SCOPE, ENTRA_TOKEN_PATH, FOUNDRY_SCOPE } from "./entra.ts";
 import { errorReply } from "./errors.ts";
 import { type Exchange, type Inflight, openExchange } from "./exchange.ts";
 import type { FaultBook } from "./faults.ts";
@@ -80,6 +81,9 @@ export function createSimServer(deps: ServerDeps): SimServer {
 async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDeps, inflight: Inflight) {
   const url = new URL(req.url ?? "/", "http://simulator.invalid");
   const path = url.pathname;
+  // a server mounted under basePath answers there as at the root (recorded with the full path)
+  const base = deps.state.basePath;
+  const apiPath = base !== undefined && path.startsWith(`${base}/`) ? path.slice(base.length) : path;
   if (path.startsWith(CONTROL_PREFIX)) return handleControl(req, res, path, deps.controls);
   const method = req.method ?? "GET";
   const headers = flattenHeaders(req.headers);
@@ -102,15 +106,30 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
   }
   const record = deps.recorder.add({ method, path, query, headers, body: decodeBody(raw), ...tls });
   const exchange = openExchange(req, res, record, inflight);
-  const match = matchRoute(method, path, headers, query);
-  const provider = match?.route.provider ?? providerForPath(path, headers, query);
+  const entraTenant = method === "POST" ? ENTRA_TOKEN_PATH.exec(path)?.[1] : undefined;
+  if (entraTenant !== undefined) {
+    const reply = deps.state.entra.exchange(
+      decodeURIComponent(entraTenant),
+      headers["content-type"],
+      record.body,
+    );
+    return send(res, reply, exchange);
+  }
+  const match = matchRoute(method, apiPath, headers, query);
+  const provider = match?.route.provider ?? providerForPath(apiPath, headers, query);
   const fault = deps.faults.take(path);
   if (fault && fault.kind !== "cut") return applyFault(fault, res, exchange, provider);
   if (!match) return send(res, errorReply(provider, "not_found", { detail: `${method} ${path}` }), exchange);
-  if (
+  if (provider === "azure" && /^Bearer\s+eyJ/i.test(headers.authorization ?? "")) {
+    // Azure OpenAI takes an Entra access token (a JWT) instead of a key: it must be one Entra issued,
+    // live and for the scope of the endpoint (Foundry projects: ai.azure.com)
+    const scope = path.startsWith("/api/projects/") ? FOUNDRY_SCOPE : COGNITIVE_SERVICES_SCOPE;
+    if (!deps.state.entra.accepts(headers.authorization, scope))
+      return send(res, errorReply(provider, "invalid_api_key"), exchange);
+  } else if (
     provider !== "vertex" &&
     provider !== "bedrock" &&
-    !keyAccepted(deps.state.requiredKeys, provider, headers, query)
+    !keyAccepted(deps.state.requiredKeys, provider, headers, query, deps.state.keyLocation)
   ) {
     return send(res, errorReply(provider, "invalid_api_key"), exchange);
   }

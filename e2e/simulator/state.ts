@@ -1,6 +1,7 @@
 // The simulator's run-time settings (latency, chunks, keys) and its id counter.
+import { createEntraAuthority, type EntraApp, type EntraAuthority } from "./entra.ts";
 import { createGcpAuthority, type GcpAuthority, type GcpServiceAccount } from "./gcp-auth.ts";
-import type { Latency } from "./types.ts";
+import type { Latency, SimulatorOptions } from "./types.ts";
 
 export interface SimState {
   ttftMs: number;
@@ -11,6 +12,12 @@ export interface SimState {
   gcp: GcpAuthority;
   /** AWS secret access keys by access key id (Bedrock's SigV4 check). */
   awsKeys: ReadonlyMap<string, string>;
+  /** Entra ID's token endpoint and the Azure access tokens it issued. */
+  entra: EntraAuthority;
+  /** Where the key check reads the key (undefined: each provider's own header). */
+  keyLocation: SimulatorOptions["keyLocation"];
+  /** Every API is also served under this prefix. */
+  basePath: string | undefined;
   nextId(prefix: string): string;
 }
 
@@ -23,6 +30,10 @@ export function createState(
     gcpServiceAccounts?: GcpServiceAccount[];
     gcpTokenTtlSeconds?: number;
     awsCredentials?: { accessKeyId: string; secretAccessKey: string }[];
+    entraApps?: EntraApp[];
+    entraTokenTtlSeconds?: number;
+    keyLocation?: SimulatorOptions["keyLocation"];
+    basePath?: string;
   },
 ): SimState {
   let seq = 0;
@@ -36,6 +47,12 @@ export function createState(
       ...(init.gcpTokenTtlSeconds !== undefined ? { ttlSeconds: init.gcpTokenTtlSeconds } : {}),
     }),
     awsKeys: new Map((init.awsCredentials ?? []).map((c) => [c.accessKeyId, c.secretAccessKey])),
+    entra: createEntraAuthority({
+      ...(init.entraApps ? { apps: init.entraApps } : {}),
+      ...(init.entraTokenTtlSeconds !== undefined ? { ttlSeconds: init.entraTokenTtlSeconds } : {}),
+    }),
+    keyLocation: init.keyLocation,
+    basePath: init.basePath,
     nextId(prefix) {
       seq += 1;
       return `${prefix}${seq.toString().padStart(8, "0")}`;

@@ -20,6 +20,20 @@ export interface SimulatorOptions {
   gcpServiceAccounts?: { clientEmail: string; publicKeyPem: string; projectId: string }[];
   /** Lifetime of issued access tokens; default 3600. */
   gcpTokenTtlSeconds?: number;
+  /** Entra ID app registrations POST /{tenant}/oauth2/v2.0/token issues Azure access tokens for. */
+  entraApps?: { tenantId: string; clientId: string; clientSecret: string }[];
+  /** Lifetime of issued Entra access tokens; default 3599. */
+  entraTokenTtlSeconds?: number;
+  /**
+   * Where the key check reads the key, for a self-hosted OpenAI-compatible server configured so
+   * (default: each provider's own header). Only this place counts when set.
+   */
+  keyLocation?:
+    | { in: "header"; name: string; prefix?: string }
+    | { in: "queryParameter"; name: string }
+    | { in: "cookie"; name: string };
+  /** Also serve every API under this path prefix (a self-hosted server mounted elsewhere, e.g. /compat). */
+  basePath?: string;
   /** AWS credentials whose SigV4 signatures Bedrock calls must carry (none: every Bedrock call is 403). */
   awsCredentials?: { accessKeyId: string; secretAccessKey: string }[];
   /** Serve HTTPS with this certificate (PEM); with `clientCa`, a client certificate signed by it is
@@ -76,6 +90,10 @@ export interface Simulator {
   setChunks(n: number): void;
   /** Vertex AI access tokens issued by POST /token so far. */
   gcpTokensIssued(): number;
+  /** Azure access tokens issued by POST /{tenant}/oauth2/v2.0/token so far. */
+  entraTokensIssued(): number;
+  /** Revokes every issued Entra token: Azure answers 401 to them from now on. */
+  revokeEntraTokens(): void;
   /** Revokes every issued access token: Vertex AI answers 401 to them from now on. */
   revokeGcpTokens(): void;
   /** Closes the listener and destroys open sockets (hanging and streaming answers included). */

@@ -30,8 +30,10 @@ const Upstream = z.strictObject({
   headers: z.record(z.string(), z.string()).optional(),
   /** A subset of the JSON body: objects by key, arrays element by element (same length). */
   body: z.unknown().optional(),
-  /** Credentials the simulator verifies: an AWS SigV4 signature, a Google OAuth access token. */
-  signature: z.enum(["sigv4", "gcp-oauth"]).optional(),
+  /** Credentials the simulator verifies: an AWS SigV4 signature, a Google OAuth access token, an
+   * Entra ID access token (client credentials of the app in `entra`). */
+  signature: z.enum(["sigv4", "gcp-oauth", "entra-oauth"]).optional(),
+  entra: z.strictObject({ tenantId: z.string(), clientId: z.string(), clientSecret: z.string() }).optional(),
   aws: z
     .strictObject({ accessKeyId: z.string(), secretAccessKey: z.string(), region: z.string() })
     .optional(),

@@ -1,9 +1,11 @@
 // One accepted corpus case end to end: its request sent through a gateway with the official SDK of
 // its client format, then what the simulator recorded checked against the case's header.
+
 import assert from "node:assert/strict";
 import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
+import { ENTRA_TOKEN_PATH } from "../simulator/entra.ts";
 import type { Simulator } from "../simulator/index.ts";
 import type { RecordedRequest } from "../simulator/types.ts";
 import type { AcceptedHeader, CorpusCase } from "./corpus.ts";
@@ -75,7 +77,8 @@ export async function sendRequest(c: CorpusCase, baseUrl: string): Promise<void>
 
 /** The provider calls the simulator recorded (the OAuth token exchange is checked separately). */
 function providerCalls(sim: Simulator): RecordedRequest[] {
-  return sim.requests.filter((r) => r.path !== "/token");
+  // token endpoints (Google's, Entra's) are not provider calls
+  return sim.requests.filter((r) => r.path !== "/token" && !ENTRA_TOKEN_PATH.test(r.path));
 }
 
 /** Checks the provider call recorded since the last reset (the one after the failed first, with
@@ -108,6 +111,10 @@ export function checkRecorded(c: CorpusCase, sim: Simulator): void {
   if (up.signature === "gcp-oauth") {
     assert.match(got.headers.authorization ?? "", /^Bearer \S+$/, `${c.file}: an OAuth access token`);
     assert.ok(sim.gcpTokensIssued() > 0, `${c.file}: the token came from the token endpoint`);
+  }
+  if (up.signature === "entra-oauth") {
+    assert.match(got.headers.authorization ?? "", /^Bearer \S+$/, `${c.file}: an Entra access token`);
+    assert.ok(sim.entraTokensIssued() > 0, `${c.file}: the token came from the Entra token endpoint`);
   }
   if (h.request.apiKey === undefined) {
     const all = JSON.stringify(got.headers);

@@ -36,9 +36,14 @@ export async function startCorpusWorld(): Promise<CorpusWorld> {
     const a = accepted(c)?.upstream.aws;
     return a ? [{ accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey }] : [];
   });
+  const entraApps = cases.flatMap((c) => {
+    const e = accepted(c)?.upstream.entra;
+    return e ? [e] : [];
+  });
   const sim = await startSimulator({
     chunks: 3,
     awsCredentials: aws,
+    entraApps,
     gcpServiceAccounts: [...accounts.values()].map(({ clientEmail, publicKeyPem, projectId }) => ({
       clientEmail,
       publicKeyPem,

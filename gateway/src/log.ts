@@ -19,6 +19,7 @@ export const REDACT_PATHS = [
   'headers["api-key"]',
   'headers["x-api-key"]',
   'headers["x-goog-api-key"]',
+  "headers.cookie",
   "token",
   "*.token",
 ];

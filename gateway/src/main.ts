@@ -21,6 +21,7 @@ import { MetricChildren } from "./metrics/children.ts";
 import { ModelLabels } from "./metrics/model-labels.ts";
 import { createProxyMetrics, type ProxyMetrics } from "./metrics/registry.ts";
 import { AgentPool } from "./pipeline/agents.ts";
+import { type AzureTokenSource, AzureTokens } from "./pipeline/azure-token.ts";
 import { BodyBudget } from "./pipeline/body-budget.ts";
 import { Forwarder } from "./pipeline/forward.ts";
 import { GcpTokens } from "./pipeline/gcp-token.ts";
@@ -151,6 +152,14 @@ function gcpCredentials(snapshot: Snapshot): string[] {
   return out;
 }
 
+/** The Azure app registrations a snapshot uses (their tokens are kept across swaps). */
+function azureSources(snapshot: Snapshot): AzureTokenSource[] {
+  const out: AzureTokenSource[] = [];
+  for (const b of snapshot.backends)
+    for (const p of b.groups.flat()) if (p.auth.mode === "azureClientSecret") out.push(p.auth);
+  return out;
+}
+
 export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> {
   const log = opts.log ?? createLogger({ component: "proxy" });
   const metrics = createProxyMetrics(opts.registry);
@@ -207,12 +216,14 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
       });
     return rows;
   };
+  const azureTokens = new AzureTokens();
   const handler = createListenerHandler({
     store,
     inflight,
     forwarder: new Forwarder(agents),
     gcpTokens,
     health,
+    azureTokens,
     onCredentialError: (provider, message) =>
       handlerLog.warn({ provider, err: message }, "no access token for the provider"),
     upstreamTimeouts: { headerMs: limits.upstreamHeaderTimeoutMs, idleMs: limits.upstreamIdleTimeoutMs },
@@ -247,6 +258,7 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
     agents.retain(next.upstreams);
     gcpTokens.retain(gcpCredentials(next.snapshot));
     health.retain(healthProviders(next.routes));
+    azureTokens.retain(azureSources(next.snapshot));
     // token limits count with the o200k tokenizer: have it in memory before the first request needs it
     if ((next.snapshot.policies?.length ?? 0) > 0) preloadTokenizer();
     if (opts.serveListeners !== false) listening = listeners.sync(next.table.ports());

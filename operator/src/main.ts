@@ -102,7 +102,7 @@ Flags:
                                 a loopback --bind (local development)
   --ca-validity <d>             lifetime of a new operator CA (default 8760h = 1 year)
   --ca-bundle-file <path>       write the CA bundle here (for proxies run out of cluster)
-  --provider-override <url>     DEV ONLY: send every provider's default endpoint to this base URL
+  --provider-override <url>     DEV ONLY: send every provider's default endpoint (and Entra's token endpoint) to this base URL
   -h, --help                    show this help
 `;
 

@@ -31,7 +31,7 @@ Flags:
   --max-body-bytes <n>        larger request bodies get 413 request_too_large (default ${DEFAULT_MAX_BODY_BYTES})
   --drain-killed              let in-flight requests of a deleted route finish instead of aborting them
   --kill-grace-ms <ms>        time in-flight requests of a deleted route get (default ${DEFAULT_KILL_GRACE_MS})
-  --provider-override <url>   DEV ONLY: send every provider's default endpoint to this base URL
+  --provider-override <url>   DEV ONLY: send every provider's default endpoint (and Entra's token endpoint) to this base URL
   --no-watch                  read the files once
   -h, --help                  show this help
 `;

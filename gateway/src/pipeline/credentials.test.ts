@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { buildUpstreamHeaders, stripCredentialQuery } from "./credentials.ts";
+import type { InjectedCredential } from "../snapshot/schema.ts";
+import {
+  buildUpstreamHeaders,
+  placedCredentials,
+  stripCredentialQuery,
+  withCookie,
+  withQueryCredentials,
+} from "./credentials.ts";
 import { upstreamHostHeader } from "./headers.ts";
 
 const client = {
@@ -97,4 +104,113 @@ test("upstream Host header omits default ports", () => {
   assert.equal(upstreamHostHeader("api.openai.com", 443, true), "api.openai.com");
   assert.equal(upstreamHostHeader("127.0.0.1", 9000, false), "127.0.0.1:9000");
   assert.equal(upstreamHostHeader("::1", 80, false), "[::1]");
+});
+
+function headersFor(
+  auth: Parameters<typeof buildUpstreamHeaders>[0]["auth"],
+  clientHeaders: Record<string, string>,
+  more: { credentials?: InjectedCredential[]; query?: string; gatewayKey?: boolean } = {},
+) {
+  const input = {
+    client: clientHeaders,
+    auth,
+    ...(more.credentials ? { credentials: more.credentials } : {}),
+    query: new URLSearchParams(more.query ?? ""),
+    gatewayKeyInAuthorization: more.gatewayKey ?? false,
+  };
+  return {
+    headers: buildUpstreamHeaders({ ...input, extra: {}, host: "h", contentLength: 0 }),
+    path: withQueryCredentials(
+      `/v1/chat/completions${more.query ? `?${more.query}` : ""}`,
+      placedCredentials(input),
+    ),
+  };
+}
+
+test("location queryParameter: set on the upstream URL, replacing a client value; no header", () => {
+  const { headers, path } = headersFor(
+    {
+      mode: "inject",
+      header: "",
+      prefix: "",
+      location: { in: "queryParameter", name: "api_key" },
+      credential: "sk q&=",
+      source: "inline",
+    },
+    { authorization: "Bearer gw" },
+    { query: "api_key=client&x=1", gatewayKey: true },
+  );
+  assert.equal(path, "/v1/chat/completions?api_key=sk+q%26%3D&x=1");
+  assert.equal(new URL(path, "http://h").searchParams.get("api_key"), "sk q&=");
+  assert.equal(headers.authorization, undefined);
+  assert.equal(headers[""], undefined, "no empty-named header");
+  assert.equal(withQueryCredentials("/p", []), "/p", "no query credential: the path is untouched");
+});
+
+test("location cookie: one cookie of the Cookie header, replacing a client cookie of that name", () => {
+  const cookie = (auth: Parameters<typeof buildUpstreamHeaders>[0]["auth"], c?: string) =>
+    headersFor(auth, c === undefined ? {} : { cookie: c }).headers.cookie;
+  const inject = {
+    mode: "inject" as const,
+    header: "",
+    prefix: "",
+    location: { in: "cookie" as const, name: "session" },
+    credential: "sk-c",
+    source: "inline",
+  };
+  assert.equal(cookie(inject), "session=sk-c");
+  assert.equal(cookie(inject, "a=1; session=client; b=2"), "a=1; b=2; session=sk-c");
+  assert.equal(withCookie(["a=1", "sessionx=2"], "session", "v"), "a=1; sessionx=2; session=v");
+});
+
+test("location header with a custom prefix; passthrough reads and writes at the location", () => {
+  const { headers } = headersFor(
+    { mode: "inject", header: "X-Token", prefix: "Token ", credential: "sk-h", source: "inline" },
+    { "x-token": "client" },
+  );
+  assert.equal(headers["x-token"], "Token sk-h");
+  // passthrough with a prefix: the client's value keeps (or gets) the prefix once
+  const pass = (client: Record<string, string>, gatewayKey = false) =>
+    headersFor({ mode: "passthrough", header: "X-Token", prefix: "Token " }, client, { gatewayKey }).headers[
+      "x-token"
+    ];
+  assert.equal(pass({ "x-token": "Token own" }), "Token own");
+  assert.equal(pass({ "x-token": "own" }), "Token own");
+  assert.equal(pass({ authorization: "Bearer own" }), "Token own", "a bearer key moves to the location");
+  assert.equal(pass({ authorization: "Bearer gw" }, true), undefined, "never the gateway key");
+  // passthrough at a query parameter: the client's own value, else its bearer key
+  const q = headersFor(
+    { mode: "passthrough", header: "Authorization", location: { in: "queryParameter", name: "key" } },
+    { authorization: "Bearer own" },
+  );
+  assert.equal(q.path, "/v1/chat/completions?key=own");
+  assert.equal(q.headers.authorization, undefined);
+  const c = headersFor(
+    { mode: "passthrough", header: "Authorization", location: { in: "cookie", name: "k" } },
+    { cookie: "k=mine; o=1", authorization: "Bearer gw" },
+    { gatewayKey: true },
+  );
+  assert.equal(c.headers.cookie, "o=1; k=mine");
+});
+
+test("additional credentials go to their own places after the primary one", () => {
+  const { headers, path } = headersFor(
+    { mode: "inject", header: "Authorization", prefix: "Bearer ", credential: "sk-main", source: "inline" },
+    {},
+    {
+      credentials: [
+        { header: "x-org", prefix: "", credential: "org-1", source: "secret:ns/s#org" },
+        {
+          header: "",
+          prefix: "",
+          location: { in: "queryParameter", name: "tenant" },
+          credential: "t-1",
+          source: "secret:ns/s#t",
+        },
+      ],
+    },
+  );
+  assert.equal(headers.authorization, "Bearer sk-main");
+  assert.equal(headers["x-org"], "org-1");
+  assert.equal(path, "/v1/chat/completions?tenant=t-1");
 });

@@ -156,13 +156,14 @@ class KeyTokens {
   }
 }
 
-async function boundedText(res: Response): Promise<string> {
+/** The answer's text, at most 64 KiB of it. */
+export async function boundedText(res: Response): Promise<string> {
   const buf = Buffer.from(await res.arrayBuffer());
   return buf.subarray(0, MAX_RESPONSE_BYTES).toString("utf8");
 }
 
 /** ": invalid_grant" from an OAuth2 error body (a fixed token, RFC 6749 §5.2), else "". */
-function oauthError(text: string): string {
+export function oauthError(text: string): string {
   try {
     const code = (JSON.parse(text) as { error?: unknown }).error;
     return typeof code === "string" && /^[a-z_]{1,64}$/.test(code) ? `: ${code}` : "";

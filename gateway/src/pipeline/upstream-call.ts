@@ -15,10 +15,17 @@ import { upstreamKey } from "../snapshot/compile.ts";
 import type { UpstreamAuth } from "../snapshot/schema.ts";
 import type { ClientFormat, Endpoint } from "../translate/catalogue.ts";
 import { AwsCredentialError, parseAwsCredentials, sigV4Headers } from "./aws-sigv4.ts";
+import { AzureTokenError, type AzureTokens } from "./azure-token.ts";
 import { applyBackendAi } from "./backend-ai.ts";
 import { failoverOrder, pickBackend, type Random } from "./backend-select.ts";
 import { parseWholeBody, type RequestBody, rewriteBody } from "./body.ts";
-import { buildUpstreamHeaders, stripCredentialQuery } from "./credentials.ts";
+import {
+  buildUpstreamHeaders,
+  placedCredentials,
+  stripCredentialQuery,
+  withQueryCredentials,
+} from "./credentials.ts";
+import { customVariant } from "./custom-formats.ts";
 import { AbortError, type Exchange } from "./exchange.ts";
 import { type AttemptResult, type AttemptSpec, type Forwarder, isTimeoutError } from "./forward.ts";
 import { GcpTokenError, type GcpTokens } from "./gcp-token.ts";
@@ -39,6 +46,8 @@ export interface UpstreamCallDeps {
   random?: Random;
   /** Access tokens made from Google service-account keys (auth mode gcpServiceAccount). */
   gcpTokens?: GcpTokens;
+  /** Entra ID access tokens for Azure app registrations (auth mode azureClientSecret). */
+  azureTokens?: AzureTokens;
   /** Where a failed token exchange is logged (never with the key or the token). */
   onCredentialError?: (provider: string, message: string) => void;
   /** Passive outlier ejection (policies.health); absent: no provider is ever ejected. */
@@ -154,11 +163,17 @@ function enrichedBody(
 async function attemptOnce(
   ex: Exchange,
   call: UpstreamRequest,
-  provider: CompiledProvider,
+  configured: CompiledProvider,
   deps: UpstreamCallDeps,
   tries: { last: boolean; nextSame: boolean },
 ): Promise<AttemptOutcome> {
   let { last } = tries;
+  // a custom provider: the variant for the request's format (or the one it is translated to)
+  const provider = customVariant(configured, call.endpoint);
+  if (provider instanceof GatewayError) {
+    ex.fail(provider);
+    return "done";
+  }
   const cfg = provider.config;
   const fields = call.body.fields;
   // policies.ai rewrites the whole document (messages and all): only such backends parse it all
@@ -199,9 +214,12 @@ async function attemptOnce(
     ex.succeed(200);
     return "done";
   }
-  // only a service-account key needs an await (a token); every other credential is at hand
+  // only a service-account key or an Azure app registration needs an await (a token); every other
+  // credential is at hand
   const auth =
-    cfg.auth.mode === "gcpServiceAccount" ? await credentialFor(ex, cfg.auth, provider, deps) : cfg.auth;
+    cfg.auth.mode === "gcpServiceAccount" || cfg.auth.mode === "azureClientSecret"
+      ? await credentialFor(ex, cfg.auth, provider, deps)
+      : cfg.auth;
   if (auth === "aborted") {
     endAborted(ex);
     return "done";
@@ -222,6 +240,14 @@ async function attemptOnce(
   const routeTimeouts = call.route.config.timeouts;
   // the defaults guard routes without timeouts; a route's own timeouts replace them
   const ownTimeouts = routeTimeouts.backendRequestMs !== undefined || routeTimeouts.requestMs !== undefined;
+  const credentialSource = {
+    client: ex.clientHeaders,
+    auth,
+    ...(cfg.credentials ? { credentials: cfg.credentials } : {}),
+    query: call.query,
+    gatewayKeyInAuthorization: call.gatewayKeyInAuthorization,
+  };
+  const placed = placedCredentials(credentialSource);
   const spec: AttemptSpec = {
     target: {
       key: upstreamKey(cfg),
@@ -232,13 +258,13 @@ async function attemptOnce(
     },
     authority,
     method: ex.req.method ?? "GET",
-    path: plan.path,
+    // a query-parameter credential is set here, after the adapter: never in a log line
+    path: withQueryCredentials(plan.path, placed),
     headersTimeoutMs: ownTimeouts ? 0 : deps.upstreamTimeouts.headerMs,
     bodyTimeoutMs: ownTimeouts ? 0 : deps.upstreamTimeouts.idleMs,
     headers: buildUpstreamHeaders({
-      client: ex.clientHeaders,
-      auth,
-      gatewayKeyInAuthorization: call.gatewayKeyInAuthorization,
+      ...credentialSource,
+      placed,
       extra: plan.headers,
       host: authority,
       contentLength: body.length,
@@ -290,14 +316,14 @@ async function attemptOnce(
     const code: ErrorCode =
       timedOut || isTimeoutError(result.error) ? "upstream_timeout" : "upstream_unreachable";
     countError(code);
-    deps.health?.record(provider, { code: undefined });
+    deps.health?.record(configured, { code: undefined });
     return { error: new GatewayError(code), retryAfterMs: 0 };
   }
 
   const { upstream } = result;
   const status = upstream.statusCode;
-  if (provider.health !== undefined)
-    deps.health?.record(provider, { code: status }, retryAfterMs(upstream.headers["retry-after"]));
+  if (configured.health !== undefined)
+    deps.health?.record(configured, { code: status }, retryAfterMs(upstream.headers["retry-after"]));
   if (status >= 400) {
     let wait = 0;
     if (!last && status === 429 && tries.nextSame) {
@@ -325,13 +351,13 @@ async function attemptOnce(
     // a refused access token is not used again: the next request makes a new one
     if (status === 401 && cfg.auth.mode === "gcpServiceAccount" && auth.mode === "inject")
       deps.gcpTokens?.invalidate(cfg.auth.credential, auth.credential);
+    if (status === 401 && cfg.auth.mode === "azureClientSecret" && auth.mode === "inject")
+      deps.azureTokens?.invalidate(cfg.auth, auth.credential);
     const secrets = auth.mode === "inject" ? [auth.credential] : [];
     if (auth.mode === "awsSigV4") secrets.push(...awsSecrets(auth.credential));
-    const passthrough =
-      cfg.auth.mode === "passthrough"
-        ? headerValue(ex.clientHeaders[cfg.auth.header.toLowerCase()])
-        : undefined;
-    if (passthrough) secrets.push(passthrough, passthrough.replace(/^Bearer\s+/i, ""));
+    // a placed value with its prefix, and without it ("Bearer x", "Token x")
+    for (const p of placed) secrets.push(p.value, p.value.replace(/^\S+\s+/, ""));
+    for (const c of cfg.credentials ?? []) secrets.push(c.credential);
     ex.fail(providerError(status, upstream.headers, errBody, provider.adapter, secrets));
     return "done";
   }
@@ -357,7 +383,10 @@ async function credentialFor(
   auth: UpstreamAuth,
   provider: CompiledProvider,
   deps: UpstreamCallDeps,
-): Promise<Exclude<UpstreamAuth, { mode: "gcpServiceAccount" }> | GatewayError | "aborted"> {
+): Promise<
+  Exclude<UpstreamAuth, { mode: "gcpServiceAccount" | "azureClientSecret" }> | GatewayError | "aborted"
+> {
+  if (auth.mode === "azureClientSecret") return azureCredential(ex, auth, provider, deps);
   if (auth.mode !== "gcpServiceAccount") return auth;
   try {
     if (!deps.gcpTokens) throw new GcpTokenError("no token source");
@@ -372,6 +401,31 @@ async function credentialFor(
   } catch (err) {
     if (ex.aborted) return "aborted";
     const message = err instanceof GcpTokenError ? err.message : "token exchange failed";
+    deps.onCredentialError?.(provider.label, message);
+    return new GatewayError("upstream_credential_failed");
+  }
+}
+
+/** An Entra access token for an Azure app registration, as `Authorization: Bearer`. */
+async function azureCredential(
+  ex: Exchange,
+  auth: Extract<UpstreamAuth, { mode: "azureClientSecret" }>,
+  provider: CompiledProvider,
+  deps: UpstreamCallDeps,
+): Promise<Extract<UpstreamAuth, { mode: "inject" }> | GatewayError | "aborted"> {
+  try {
+    if (!deps.azureTokens) throw new AzureTokenError("no token source");
+    const token = await deps.azureTokens.token(auth, ex.signal);
+    return {
+      mode: "inject",
+      header: "authorization",
+      prefix: "Bearer ",
+      credential: token,
+      source: auth.source,
+    };
+  } catch (err) {
+    if (ex.signal.aborted) return "aborted";
+    const message = err instanceof AzureTokenError ? err.message : "token exchange failed";
     deps.onCredentialError?.(provider.label, message);
     return new GatewayError("upstream_credential_failed");
   }

@@ -5,6 +5,7 @@
 
 import { type Condition, ConditionError, parseCondition } from "../health/condition.ts";
 import type { EvictionPolicy } from "../health/ejection.ts";
+import { compileCustomVariants } from "../pipeline/custom-formats.ts";
 import { tlsSettingsHash } from "../pipeline/upstream-tls.ts";
 import { adapterFor } from "../providers/index.ts";
 import type { ProviderAdapter } from "../providers/types.ts";
@@ -21,6 +22,8 @@ export interface CompiledProvider {
   backend: string;
   /** policies.health, compiled; absent: never ejected. */
   health?: CompiledHealth;
+  /** A custom provider's per-format variants (pipeline/custom-formats.ts). */
+  customVariants?: ReadonlyMap<string, CompiledProvider>;
 }
 
 export interface CompiledHealth {
@@ -108,13 +111,16 @@ function compileBackend(b: BackendConfig): CompiledBackend {
         );
       }
       const health = p.health ? compileHealth(p.health, `backend ${b.ref} provider ${p.name}`) : undefined;
-      return {
+      const compiled: CompiledProvider = {
         config: p,
         adapter: adapterFor(p.kind),
         label: `${b.ref}/${p.name}`,
         backend: b.ref,
         ...(health ? { health } : {}),
       };
+      const variants = compileCustomVariants(compiled);
+      if (variants) compiled.customVariants = variants;
+      return compiled;
     }),
   );
   return { ref: b.ref, groups };

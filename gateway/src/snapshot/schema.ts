@@ -30,18 +30,37 @@ export type ListenerConfig = z.infer<typeof ListenerConfig>;
 export const ProviderKind = z.enum(["openai", "azureopenai", "gemini", "anthropic", "vertexai", "bedrock"]);
 export type ProviderKind = z.infer<typeof ProviderKind>;
 
+/** A credential that travels in a query parameter or a cookie instead of a header (policies.auth.location). */
+export const CredentialLocation = z.discriminatedUnion("in", [
+  /** Set on the upstream URL (replacing a client value); never logged. */
+  z.strictObject({ in: z.literal("queryParameter"), name: z.string().min(1) }),
+  /** One cookie of the upstream Cookie header (replacing a client cookie of that name). */
+  z.strictObject({ in: z.literal("cookie"), name: z.string().min(1) }),
+]);
+export type CredentialLocation = z.infer<typeof CredentialLocation>;
+
+/** A credential the gateway injects: in `header` (prefix + credential), or at `location` (then header and prefix are ""). */
+export const InjectedCredential = z.strictObject({
+  header: z.string(),
+  prefix: z.string(),
+  location: CredentialLocation.optional(),
+  credential: z.string().min(1),
+  /** Where the credential came from, for the redacted dump: "inline" or "secret:<ns>/<name>#<key>". */
+  source: z.string(),
+});
+export type InjectedCredential = z.infer<typeof InjectedCredential>;
+
 export const UpstreamAuth = z.discriminatedUnion("mode", [
   /** A credential the gateway injects (inline key or Secret value, already without "Bearer "). */
+  InjectedCredential.extend({ mode: z.literal("inject") }),
+  /** Forward the client's credential: read from `header` (or `location`), written there upstream.
+   * `prefix`, when set, is stripped from the client's header value and written before it upstream. */
   z.strictObject({
-    mode: z.literal("inject"),
+    mode: z.literal("passthrough"),
     header: z.string(),
-    prefix: z.string(),
-    credential: z.string().min(1),
-    /** Where the credential came from, for the redacted dump: "inline" or "secret:<ns>/<name>#<key>". */
-    source: z.string(),
+    prefix: z.string().optional(),
+    location: CredentialLocation.optional(),
   }),
-  /** Forward the client's credential header (`header`) unchanged. */
-  z.strictObject({ mode: z.literal("passthrough"), header: z.string() }),
   /** A Google service-account key (JSON, in `credential`): the proxy makes OAuth2 access tokens from it
    * (JWT bearer grant at the key's token_uri) and sends them as `Authorization: Bearer <token>`. */
   z.strictObject({
@@ -55,6 +74,18 @@ export const UpstreamAuth = z.discriminatedUnion("mode", [
   z.strictObject({
     mode: z.literal("awsSigV4"),
     credential: z.string().min(1),
+    /** "secret:<ns>/<name>", for the redacted dump. */
+    source: z.string(),
+  }),
+  /** An Entra ID app registration (JSON {tenantId, clientId, clientSecret} in `credential`): the proxy
+   * gets access tokens at `tokenUrl` (client-credentials grant, `scope`), caches them and sends
+   * `Authorization: Bearer <token>`. tokenUrl is set by the operator (login.microsoftonline.com,
+   * or the dev-only provider override), never by a manifest. */
+  z.strictObject({
+    mode: z.literal("azureClientSecret"),
+    credential: z.string().min(1),
+    tokenUrl: z.url(),
+    scope: z.string().min(1),
     /** "secret:<ns>/<name>", for the redacted dump. */
     source: z.string(),
   }),
@@ -158,6 +189,25 @@ export const ProviderConfig = z.strictObject({
         .optional(),
     })
     .optional(),
+  /**
+   * A custom provider (spec.ai.provider.custom): the API formats it speaks, each with an optional
+   * path. `kind` is then openai (when it speaks an OpenAI format) or anthropic; a request in a listed
+   * format goes there unchanged, another is translated to a listed format when it can be, else 404.
+   */
+  custom: z
+    .strictObject({
+      formats: z
+        .array(
+          z.strictObject({
+            type: z.enum(["Completions", "Responses", "Embeddings", "Messages", "AnthropicTokenCount"]),
+            path: z.string().startsWith("/").optional(),
+          }),
+        )
+        .min(1),
+    })
+    .optional(),
+  /** Additional credentials (policies.auth.credentials), injected after `auth`. */
+  credentials: z.array(InjectedCredential).optional(),
 });
 export type ProviderConfig = z.infer<typeof ProviderConfig>;
 

@@ -153,6 +153,90 @@ export const BedrockProvider = z
       "Amazon Bedrock Converse API (/model/{modelId}/converse and converse-stream). OpenAI and Anthropic requests are translated. Authenticate with policies.auth.aws (requests are signed with AWS Signature Version 4).",
   });
 
+/** Upstream's ProviderFormat enum (the ones the gateway can serve are checked by the translator). */
+export const PROVIDER_FORMATS = [
+  "Completions",
+  "Messages",
+  "Responses",
+  "Embeddings",
+  "AnthropicTokenCount",
+  "Realtime",
+  "Rerank",
+] as const;
+
+export const CustomProvider = z
+  .strictObject({
+    backendRef: z
+      .strictObject({
+        group: z.string().max(253).optional().meta({ description: "API group; empty (core) for a Service." }),
+        kind: z
+          .string()
+          .min(1)
+          .max(63)
+          .optional()
+          .meta({ description: "Service (default) or InferencePool." }),
+        name: z
+          .string()
+          .min(1)
+          .max(253)
+          .meta({ description: "Name of the Service, in the backend's namespace." }),
+        port: z
+          .number()
+          .int()
+          .min(1)
+          .max(65535)
+          .optional()
+          .meta({ description: "Service port. Required for a Service." }),
+      })
+      .optional()
+      .meta({
+        description:
+          "A Service of the backend's namespace that serves this provider: requests go to {name}.{namespace}.svc:{port} over plain HTTP. Unset: host and port of the provider. InferencePool is not supported.",
+        "x-kubernetes-validations": [
+          {
+            rule: "((!has(self.group) || self.group == '') && (!has(self.kind) || self.kind == 'Service')) ? has(self.port) : true",
+            message: "Must have port for Service reference",
+          },
+        ],
+      }),
+    formats: z
+      .array(
+        z
+          .strictObject({
+            type: z.enum(PROVIDER_FORMATS).meta({
+              description:
+                "Completions (OpenAI chat completions), Responses (OpenAI responses), Embeddings (OpenAI embeddings), Messages (Anthropic messages), AnthropicTokenCount (Anthropic count_tokens). Realtime and Rerank are not supported.",
+            }),
+            path: z.string().startsWith("/").max(1024).optional().meta({
+              description:
+                "Upstream path for this format. Default: the format's own (/v1/chat/completions, ...).",
+            }),
+          })
+          .meta({ description: "One API format the provider speaks natively." }),
+      )
+      .min(1)
+      .max(6)
+      .meta({
+        "x-kubernetes-validations": [
+          {
+            rule: "self.all(f, self.exists_one(g, g.type == f.type))",
+            message: "each format type may be listed once",
+          },
+        ],
+        description:
+          "The API formats the provider speaks. A request in a listed format goes there unchanged; another one is translated to a listed format when the gateway can (chat and Anthropic messages into each other), else refused with a 404.",
+      }),
+    model: z
+      .string()
+      .min(1)
+      .max(256)
+      .optional()
+      .meta({ description: "Model to use. When set it overrides the model in the request body." }),
+  })
+  .meta({
+    description: "A self-hosted or otherwise unmanaged provider, described by the API formats it speaks.",
+  });
+
 const providerKinds = [
   "openai",
   "azureopenai",
@@ -161,6 +245,7 @@ const providerKinds = [
   "anthropic",
   "vertexai",
   "bedrock",
+  "custom",
 ] as const;
 export type ProviderKind = (typeof providerKinds)[number];
 export const PROVIDER_KINDS: readonly ProviderKind[] = providerKinds;
@@ -188,6 +273,7 @@ export const LLMProvider = z
     anthropic: AnthropicProvider.optional(),
     vertexai: VertexAIProvider.optional(),
     bedrock: BedrockProvider.optional(),
+    custom: CustomProvider.optional(),
     host: z.string().min(1).optional().meta({
       description:
         "Override the provider's default host (e.g. a self-hosted or compatible endpoint). As upstream, a host/port override is plain HTTP unless policies.tls is set.",
@@ -211,7 +297,7 @@ export const LLMProvider = z
   })
   .meta({
     description:
-      "One LLM provider: exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock.",
+      "One LLM provider: exactly one of openai, azureopenai, azure, gemini, anthropic, vertexai, bedrock, custom.",
     "x-kubernetes-validations": [exactlyOne(providerKinds, "provider"), ...PATH_RULES],
   });
 export type LLMProvider = z.infer<typeof LLMProvider>;
@@ -250,6 +336,71 @@ export const AwsAuth = z
   })
   .meta({ description: "AWS authentication: access key credentials for Signature Version 4." });
 
+/** Upstream's AuthorizationLocation: where a backend credential travels on the upstream request. */
+export const AuthorizationLocation = z
+  .strictObject({
+    header: z
+      .strictObject({
+        name: z.string().min(1).max(256).meta({ description: "Header name, e.g. api-key." }),
+        prefix: z.string().min(1).max(256).optional().meta({
+          description: "Text before the credential, e.g. 'Bearer '. Omitted: the credential alone.",
+        }),
+      })
+      .optional()
+      .meta({ description: "Send the credential in this header (replacing a client value of it)." }),
+    queryParameter: z
+      .strictObject({ name: z.string().min(1).max(256).meta({ description: "Query parameter name." }) })
+      .optional()
+      .meta({
+        description:
+          "Set this query parameter of the upstream URL to the credential (replacing a client value of it). The proxy never logs it.",
+      }),
+    cookie: z
+      .strictObject({ name: z.string().min(1).max(256).meta({ description: "Cookie name." }) })
+      .optional()
+      .meta({
+        description:
+          "Send the credential as this cookie in the upstream Cookie header (replacing a client cookie of that name).",
+      }),
+  })
+  .meta({
+    description: "Exactly one of header, queryParameter, cookie.",
+    "x-kubernetes-validations": [exactlyOne(["header", "queryParameter", "cookie"], "location")],
+  });
+
+export type AuthorizationLocation = z.infer<typeof AuthorizationLocation>;
+
+export const AzureAuth = z
+  .strictObject({
+    secretRef: z
+      .strictObject({
+        name: z.string().min(1).meta({ description: "Name of the Secret, in the backend's namespace." }),
+      })
+      .optional()
+      .meta({
+        description:
+          "Secret holding an Entra ID app registration: keys clientID, tenantID and clientSecret. The proxy gets OAuth2 access tokens for it (client-credentials grant, scope https://cognitiveservices.azure.com/.default), caches each until shortly before it expires and sends it as Authorization: Bearer.",
+      }),
+    managedIdentity: z
+      .strictObject({
+        clientId: z.string().optional(),
+        objectId: z.string().optional(),
+        resourceId: z.string().optional(),
+      })
+      .optional()
+      .meta({ description: "Not supported: a backend that sets it is not accepted." }),
+    workloadIdentity: z
+      .strictObject({})
+      .optional()
+      .meta({ description: "Not supported: a backend that sets it is not accepted." }),
+  })
+  .meta({
+    description:
+      "Azure (Entra ID) authentication for azureopenai and azure providers. Only secretRef (client credentials) is supported.",
+  });
+
+const AUTH_KINDS = ["key", "secretRef", "passthrough", "gcp", "aws", "azure"] as const;
+
 export const AuthPolicy = z
   .strictObject({
     key: z.string().min(1).optional().meta({
@@ -271,6 +422,39 @@ export const AuthPolicy = z
       .meta({ description: "Forward the client's own credential header to the provider unchanged." }),
     gcp: GcpAuth.optional(),
     aws: AwsAuth.optional(),
+    azure: AzureAuth.optional(),
+    location: AuthorizationLocation.optional().meta({
+      description:
+        "Where the credential travels (upstream agentgateway's spelling; key, secretRef and passthrough only). Omitted: the provider's own header (Authorization: Bearer for OpenAI). For passthrough it is also where the client's credential is read from.",
+    }),
+    credentials: z
+      .array(
+        z
+          .strictObject({
+            location: AuthorizationLocation,
+            secretRef: z
+              .strictObject({
+                name: z
+                  .string()
+                  .min(1)
+                  .meta({ description: "Name of the Secret, in the backend's namespace." }),
+                key: z
+                  .string()
+                  .min(1)
+                  .optional()
+                  .meta({ description: "Key in the Secret's data. Default Authorization." }),
+              })
+              .meta({ description: "The Secret entry holding the credential." }),
+          })
+          .meta({ description: "One additional credential: a Secret entry and where it travels." }),
+      )
+      .min(1)
+      .max(8)
+      .optional()
+      .meta({
+        description:
+          "Additional credentials sent with every request, each from a Secret to its own location; alone or beside the primary one.",
+      }),
     header: z
       .strictObject({
         name: z.string().min(1).optional().meta({ description: "Header to carry the key, e.g. api-key." }),
@@ -280,12 +464,28 @@ export const AuthPolicy = z
           .meta({ description: "Prefix before the key, e.g. 'Bearer '. May be empty." }),
       })
       .optional()
-      .meta({ description: "Override the provider's default auth header name and prefix." }),
+      .meta({
+        description:
+          "Our older spelling of location.header: override the provider's default auth header name and prefix. Cannot be combined with location.",
+      }),
   })
   .meta({
     description:
-      "How the gateway authenticates to the provider: exactly one of key, secretRef, passthrough, gcp, aws.",
-    "x-kubernetes-validations": [exactlyOne(["key", "secretRef", "passthrough", "gcp", "aws"], "auth")],
+      "How the gateway authenticates to the provider: at most one of key, secretRef, passthrough, gcp, aws, azure, plus optional additional credentials.",
+    "x-kubernetes-validations": [
+      {
+        rule: `[${AUTH_KINDS.map((f) => `has(self.${f})`).join(", ")}].filter(x, x).size() == 1 || ([${AUTH_KINDS.map((f) => `has(self.${f})`).join(", ")}].filter(x, x).size() == 0 && has(self.credentials))`,
+        message: `set credentials, or exactly one of ${AUTH_KINDS.join(", ")} (credentials may be combined with it)`,
+      },
+      {
+        rule: "has(self.location) ? has(self.key) || has(self.secretRef) || has(self.passthrough) : true",
+        message: "location may only be set for key, secretRef, or passthrough auth",
+      },
+      {
+        rule: "!(has(self.location) && has(self.header))",
+        message: "location and header are mutually exclusive",
+      },
+    ],
   });
 export type AuthPolicy = z.infer<typeof AuthPolicy>;
 

@@ -12,6 +12,7 @@ import type {
   ProviderKind,
 } from "../api/agentgateway-backend.ts";
 import type { Condition } from "../api/meta.ts";
+import { COGNITIVE_SERVICES_SCOPE, FOUNDRY_SCOPE } from "./azure-credentials.ts";
 import { backendAiConfig } from "./backend-ai.ts";
 import { healthConfig } from "./backend-health.ts";
 import { resolveUpstreamTls, type TlsContext } from "./backend-tls.ts";
@@ -24,7 +25,8 @@ import {
   resolveBackendAuth,
   upstreamAuth,
 } from "./credentials.ts";
-import { generationOf, keyOf, type NamespacedName, refOf } from "./object-ref.ts";
+import { customProvider } from "./custom-provider.ts";
+import { generationOf, keyOf, type NamespacedName, namespaceOf, refOf } from "./object-ref.ts";
 import type { Endpoint } from "./provider-override.ts";
 import {
   AZURE_DEFAULT_API_VERSION,
@@ -215,12 +217,26 @@ function providerConfig(
       message: `${np.path}: policies.auth.aws is for bedrock providers only (this one is ${kind})`,
     };
   }
+  if (auth.mode === "azureClientSecret" && kind !== "azureopenai" && kind !== "azure") {
+    return {
+      reason: Reason.InvalidConfig,
+      message: `${np.path}: policies.auth.azure is for azureopenai and azure providers only (this one is ${kind})`,
+    };
+  }
   const prefixProblem = pathPrefixProblem(p, kind, np.path);
   if (prefixProblem) return prefixProblem;
   const azure = azureConfig(p, np.path);
   if (azure !== undefined && "reason" in azure) return azure;
   const tlsPolicy = (np.tls ?? b.spec.policies?.tls) !== undefined;
-  const endpoint = endpointFor(np, kind, ctx, tlsPolicy);
+  const custom = kind === "custom" ? customProvider(p, np.path, namespaceOf(b.metadata)) : undefined;
+  if (custom !== undefined && "reason" in custom) return custom;
+  // a custom provider goes to its Service (TLS only with policies.tls, as for a host override), or
+  // to its own host and port: never the dev override
+  const endpoint = custom?.endpoint
+    ? { ...custom.endpoint, tls: custom.endpoint.tls || tlsPolicy }
+    : kind === "custom"
+      ? providerEndpoint(p, kind, np.path, undefined, tlsPolicy)
+      : endpointFor(np, kind, ctx, tlsPolicy);
   if ("reason" in endpoint) return endpoint;
   // refs are checked even where the dev providerOverride makes the endpoint plain HTTP
   const resolvedTls = upstreamTlsFor(np, b, ctx);
@@ -232,11 +248,12 @@ function providerConfig(
     p.gemini?.model ??
     p.azure?.model ??
     p.vertexai?.model ??
-    p.bedrock?.model;
+    p.bedrock?.model ??
+    p.custom?.model;
   return {
     name: np.name,
     // the azure provider speaks Azure OpenAI's API: the proxy needs only that
-    kind: kind === "azure" ? "azureopenai" : kind,
+    kind: kind === "azure" ? "azureopenai" : kind === "custom" ? (custom?.kind ?? "openai") : kind,
     ...(model !== undefined ? { model } : {}),
     host: endpoint.host,
     port: endpoint.port,
@@ -265,8 +282,13 @@ function providerConfig(
           },
         }
       : {}),
-    auth: upstreamAuth(auth, kind),
+    auth: upstreamAuth(auth, kind, {
+      ...(ctx.override && !("reason" in ctx.override) ? { override: ctx.override } : {}),
+      azureScope: p.azure?.resourceType === "Foundry" ? FOUNDRY_SCOPE : COGNITIVE_SERVICES_SCOPE,
+    }),
     ...(health !== undefined ? { health } : {}),
+    ...(custom !== undefined ? { custom: { formats: custom.formats } } : {}),
+    ...(auth.extra ? { credentials: auth.extra } : {}),
   };
 }
 

@@ -1,12 +1,21 @@
 // Backend credentials (policies.auth): inline key, Secret reference, passthrough, a Google
-// service-account key (gcp), AWS access keys (aws), or none; then per provider the header and prefix they travel in.
+// service-account key (gcp), AWS access keys (aws), an Entra ID app registration (azure), or none;
+// where they travel (location, or our older header override); and additional credentials.
 // Problems name Secrets and keys, never values.
 
-import type { UpstreamAuth } from "../../../gateway/src/snapshot/schema.ts";
+import type { InjectedCredential, UpstreamAuth } from "../../../gateway/src/snapshot/schema.ts";
 import type { AgentgatewayBackend, AuthPolicy, ProviderKind } from "../api/agentgateway-backend.ts";
 import { AGENTGATEWAY_GROUP, type ReferenceGrant, type Secret } from "../api/gateway-api.ts";
+import {
+  authPlacement,
+  credentialPlacementProblem,
+  locationPlacement,
+  type Placement,
+} from "./auth-location.ts";
+import { azureTokenUrl, COGNITIVE_SERVICES_SCOPE, resolveAzureAuth } from "./azure-credentials.ts";
 import { parseServiceAccountKey } from "./gcp-key.ts";
 import { keyOf, type NamespacedName, namespaceOf } from "./object-ref.ts";
+import type { Endpoint } from "./provider-override.ts";
 import { PROVIDER_DEFAULTS } from "./providers.ts";
 import { type Problem, Reason } from "./reasons.ts";
 import { CORE_GROUP, refPermitted } from "./reference-grants.ts";
@@ -14,14 +23,20 @@ import { findSecret, headerSafe, normalizeCredential, secretKeys, secretValue } 
 import { resolveSecretKey } from "./secret-key.ts";
 
 /** The credential of a backend before it is fitted to each provider's header. */
-export type AuthSource =
-  | { mode: "inject"; credential: string; source: string; header?: string; prefix?: string }
-  | { mode: "passthrough"; header?: string }
+export type AuthSource = (
+  | ({ mode: "inject"; credential: string; source: string } & Placement)
+  | ({ mode: "passthrough" } & Placement)
   /** policies.auth.gcp: the service-account key as normalized JSON. */
   | { mode: "gcpServiceAccount"; credential: string; source: string }
   /** policies.auth.aws: the access key credentials as JSON (AwsCredentials). */
   | { mode: "awsSigV4"; credential: string; source: string }
-  | { mode: "none" };
+  /** policies.auth.azure: the app registration as JSON (AzureClientCredentials). */
+  | { mode: "azureClientSecret"; credential: string; source: string; tenantId: string }
+  | { mode: "none" }
+) & {
+  /** policies.auth.credentials, resolved. */
+  extra?: InjectedCredential[];
+};
 
 /** What travels in the snapshot (as JSON) for an awsSigV4 credential. */
 export interface AwsCredentials {
@@ -35,7 +50,7 @@ export interface CredentialContext {
   referenceGrants: readonly ReferenceGrant[];
 }
 
-const AUTH_MODES = ["key", "secretRef", "passthrough", "gcp", "aws"] as const;
+const AUTH_MODES = ["key", "secretRef", "passthrough", "gcp", "aws", "azure"] as const;
 /** The Secret entries policies.auth.aws reads (as upstream agentgateway). */
 export const AWS_SECRET_KEYS = {
   accessKey: "accessKey",
@@ -45,58 +60,40 @@ export const AWS_SECRET_KEYS = {
 /** The Secret entry policies.auth.gcp reads when it names none (as upstream agentgateway). */
 export const GCP_DEFAULT_SECRET_KEY = "credentials.json";
 
+/** At most one primary mode, and one of them or additional credentials. */
 function exactlyOneMode(auth: AuthPolicy, path: string): Problem | undefined {
   const set = AUTH_MODES.filter((m) => auth[m] !== undefined);
-  if (set.length === 1) return undefined;
+  if (set.length === 1 || (set.length === 0 && auth.credentials !== undefined)) return undefined;
   return {
     reason: Reason.InvalidConfig,
-    message: `${path}: exactly one of ${AUTH_MODES.join(", ")} must be set (found ${set.length === 0 ? "none" : set.join(", ")})`,
+    message: `${path}: set credentials, or exactly one of ${AUTH_MODES.join(", ")} (found ${set.length === 0 ? "none" : set.join(", ")})`,
   };
 }
 
-/** RFC 9110 token characters: what a header name may be made of. */
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** Headers the proxy itself owns: a credential there would break or hijack the request. */
-const RESERVED_HEADERS = new Set([
-  "host",
-  "content-length",
-  "transfer-encoding",
-  "connection",
-  "upgrade",
-  "te",
-  "trailer",
-  "keep-alive",
-  "proxy-connection",
-]);
-
-/** A header override that can never work is refused now, not with a 500 on every request. */
-function headerOverrideProblem(auth: AuthPolicy, path: string): Problem | undefined {
-  const name = auth.header?.name;
-  if (name !== undefined) {
-    if (!HEADER_NAME.test(name)) {
-      return {
-        reason: Reason.InvalidConfig,
-        message: `${path}.header.name: "${name}" is not a valid HTTP header name (letters, digits and !#$%&'*+-.^_\`|~ only; no spaces or ':')`,
-      };
-    }
-    if (RESERVED_HEADERS.has(name.toLowerCase())) {
-      return {
-        reason: Reason.InvalidConfig,
-        message: `${path}.header.name: "${name}" is set by the proxy itself and cannot carry a credential`,
-      };
-    }
-  }
-  const prefix = auth.header?.prefix;
-  if (prefix !== undefined && !headerSafe(prefix)) {
+/** location (and our older header) are for key, secretRef and passthrough only (upstream's rule). */
+function placementMisused(auth: AuthPolicy, path: string): Problem | undefined {
+  if (auth.location === undefined && auth.header === undefined) return undefined;
+  const field = auth.location !== undefined ? "location" : "header";
+  const mode = auth.gcp ? "gcp" : auth.aws ? "aws" : auth.azure ? "azure" : undefined;
+  if (mode === undefined) {
+    if (auth.key !== undefined || auth.secretRef !== undefined || auth.passthrough !== undefined)
+      return undefined;
     return {
       reason: Reason.InvalidConfig,
-      message: `${path}.header.prefix: contains characters not allowed in an HTTP header (CR, LF or another control character)`,
+      message: `${path}.${field}: may only be set with key, secretRef or passthrough (each additional credential has its own location)`,
     };
   }
-  return undefined;
+  const why =
+    mode === "aws"
+      ? "requests are signed: the signature travels in Authorization"
+      : "the access token always travels as Authorization: Bearer";
+  return {
+    reason: Reason.InvalidConfig,
+    message: `${path}.${field}: cannot be combined with ${mode} (${why})`,
+  };
 }
 
-function inlineKey(key: string, auth: AuthPolicy, path: string): AuthSource | Problem {
+function inlineKey(key: string, placement: Placement, path: string): AuthSource | Problem {
   const credential = normalizeCredential(key);
   if (credential === "" || !headerSafe(credential)) {
     return {
@@ -104,19 +101,15 @@ function inlineKey(key: string, auth: AuthPolicy, path: string): AuthSource | Pr
       message: `${path}.key: empty or contains characters not allowed in an HTTP header`,
     };
   }
-  return {
-    mode: "inject",
-    credential,
-    source: "inline",
-    header: auth.header?.name,
-    prefix: auth.header?.prefix,
-  };
+  const bad = credentialPlacementProblem(credential, placement, `${path}.key`);
+  if (bad) return { ...bad, reason: Reason.InvalidConfig };
+  return { mode: "inject", credential, source: "inline", ...placement };
 }
 
 function secretRefKey(
   backend: AgentgatewayBackend,
   ref: NonNullable<AuthPolicy["secretRef"]>,
-  auth: AuthPolicy,
+  placement: Placement,
   ctx: CredentialContext,
 ): AuthSource | Problem {
   const from = namespaceOf(backend.metadata);
@@ -136,13 +129,52 @@ function secretRefKey(
   if (!secret) return { reason: Reason.SecretNotFound, message: `Secret ${keyOf(target)} not found` };
   const resolved = resolveSecretKey(secret, target, ref.key);
   if ("reason" in resolved) return resolved;
+  const bad = credentialPlacementProblem(
+    resolved.credential,
+    placement,
+    `key "${resolved.key}" of Secret ${keyOf(target)}`,
+  );
+  if (bad) return bad;
   return {
     mode: "inject",
     credential: resolved.credential,
     source: `secret:${keyOf(target)}#${resolved.key}`,
-    header: auth.header?.name,
-    prefix: auth.header?.prefix,
+    ...placement,
   };
+}
+
+/** policies.auth.credentials: each a Secret entry of the backend's namespace, sent at its location. */
+function additionalCredentials(
+  backend: AgentgatewayBackend,
+  entries: NonNullable<AuthPolicy["credentials"]>,
+  path: string,
+  ctx: CredentialContext,
+): InjectedCredential[] | Problem {
+  const out: InjectedCredential[] = [];
+  for (const [i, entry] of entries.entries()) {
+    const at = `${path}.credentials[${i}]`;
+    const placement = locationPlacement(entry.location, `${at}.location`);
+    if ("reason" in placement) return placement;
+    const target: NamespacedName = { namespace: namespaceOf(backend.metadata), name: entry.secretRef.name };
+    const secret = findSecret(ctx.secrets, target);
+    if (!secret) return { reason: Reason.SecretNotFound, message: `Secret ${keyOf(target)} not found` };
+    const resolved = resolveSecretKey(secret, target, entry.secretRef.key ?? "Authorization");
+    if ("reason" in resolved) return { ...resolved, message: `${at}.secretRef: ${resolved.message}` };
+    const bad = credentialPlacementProblem(
+      resolved.credential,
+      placement,
+      `key "${resolved.key}" of Secret ${keyOf(target)}`,
+    );
+    if (bad) return bad;
+    out.push({
+      header: placement.header ?? "",
+      prefix: placement.prefix ?? "",
+      ...(placement.location ? { location: placement.location } : {}),
+      credential: resolved.credential,
+      source: `secret:${keyOf(target)}#${resolved.key}`,
+    });
+  }
+  return out;
 }
 
 /** policies.auth.gcp: the service-account key JSON in a Secret of the backend's namespace. */
@@ -235,29 +267,35 @@ export function resolveAuth(
   ctx: CredentialContext,
 ): AuthSource | Problem {
   if (!auth) return { mode: "none" };
-  const bad = exactlyOneMode(auth, path) ?? headerOverrideProblem(auth, path);
+  const bad = exactlyOneMode(auth, path) ?? placementMisused(auth, path);
   if (bad) return bad;
-  if (auth.key !== undefined) return inlineKey(auth.key, auth, path);
-  if (auth.secretRef) return secretRefKey(backend, auth.secretRef, auth, ctx);
-  if (auth.gcp) {
-    if (auth.header) {
-      return {
-        reason: Reason.InvalidConfig,
-        message: `${path}.header: cannot be combined with gcp (the access token always travels as Authorization: Bearer)`,
-      };
-    }
-    return gcpServiceAccount(backend, auth.gcp, path, ctx);
+  const placement = authPlacement(auth, path);
+  if ("reason" in placement) return placement;
+  const extra = auth.credentials ? additionalCredentials(backend, auth.credentials, path, ctx) : undefined;
+  if (extra !== undefined && "reason" in extra) return extra;
+  const primary = primaryAuth(auth, placement, path, backend, ctx);
+  if ("reason" in primary) return primary;
+  return extra !== undefined ? { ...primary, extra } : primary;
+}
+
+function primaryAuth(
+  auth: AuthPolicy,
+  placement: Placement,
+  path: string,
+  backend: AgentgatewayBackend,
+  ctx: CredentialContext,
+): AuthSource | Problem {
+  if (auth.key !== undefined) return inlineKey(auth.key, placement, path);
+  if (auth.secretRef) return secretRefKey(backend, auth.secretRef, placement, ctx);
+  if (auth.gcp) return gcpServiceAccount(backend, auth.gcp, path, ctx);
+  if (auth.aws) return awsCredentials(backend, auth.aws, path, ctx);
+  if (auth.azure) {
+    const azure = resolveAzureAuth(backend, auth.azure, path, ctx.secrets);
+    if ("reason" in azure) return azure;
+    return { mode: "azureClientSecret", ...azure };
   }
-  if (auth.aws) {
-    if (auth.header) {
-      return {
-        reason: Reason.InvalidConfig,
-        message: `${path}.header: cannot be combined with aws (requests are signed: the signature travels in Authorization)`,
-      };
-    }
-    return awsCredentials(backend, auth.aws, path, ctx);
-  }
-  return { mode: "passthrough", header: auth.header?.name };
+  if (auth.passthrough) return { mode: "passthrough", ...placement };
+  return { mode: "none" };
 }
 
 /** Resolve a backend's own spec.policies.auth. */
@@ -270,6 +308,14 @@ export function resolveBackendAuth(
 
 /** How a credential is described in a condition message: where it came from, never its value. */
 export function describeAuth(source: AuthSource): string {
+  const primary = describePrimary(source);
+  const n = source.extra?.length ?? 0;
+  if (n === 0) return primary;
+  const extra = `${n} additional credential${n === 1 ? "" : "s"} (${(source.extra ?? []).map((c) => c.source.replace(/^secret:/, "Secret ").replace("#", ' key "')).join('", ')}")`;
+  return source.mode === "none" ? extra : `${primary} + ${extra}`;
+}
+
+function describePrimary(source: AuthSource): string {
   switch (source.mode) {
     case "inject":
       if (source.source === "inline") return "inline key (policies.auth.key)";
@@ -280,6 +326,8 @@ export function describeAuth(source: AuthSource): string {
       return `Google service-account key in Secret ${source.source.replace(/^secret:/, "").replace("#", ' key "')}" (access tokens made by the proxy)`;
     case "awsSigV4":
       return `AWS access key in Secret ${source.source.replace(/^secret:/, "")} (requests signed with SigV4 by the proxy)`;
+    case "azureClientSecret":
+      return `Azure app registration in Secret ${source.source.replace(/^secret:/, "")} (Entra ID access tokens made by the proxy)`;
     case "none":
       return "none (policies.auth is not set: requests go to the provider without a credential)";
   }
@@ -295,8 +343,19 @@ function defaultPrefix(header: string | undefined, kind: ProviderKind): string {
   return "";
 }
 
+export interface UpstreamAuthOptions {
+  /** settings.providerOverride (dev only): where the Entra token endpoint goes too. */
+  override?: Endpoint;
+  /** Scope of Entra access tokens for this provider. */
+  azureScope?: string;
+}
+
 /** The credential fitted to one provider: its default header/prefix unless overridden. */
-export function upstreamAuth(source: AuthSource, kind: ProviderKind): UpstreamAuth {
+export function upstreamAuth(
+  source: AuthSource,
+  kind: ProviderKind,
+  opts: UpstreamAuthOptions = {},
+): UpstreamAuth {
   const defaults = PROVIDER_DEFAULTS[kind];
   switch (source.mode) {
     case "inject":
@@ -304,15 +363,29 @@ export function upstreamAuth(source: AuthSource, kind: ProviderKind): UpstreamAu
         mode: "inject",
         header: source.header ?? defaults.header,
         prefix: source.prefix ?? defaultPrefix(source.header, kind),
+        ...(source.location ? { location: source.location } : {}),
         credential: source.credential,
         source: source.source,
       };
     case "passthrough":
-      return { mode: "passthrough", header: source.header ?? defaults.header };
+      return {
+        mode: "passthrough",
+        header: source.header ?? defaults.header,
+        ...(source.prefix !== undefined && source.prefix !== "" ? { prefix: source.prefix } : {}),
+        ...(source.location ? { location: source.location } : {}),
+      };
     case "gcpServiceAccount":
       return { mode: "gcpServiceAccount", credential: source.credential, source: source.source };
     case "awsSigV4":
       return { mode: "awsSigV4", credential: source.credential, source: source.source };
+    case "azureClientSecret":
+      return {
+        mode: "azureClientSecret",
+        credential: source.credential,
+        tokenUrl: azureTokenUrl(source.tenantId, opts.override),
+        scope: opts.azureScope ?? COGNITIVE_SERVICES_SCOPE,
+        source: source.source,
+      };
     case "none":
       return { mode: "none" };
   }

@@ -26,6 +26,8 @@ export const PROVIDER_DEFAULTS: Record<ProviderKind, ProviderDefaults> = {
   vertexai: { header: "Authorization", prefix: "Bearer " },
   // the host depends on the region (bedrockHost); requests are signed (SigV4), not keyed
   bedrock: { header: "Authorization", prefix: "" },
+  // upstream's default location: Authorization: Bearer; the host is the provider's or its backendRef's
+  custom: { header: "Authorization", prefix: "Bearer " },
 };
 
 export const DEFAULT_TLS_PORT = 443;

@@ -58,7 +58,7 @@ export interface ResourceSet {
 export interface Settings {
   /** Our GatewayClass controllerName. */
   controllerName: string;
-  /** Dev-only: send every provider's default endpoint to this base URL (e.g. http://127.0.0.1:9000). */
+  /** Dev-only: send every provider's default endpoint (and Entra's token endpoint) to this base URL (e.g. http://127.0.0.1:9000). */
   providerOverride?: string;
 }
 

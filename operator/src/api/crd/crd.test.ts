@@ -57,14 +57,21 @@ describe("crdSchema of our kinds", () => {
     const rules = (path: string) =>
       (at(schema, path)["x-kubernetes-validations"] as { rule: string }[]).map((r) => r.rule);
     assert.deepEqual(rules("spec.ai"), ["[has(self.provider), has(self.groups)].filter(x, x).size() == 1"]);
+    const kinds =
+      "[has(self.key), has(self.secretRef), has(self.passthrough), has(self.gcp), has(self.aws), has(self.azure)].filter(x, x).size()";
     assert.deepEqual(rules("spec.policies.auth"), [
-      "[has(self.key), has(self.secretRef), has(self.passthrough), has(self.gcp), has(self.aws)].filter(x, x).size() == 1",
+      `${kinds} == 1 || (${kinds} == 0 && has(self.credentials))`,
+      "has(self.location) ? has(self.key) || has(self.secretRef) || has(self.passthrough) : true",
+      "!(has(self.location) && has(self.header))",
+    ]);
+    assert.deepEqual(rules("spec.policies.auth.location"), [
+      "[has(self.header), has(self.queryParameter), has(self.cookie)].filter(x, x).size() == 1",
     ]);
     // a group entry carries the provider one-of and the path/pathPrefix rules of a provider
     assert.deepEqual(rules("spec.ai.groups[].providers[]"), rules("spec.ai.provider"));
     assert.equal(
       rules("spec.ai.provider")[0],
-      "[has(self.openai), has(self.azureopenai), has(self.azure), has(self.gemini), has(self.anthropic), has(self.vertexai), has(self.bedrock)].filter(x, x).size() == 1",
+      "[has(self.openai), has(self.azureopenai), has(self.azure), has(self.gemini), has(self.anthropic), has(self.vertexai), has(self.bedrock), has(self.custom)].filter(x, x).size() == 1",
     );
   });
 

@@ -6,7 +6,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatProxyArgs } from "../../gateway/src/flags.ts";
 import type { GatewayConfig } from "../../gateway/src/snapshot/schema.ts";
-import { PROXY_NODE_OPTIONS } from "../../operator/src/edges/proxy-node-options.ts";
+import { PROXY_NODE_FLAGS } from "../../operator/src/edges/proxy-node-options.ts";
 import { type Running, Unavailable } from "../contenders/types.ts";
 import { CHAT_PATH } from "../lib/fixtures.ts";
 import { freePort, HOST, waitForPort } from "../lib/net.ts";
@@ -50,6 +50,8 @@ export async function startProxyProcess(o: ProxyOptions): Promise<ProxyProcess> 
   const snapshotBytes = stream.push(stamp(o.config, 1));
   const [port, adminPort] = [await freePort(), await freePort()];
   const args = [
+    // the flags provisioned proxies run with, then any the caller adds
+    ...PROXY_NODE_FLAGS,
     ...(o.nodeFlags ?? []),
     CLI,
     "proxy",
@@ -67,8 +69,7 @@ export async function startProxyProcess(o: ProxyOptions): Promise<ProxyProcess> 
   const proc = new Proc("ai-gateway", NODE, args, {
     cpu: o.cpu,
     cwd: o.dir,
-    // the options provisioned proxies run with (and any the caller adds)
-    env: { ...process.env, LOG_LEVEL: "warn", NODE_OPTIONS: PROXY_NODE_OPTIONS },
+    env: { ...process.env, LOG_LEVEL: "warn" },
   });
   const stop = async () => {
     await proc.stop();

@@ -79,6 +79,7 @@ describe("proxyManifests", () => {
     const pod = dep.spec.template.spec;
     assert.equal(pod.securityContext.runAsNonRoot, true);
     const c = pod.containers[0] as {
+      command: string[];
       args: string[];
       securityContext: Record<string, unknown>;
       resources: { requests: unknown; limits: unknown };
@@ -92,6 +93,13 @@ describe("proxyManifests", () => {
       /^proxy --gateway ns\/llm --control-plane http:\/\/op\.ns\.svc:15010 --token-file \/var\/run\/ai-gateway\/token/,
     );
     assert.match(args, /--port-map 80=8080 --bind 0\.0\.0\.0$/, "in the pod: every interface, explicitly");
+    // the image's entrypoint, with the heap flags Node refuses in NODE_OPTIONS
+    assert.deepEqual(c.command, [
+      "node",
+      "--max-semi-space-size=4",
+      "--heap-growing-percent=20",
+      "operator/src/cli.ts",
+    ]);
   });
 });
 
@@ -114,7 +122,7 @@ describe("proxyManifests: Redis and workers from AgentgatewayParameters", () => 
     const at = c.args.indexOf("--redis-url");
     assert.equal(c.args[at + 1], "redis://redis.shared:6379");
     assert.equal(c.args[c.args.indexOf("--workers") + 1], "auto");
-    assert.deepEqual(c.env[1], {
+    assert.deepEqual(c.env[0], {
       name: "AI_GATEWAY_REDIS_PASSWORD",
       valueFrom: { secretKeyRef: { name: "redis-auth", key: "password" } },
     });
@@ -127,7 +135,7 @@ describe("proxyManifests: Redis and workers from AgentgatewayParameters", () => 
     };
     const c = dep.spec.template.spec.containers[0];
     assert.ok(c && !c.args.includes("--redis-url") && !c.args.includes("--workers"));
-    assert.equal(c.env.length, 1);
+    assert.equal(c.env.length, 0);
   });
 });
 

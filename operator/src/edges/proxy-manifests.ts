@@ -11,7 +11,7 @@
 
 import { formatProxyArgs, REDIS_PASSWORD_ENV } from "../../../gateway/src/flags.ts";
 import { SNAPSHOT_TOKEN_AUDIENCE } from "../../../gateway/src/snapshot/protocol.ts";
-import { PROXY_NODE_OPTIONS } from "./proxy-node-options.ts";
+import { PROXY_COMMAND } from "./proxy-node-options.ts";
 import { DEFAULT_PROXY_DEPLOYMENT, type ProxyDeployment } from "./proxy-parameters.ts";
 
 export const PROXY_ADMIN_PORT = 15000;
@@ -206,11 +206,10 @@ function proxyArgs(gw: GatewayInfo, ports: ReturnType<typeof servicePorts>, sett
   ];
 }
 
-/** The proxy's environment: the young-generation size, and the Redis password from the Gateway's namespace. */
+/** The proxy's environment: the Redis password from the Gateway's namespace. */
 function proxyEnv(gw: GatewayInfo) {
   const secret = gw.deployment?.redis?.passwordSecretRef;
   return [
-    { name: "NODE_OPTIONS", value: PROXY_NODE_OPTIONS },
     ...(secret
       ? [
           {
@@ -256,6 +255,7 @@ function deployment(gw: GatewayInfo, ports: ReturnType<typeof servicePorts>, set
             {
               name: "proxy",
               image: settings.image,
+              command: [...PROXY_COMMAND],
               args: proxyArgs(gw, ports, settings),
               env: proxyEnv(gw),
               ports: [

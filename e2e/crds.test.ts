@@ -557,6 +557,35 @@ describe("CRDs on a real API server", () => {
     });
   }
 
+  // Without strict field validation the API server prunes fields its schema does not declare, and the
+  // object would be stored (then Accepted) without them. Upstream's fields we do not support are
+  // declared, so no client setting can drop them: each is refused at its own path.
+  const UPSTREAM_ONLY: [string, unknown][] = [
+    ["spec.static", { ai: { provider: { openai: {} } }, static: { host: "h", port: 80 } }],
+    ["spec.policies.transformation", { ai: { provider: { openai: {} } }, policies: { transformation: {} } }],
+    [
+      "spec.policies.ai.promptGuard",
+      { ai: { provider: { openai: {} } }, policies: { ai: { promptGuard: {} } } },
+    ],
+    [
+      "spec.policies.auth.jwtSign",
+      { ai: { provider: { openai: {} } }, policies: { auth: { key: INLINE_KEY, jwtSign: {} } } },
+    ],
+    ["spec.ai.provider.openai.moderation", { ai: { provider: { openai: { moderation: {} } } } }],
+  ];
+  for (const [field, spec] of UPSTREAM_ONLY) {
+    it(`refuses upstream's ${field} even with --validate=false (never pruned)`, async () => {
+      const name = `upstream-${field.split(".").pop()?.toLowerCase()}`;
+      const r = await kubectl(["apply", "--validate=false", "-f", "-"], JSON.stringify(backend(name, spec)));
+      assert.notEqual(r.code, 0, `${name} was admitted: ${r.stdout}`);
+      assert.ok(r.stderr.includes(field), `expected ${field} in: ${r.stderr}`);
+      assert.match(r.stderr, /not supported by ai-gateway/);
+      assert.ok(!r.stderr.includes(INLINE_KEY), "the refusal echoes the inline key");
+      const get = await kubectl(["get", "agbe", name, "-n", NS]);
+      assert.match(get.stderr, /NotFound|not found/);
+    });
+  }
+
   it("lists backends by short name with provider, model and Accepted columns", async () => {
     await seed("failover", "anthropic-inline");
     const accepted = {

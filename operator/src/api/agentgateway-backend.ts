@@ -3,9 +3,13 @@
 import { z } from "zod";
 import { Duration } from "./airoute.ts";
 import { Condition, ObjectMeta, SecretReference } from "./meta.ts";
+import { unsupportedFields } from "./unsupported.ts";
+
+const OPENAI_UNSUPPORTED = unsupportedFields(["moderation"], "openai provider's");
 
 export const OpenAIProvider = z
   .strictObject({
+    ...OPENAI_UNSUPPORTED.shape,
     model: z
       .string()
       .optional()
@@ -13,6 +17,7 @@ export const OpenAIProvider = z
   })
   .meta({
     description: "OpenAI or any OpenAI-compatible API (chat completions, models, embeddings, responses).",
+    "x-kubernetes-validations": OPENAI_UNSUPPORTED.rules,
   });
 
 export const AzureOpenAIProvider = z
@@ -401,8 +406,14 @@ export const AzureAuth = z
 
 const AUTH_KINDS = ["key", "secretRef", "passthrough", "gcp", "aws", "azure"] as const;
 
+const AUTH_UNSUPPORTED = unsupportedFields(
+  ["oauthTokenExchange", "crossAppAccess", "jwtSign"],
+  "auth method",
+);
+
 export const AuthPolicy = z
   .strictObject({
+    ...AUTH_UNSUPPORTED.shape,
     key: z.string().min(1).optional().meta({
       description: "Inline API key. Stored in the object itself: prefer secretRef outside of demos.",
     }),
@@ -485,6 +496,7 @@ export const AuthPolicy = z
         rule: "!(has(self.location) && has(self.header))",
         message: "location and header are mutually exclusive",
       },
+      ...AUTH_UNSUPPORTED.rules,
     ],
   });
 export type AuthPolicy = z.infer<typeof AuthPolicy>;
@@ -508,8 +520,14 @@ const FieldValue = z
   })
   .meta({ description: "A request body field and its value." });
 
+const AI_UNSUPPORTED = unsupportedFields(
+  ["promptGuard", "transformations", "finalTransformations", "promptCaching", "routes"],
+  "policies.ai",
+);
+
 export const BackendAI = z
   .strictObject({
+    ...AI_UNSUPPORTED.shape,
     prompt: z
       .strictObject({
         prepend: z
@@ -547,6 +565,7 @@ export const BackendAI = z
   .meta({
     description:
       "Changes the gateway makes to every request to this backend (upstream agentgateway's policies.ai).",
+    "x-kubernetes-validations": AI_UNSUPPORTED.rules,
   });
 export type BackendAI = z.infer<typeof BackendAI>;
 
@@ -697,14 +716,23 @@ export const HealthPolicy = z
   });
 export type HealthPolicy = z.infer<typeof HealthPolicy>;
 
+const POLICIES_UNSUPPORTED = unsupportedFields(
+  ["tcp", "http", "tunnel", "transformation", "mcp", "extAuth"],
+  "backend policy",
+);
+
 export const BackendPolicies = z
   .strictObject({
+    ...POLICIES_UNSUPPORTED.shape,
     auth: AuthPolicy.optional(),
     ai: BackendAI.optional(),
     tls: BackendTLS.optional(),
     health: HealthPolicy.optional(),
   })
-  .meta({ description: "Policies applied to requests sent to this backend." });
+  .meta({
+    description: "Policies applied to requests sent to this backend.",
+    "x-kubernetes-validations": POLICIES_UNSUPPORTED.rules,
+  });
 
 export const NamedProvider = LLMProvider.extend({
   name: z.string().min(1).max(63).meta({ description: "Name of this provider within its group." }),
@@ -742,12 +770,27 @@ export const AIBackend = z
     "x-kubernetes-validations": [exactlyOne(["provider", "groups"], "ai")],
   });
 
+/** Backend kinds other than LLM (upstream's static, MCP, A2A, AgentCore, dynamic forward proxy). */
+const SPEC_UNSUPPORTED = unsupportedFields(
+  ["static", "a2a", "mcp", "dynamicForwardProxy", "aws"],
+  "backend kind",
+);
+
 export const AgentgatewayBackendSpec = z
   .strictObject({
+    ...SPEC_UNSUPPORTED.shape,
     ai: AIBackend.meta({ description: "LLM provider configuration." }),
     policies: BackendPolicies.optional(),
   })
-  .meta({ description: "AgentgatewayBackend spec." });
+  .meta({
+    description: "AgentgatewayBackend spec.",
+    "x-kubernetes-validations": [
+      // required here rather than by `required` (see the CRD override): so an upstream manifest of
+      // another backend kind is told which field is not supported, not only that ai is missing
+      { rule: "has(self.ai)", message: "ai is required", fieldPath: ".ai", reason: "FieldValueRequired" },
+      ...SPEC_UNSUPPORTED.rules,
+    ],
+  });
 export type AgentgatewayBackendSpec = z.infer<typeof AgentgatewayBackendSpec>;
 
 export const AgentgatewayBackendStatus = z

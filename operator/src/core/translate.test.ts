@@ -219,7 +219,7 @@ test("an unknown field in our kinds is a False condition naming its path, never 
       metadata: { name: "b", generation: 3 },
       spec: {
         ai: { provider: { openai: { model: "m" } } },
-        policies: { auth: { key: "k" }, transformation: {} },
+        policies: { auth: { key: "k" }, transformation: {}, frobnicate: true },
       },
     },
     {
@@ -235,7 +235,9 @@ test("an unknown field in our kinds is a False condition naming its path, never 
   const accepted = b.status.conditions.find((c) => c.type === "Accepted");
   assert.equal(accepted?.status, "False");
   assert.equal(accepted?.reason, "InvalidConfig");
-  assert.match(accepted?.message ?? "", /spec\.policies\.transformation: unknown field: not supported/);
+  // a field upstream has and we do not support is named as such; one nobody has is unknown
+  assert.match(accepted?.message ?? "", /spec\.policies\.transformation: not supported by ai-gateway/);
+  assert.match(accepted?.message ?? "", /spec\.policies\.frobnicate: unknown field: not supported/);
   const r = result.statuses.find((s) => s.kind === "AIRoute");
   assert.ok(r && "parents" in r.status);
   const msgs = r.status.parents.flatMap((p) => p.conditions.map((c) => c.message)).join(" ");

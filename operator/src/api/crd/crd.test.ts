@@ -63,6 +63,10 @@ describe("crdSchema of our kinds", () => {
       `${kinds} == 1 || (${kinds} == 0 && has(self.credentials))`,
       "has(self.location) ? has(self.key) || has(self.secretRef) || has(self.passthrough) : true",
       "!(has(self.location) && has(self.header))",
+      // upstream auth methods we do not support: declared so they are refused, never pruned
+      "!has(self.oauthTokenExchange)",
+      "!has(self.crossAppAccess)",
+      "!has(self.jwtSign)",
     ]);
     assert.deepEqual(rules("spec.policies.auth.location"), [
       "[has(self.header), has(self.queryParameter), has(self.cookie)].filter(x, x).size() == 1",

@@ -43,7 +43,7 @@ describe("renderCrdReference", () => {
     assert.equal(row("spec.rules")[1], "[]object");
     assert.equal(
       row("spec.policies.auth")[4],
-      "set credentials, or exactly one of key, secretRef, passthrough, gcp, aws, azure (credentials may be combined with it); location may only be set for key, secretRef, or passthrough auth; location and header are mutually exclusive",
+      "set credentials, or exactly one of key, secretRef, passthrough, gcp, aws, azure (credentials may be combined with it); location may only be set for key, secretRef, or passthrough auth; location and header are mutually exclusive; oauthTokenExchange: not supported by ai-gateway; crossAppAccess: not supported by ai-gateway; jwtSign: not supported by ai-gateway",
     );
     assert.equal(row("spec.rules[].matches[].path.type")[4], "one of `PathPrefix`, `Exact`");
   });

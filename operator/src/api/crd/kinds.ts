@@ -98,7 +98,15 @@ export const AGENTGATEWAY_BACKEND_CRD: CrdKind = {
     },
     age,
   ],
-  overrides: [],
+  overrides: [
+    {
+      path: "spec",
+      set: {},
+      unrequire: ["ai"],
+      reason:
+        "an upstream manifest of another backend kind (static, mcp, a2a, ...) has no ai: the apiserver must reach the CEL rules that name its field, which it skips while a required field is missing; spec's own rule requires ai",
+    },
+  ],
 };
 
 export const AIROUTE_CRD: CrdKind = {

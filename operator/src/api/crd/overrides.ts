@@ -9,6 +9,8 @@ export type SchemaOverride = {
   path: string;
   /** Keywords to add to the node at that path. */
   set: SchemaNode;
+  /** Properties to take out of the node's `required` (the CRD checks them with a CEL rule instead). */
+  unrequire?: readonly string[];
   /** Why the CRD needs it; shown in errors. */
   reason: string;
 };
@@ -26,6 +28,19 @@ export function applyOverrides(schema: SchemaNode, overrides: readonly SchemaOve
         );
       }
       node[key] = value;
+    }
+    for (const name of override.unrequire ?? []) {
+      const required = Array.isArray(node.required) ? (node.required as unknown[]) : [];
+      if (!required.includes(name)) {
+        throw new CrdGenError(
+          CrdGenErrorCode.Override,
+          override.path,
+          `${name} is not required here; delete the override (${override.reason})`,
+        );
+      }
+      const rest = required.filter((r) => r !== name);
+      if (rest.length > 0) node.required = rest;
+      else delete node.required;
     }
   }
   return result;

@@ -63,7 +63,7 @@ test("an unknown field is named before the required field it stands in for", () 
   );
   assert.equal(r.problems.length, 1);
   assert.equal(r.problems[0]?.field, "spec.static");
-  assert.equal(r.problems[0]?.message, "unknown field: not supported");
+  assert.equal(r.problems[0]?.message, "not supported by ai-gateway");
   assert.equal(r.problems[0]?.line, 5);
 });
 

@@ -586,6 +586,22 @@ describe("CRDs on a real API server", () => {
     });
   }
 
+  it("refuses upstream's AgentgatewayPolicy spec.traffic.cors even with --validate=false (never pruned)", async () => {
+    const policy = {
+      apiVersion: API,
+      kind: "AgentgatewayPolicy",
+      metadata: { name: "upstream-cors", namespace: NS },
+      spec: {
+        targetRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "llm-gateway" }],
+        traffic: { cors: { allowOrigins: ["*"] } },
+      },
+    };
+    const r = await kubectl(["apply", "--validate=false", "-f", "-"], JSON.stringify(policy));
+    assert.notEqual(r.code, 0, `admitted: ${r.stdout}`);
+    assert.ok(r.stderr.includes("spec.traffic.cors"), r.stderr);
+    assert.match(r.stderr, /not supported by ai-gateway/);
+  });
+
   it("lists backends by short name with provider, model and Accepted columns", async () => {
     await seed("failover", "anthropic-inline");
     const accepted = {

@@ -6,6 +6,7 @@
 // day/week/month with an overridable price table. Every limit that applies to a request must fit.
 import { z } from "zod";
 import { Condition, ObjectMeta } from "./meta.ts";
+import { unsupportedFields } from "./unsupported.ts";
 
 export const PolicyTargetRef = z.strictObject({
   group: z.string().meta({
@@ -94,53 +95,89 @@ export const ModelPrice = z.strictObject({
 });
 export type ModelPrice = z.infer<typeof ModelPrice>;
 
-export const AgentgatewayPolicySpec = z.strictObject({
-  targetRefs: z
-    .array(PolicyTargetRef)
-    .min(1)
-    .max(16)
-    .meta({ description: "Objects (in this namespace) the policy attaches to." }),
-  traffic: z
-    .strictObject({
-      rateLimit: z
-        .strictObject({
-          local: z.array(LocalRateLimit).max(16).optional().meta({ description: "Rate limits." }),
-        })
-        .optional(),
-    })
-    .optional()
-    .meta({ description: "Traffic policy (upstream agentgateway field names)." }),
-  budgets: z.array(Budget).max(16).optional().meta({ description: "Hard token or dollar budgets." }),
-  prices: z
-    .array(ModelPrice)
-    .max(256)
-    .optional()
-    .meta({ description: "Prices that override the built-in table (first match wins)." }),
-  pricesFrom: z
-    .strictObject({
-      configMapRef: z
-        .strictObject({
-          name: z.string().min(1).max(253).meta({ description: "A ConfigMap in this namespace." }),
-        })
-        .meta({ description: "Its `prices.yaml` entry: a list of prices like spec.prices." }),
-    })
-    .optional()
-    .meta({
+// Upstream AgentgatewayPolicy fields we do not support: declared, so they are refused at their
+// own path by every client and in every mode, never pruned (see unsupported.ts).
+const SPEC_UNSUPPORTED = unsupportedFields(["targetSelectors", "strategy", "frontend", "backend"], "policy");
+const TRAFFIC_UNSUPPORTED = unsupportedFields(
+  [
+    "phase",
+    "transformation",
+    "extProc",
+    "extAuth",
+    "cors",
+    "csrf",
+    "headerModifiers",
+    "hostRewrite",
+    "timeouts",
+    "retry",
+    "authorization",
+    "jwtAuthentication",
+    "basicAuthentication",
+    "apiKeyAuthentication",
+    "directResponse",
+    "buffer",
+    "delay",
+  ],
+  "traffic policy",
+);
+const RATE_LIMIT_UNSUPPORTED = unsupportedFields(["global"], "rate limit");
+
+export const AgentgatewayPolicySpec = z
+  .strictObject({
+    ...SPEC_UNSUPPORTED.shape,
+    targetRefs: z
+      .array(PolicyTargetRef)
+      .min(1)
+      .max(16)
+      .meta({ description: "Objects (in this namespace) the policy attaches to." }),
+    traffic: z
+      .strictObject({
+        ...TRAFFIC_UNSUPPORTED.shape,
+        rateLimit: z
+          .strictObject({
+            ...RATE_LIMIT_UNSUPPORTED.shape,
+            local: z.array(LocalRateLimit).max(16).optional().meta({ description: "Rate limits." }),
+          })
+          .optional()
+          .meta({ "x-kubernetes-validations": RATE_LIMIT_UNSUPPORTED.rules }),
+      })
+      .optional()
+      .meta({
+        description: "Traffic policy (upstream agentgateway field names).",
+        "x-kubernetes-validations": TRAFFIC_UNSUPPORTED.rules,
+      }),
+    budgets: z.array(Budget).max(16).optional().meta({ description: "Hard token or dollar budgets." }),
+    prices: z
+      .array(ModelPrice)
+      .max(256)
+      .optional()
+      .meta({ description: "Prices that override the built-in table (first match wins)." }),
+    pricesFrom: z
+      .strictObject({
+        configMapRef: z
+          .strictObject({
+            name: z.string().min(1).max(253).meta({ description: "A ConfigMap in this namespace." }),
+          })
+          .meta({ description: "Its `prices.yaml` entry: a list of prices like spec.prices." }),
+      })
+      .optional()
+      .meta({
+        description:
+          "More prices, from a ConfigMap: consulted after spec.prices and before the built-in table; changes take effect without redeploys.",
+      }),
+    counters: z.enum(["Local", "Global"]).optional().meta({
       description:
-        "More prices, from a ConfigMap: consulted after spec.prices and before the built-in table; changes take effect without redeploys.",
+        "Local (default): counters in each proxy (N replicas allow N times the limit). Global: counters in the Redis the proxies are configured with.",
     }),
-  counters: z.enum(["Local", "Global"]).optional().meta({
-    description:
-      "Local (default): counters in each proxy (N replicas allow N times the limit). Global: counters in the Redis the proxies are configured with.",
-  }),
-  failureMode: z
-    .strictObject({
-      rateLimits: z.enum(["Open", "Closed"]).optional().meta({ description: "Default Open." }),
-      budgets: z.enum(["Open", "Closed"]).optional().meta({ description: "Default Closed." }),
-    })
-    .optional()
-    .meta({ description: "What to do when the global counter store (Redis) is unreachable." }),
-});
+    failureMode: z
+      .strictObject({
+        rateLimits: z.enum(["Open", "Closed"]).optional().meta({ description: "Default Open." }),
+        budgets: z.enum(["Open", "Closed"]).optional().meta({ description: "Default Closed." }),
+      })
+      .optional()
+      .meta({ description: "What to do when the global counter store (Redis) is unreachable." }),
+  })
+  .meta({ "x-kubernetes-validations": SPEC_UNSUPPORTED.rules });
 export type AgentgatewayPolicySpec = z.infer<typeof AgentgatewayPolicySpec>;
 
 export const AgentgatewayPolicy = z.strictObject({

@@ -112,16 +112,16 @@ describe("chart on a cluster with upstream agentgateway's CRDs", () => {
 
   test("on upstream's schema, an unsupported upstream field is stored and the operator names it", async () => {
     op = await startOperatorProcess({ kubeconfigPath: cp.kubeconfigPath });
-    // accepted by upstream's schema: nothing at apply time says policies.tls is not ours
-    await kubectl(["apply", "-f", join(CORPUS_DIR, "tls.yaml")]);
+    // accepted by upstream's schema: nothing at apply time says policies.transformation is not ours
+    await kubectl(["apply", "-f", join(CORPUS_DIR, "transformation.yaml")]);
     await eventually(
       async () => {
         const c = cond(
-          (await getObj(cp, "agentgatewaybackend", "default", "tls")).status?.conditions,
+          (await getObj(cp, "agentgatewaybackend", "default", "transformation")).status?.conditions,
           "Accepted",
         );
         assert.equal(c.status, "False", JSON.stringify(c));
-        assert.match(c.message, /spec\.policies\.tls: unknown field: not supported/);
+        assert.match(c.message, /spec\.policies\.transformation: not supported by ai-gateway/);
       },
       { timeoutMs: 60_000 },
     );

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { AzureTokenError, AzureTokens } from "./azure-token.ts";
-import type { FetchLike } from "./gcp-token.ts";
+import type { FetchLike } from "./oauth-tokens.ts";
 
 const SECRET = "Zx8Q~client-secret-value";
 const SOURCE = {

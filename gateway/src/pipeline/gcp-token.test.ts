@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import { generateKeyPairSync, verify } from "node:crypto";
 import { test } from "node:test";
-import { CLOUD_PLATFORM_SCOPE, type FetchLike, GcpTokenError, GcpTokens } from "./gcp-token.ts";
+import { CLOUD_PLATFORM_SCOPE, GcpTokenError, GcpTokens } from "./gcp-token.ts";
+import type { FetchLike } from "./oauth-tokens.ts";
 
 const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const PEM = privateKey.export({ type: "pkcs8", format: "pem" }).toString();

@@ -30,6 +30,7 @@ import { AbortError, type Exchange } from "./exchange.ts";
 import { type AttemptResult, type AttemptSpec, type Forwarder, isTimeoutError } from "./forward.ts";
 import { GcpTokenError, type GcpTokens } from "./gcp-token.ts";
 import { upstreamHostHeader } from "./headers.ts";
+import type { OAuthTokens } from "./oauth-tokens.ts";
 import { providerError, readBounded } from "./provider-error.ts";
 import { relay } from "./relay.ts";
 import { planUpstream } from "./translate.ts";
@@ -374,9 +375,10 @@ async function attemptOnce(
 }
 
 /**
- * The credential this attempt sends: the configured one, or for a service-account key an access
- * token (cached, or made now). A key that yields no token is this provider's failure (the next
- * provider is tried); the reason goes to the log, never to the client.
+ * The credential this attempt sends: the configured one, or an access token made from it (a
+ * service-account key, an Azure app registration), cached or made now. A credential that yields no
+ * token is this provider's failure (the next provider is tried); the reason goes to the log, never
+ * to the client.
  */
 async function credentialFor(
   ex: Exchange,
@@ -386,11 +388,12 @@ async function credentialFor(
 ): Promise<
   Exclude<UpstreamAuth, { mode: "gcpServiceAccount" | "azureClientSecret" }> | GatewayError | "aborted"
 > {
-  if (auth.mode === "azureClientSecret") return azureCredential(ex, auth, provider, deps);
-  if (auth.mode !== "gcpServiceAccount") return auth;
+  if (auth.mode !== "gcpServiceAccount" && auth.mode !== "azureClientSecret") return auth;
   try {
-    if (!deps.gcpTokens) throw new GcpTokenError("no token source");
-    const token = await deps.gcpTokens.token(auth.credential, ex.signal);
+    const token =
+      auth.mode === "gcpServiceAccount"
+        ? await tokenOf(deps.gcpTokens, auth.credential, ex)
+        : await tokenOf(deps.azureTokens, auth, ex);
     return {
       mode: "inject",
       header: "authorization",
@@ -400,35 +403,16 @@ async function credentialFor(
     };
   } catch (err) {
     if (ex.aborted) return "aborted";
-    const message = err instanceof GcpTokenError ? err.message : "token exchange failed";
+    const message =
+      err instanceof GcpTokenError || err instanceof AzureTokenError ? err.message : "token exchange failed";
     deps.onCredentialError?.(provider.label, message);
     return new GatewayError("upstream_credential_failed");
   }
 }
 
-/** An Entra access token for an Azure app registration, as `Authorization: Bearer`. */
-async function azureCredential(
-  ex: Exchange,
-  auth: Extract<UpstreamAuth, { mode: "azureClientSecret" }>,
-  provider: CompiledProvider,
-  deps: UpstreamCallDeps,
-): Promise<Extract<UpstreamAuth, { mode: "inject" }> | GatewayError | "aborted"> {
-  try {
-    if (!deps.azureTokens) throw new AzureTokenError("no token source");
-    const token = await deps.azureTokens.token(auth, ex.signal);
-    return {
-      mode: "inject",
-      header: "authorization",
-      prefix: "Bearer ",
-      credential: token,
-      source: auth.source,
-    };
-  } catch (err) {
-    if (ex.signal.aborted) return "aborted";
-    const message = err instanceof AzureTokenError ? err.message : "token exchange failed";
-    deps.onCredentialError?.(provider.label, message);
-    return new GatewayError("upstream_credential_failed");
-  }
+function tokenOf<S>(tokens: OAuthTokens<S> | undefined, source: S, ex: Exchange): Promise<string> {
+  if (!tokens) return Promise.reject(new Error("no token source"));
+  return tokens.token(source, ex.signal);
 }
 
 /** SigV4 headers for a Bedrock attempt; bad credentials are this provider's failure (logged, never shown). */

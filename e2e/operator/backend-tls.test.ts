@@ -14,7 +14,7 @@ import { type ControlPlane, startControlPlane } from "../harness/control-plane.t
 import { eventually } from "../harness/eventually.ts";
 import { makePki, pemReader } from "../harness/test-pki.ts";
 import { type Simulator, startSimulator } from "../simulator/index.ts";
-import { cond, GATEWAY_CLASS_YAML, getObj } from "./k8s.ts";
+import { cond, GATEWAY_CLASS_YAML, gatewayWithRouteYaml, getObj } from "./k8s.ts";
 import { type OperatorProcess, startOperatorProcess } from "./operator-process.ts";
 import { startTestProxy, type TestProxy } from "./proxy-process.ts";
 import { proxyToken } from "./proxy-token.ts";
@@ -111,30 +111,7 @@ describe("operator e2e: policies.tls from a ConfigMap and a Secret", { timeout: 
         },
       }),
     );
-    await cp.apply(`apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata:
-  name: gw
-  namespace: ${NS}
-spec:
-  gatewayClassName: agentgateway
-  listeners:
-    - name: http
-      port: 80
-      protocol: HTTP
----
-apiVersion: agentgateway.dev/v1alpha1
-kind: AIRoute
-metadata:
-  name: secure
-  namespace: ${NS}
-spec:
-  parentRefs:
-    - name: gw
-  rules:
-    - backendRefs:
-        - name: secure
-`);
+    await cp.apply(gatewayWithRouteYaml(NS, "secure", "secure"));
     await eventually(async () => {
       const c = cond((await getObj(cp, "agentgatewaybackend", NS, "secure")).status?.conditions, "Accepted");
       assert.equal(c.status, "True", JSON.stringify(c));

@@ -12,7 +12,7 @@ import { type ControlPlane, startControlPlane } from "../harness/control-plane.t
 import { eventually } from "../harness/eventually.ts";
 import { metricSum } from "../proxy/harness.ts";
 import { type Simulator, startSimulator } from "../simulator/index.ts";
-import { cond, GATEWAY_CLASS_YAML, getObj } from "./k8s.ts";
+import { cond, GATEWAY_CLASS_YAML, gatewayWithRouteYaml, getObj } from "./k8s.ts";
 import { type OperatorProcess, startOperatorProcess } from "./operator-process.ts";
 import { startTestProxy, type TestProxy } from "./proxy-process.ts";
 import { proxyToken } from "./proxy-token.ts";
@@ -84,30 +84,7 @@ describe("operator e2e: policies.health ejection shows in the AgentgatewayBacken
     await cp.apply(GATEWAY_CLASS_YAML);
     assert.equal((await cp.kubectl(["create", "namespace", NS])).code, 0);
     await cp.apply(backendYaml("response.code >= 500"));
-    await cp.apply(`apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata:
-  name: gw
-  namespace: ${NS}
-spec:
-  gatewayClassName: agentgateway
-  listeners:
-    - name: http
-      port: 80
-      protocol: HTTP
----
-apiVersion: agentgateway.dev/v1alpha1
-kind: AIRoute
-metadata:
-  name: chat
-  namespace: ${NS}
-spec:
-  parentRefs:
-    - name: gw
-  rules:
-    - backendRefs:
-        - name: pool
-`);
+    await cp.apply(gatewayWithRouteYaml(NS, "chat", "pool"));
     proxy = await startTestProxy({
       snapshotUrl: op.snapshotUrl,
       gateway: `${NS}/gw`,

@@ -51,3 +51,31 @@ metadata:
 spec:
   controllerName: agentgateway.dev/ai-gateway
 `;
+
+/** Gateway `gw` (class agentgateway, one HTTP listener on port 80) and an AIRoute `route` on it whose one rule sends to `backend`. */
+export function gatewayWithRouteYaml(ns: string, route: string, backend: string): string {
+  return `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: gw
+  namespace: ${ns}
+spec:
+  gatewayClassName: agentgateway
+  listeners:
+    - name: http
+      port: 80
+      protocol: HTTP
+---
+apiVersion: agentgateway.dev/v1alpha1
+kind: AIRoute
+metadata:
+  name: ${route}
+  namespace: ${ns}
+spec:
+  parentRefs:
+    - name: gw
+  rules:
+    - backendRefs:
+        - name: ${backend}
+`;
+}

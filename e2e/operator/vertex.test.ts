@@ -10,7 +10,7 @@ import { type ControlPlane, startControlPlane } from "../harness/control-plane.t
 import { eventually } from "../harness/eventually.ts";
 import { type Simulator, simulatedReplyText, startSimulator } from "../simulator/index.ts";
 import { testServiceAccount } from "../simulator/testing.ts";
-import { cond, GATEWAY_CLASS_YAML, getObj } from "./k8s.ts";
+import { cond, GATEWAY_CLASS_YAML, gatewayWithRouteYaml, getObj } from "./k8s.ts";
 import { type OperatorProcess, startOperatorProcess } from "./operator-process.ts";
 import { startTestProxy, type TestProxy } from "./proxy-process.ts";
 import { proxyToken } from "./proxy-token.ts";
@@ -99,30 +99,7 @@ describe("operator e2e: Vertex AI with a service-account key Secret", { timeout:
         },
       }),
     );
-    await cp.apply(`apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata:
-  name: gw
-  namespace: ${NS}
-spec:
-  gatewayClassName: agentgateway
-  listeners:
-    - name: http
-      port: 80
-      protocol: HTTP
----
-apiVersion: agentgateway.dev/v1alpha1
-kind: AIRoute
-metadata:
-  name: vertex
-  namespace: ${NS}
-spec:
-  parentRefs:
-    - name: gw
-  rules:
-    - backendRefs:
-        - name: vertex
-`);
+    await cp.apply(gatewayWithRouteYaml(NS, "vertex", "vertex"));
     await eventually(async () => {
       const c = cond((await getObj(cp, "agentgatewaybackend", NS, "vertex")).status?.conditions, "Accepted");
       assert.equal(c.status, "True", JSON.stringify(c));

@@ -1,6 +1,6 @@
 // Data plane, contenders side by side: on the server CPU, the same ~1 KB chat completion, in
-// interleaved rounds: max throughput (wrk) with the server's CPU time per request, latency at a
-// fixed rate (open loop), RSS after the rounds; then
+// interleaved rounds: max throughput (wrk) with the server's CPU time per request; then, after a
+// warm-up at the rate, latency at a fixed rate (open loop) in rounds of its own; RSS after; then
 // streaming TTFB/total through each with a 200-chunk simulator stream. Every contender is checked
 // to answer a real 200 chat completion before it is measured.
 import { mkdirSync } from "node:fs";
@@ -33,6 +33,13 @@ export type ContenderResult = {
   roundsOkRps?: number[];
   /** CPU time of the server's process tree per request under wrk (median over the rounds). */
   cpuMicrosPerRequest?: number;
+  /** p99 at the fixed rate of every latency round, in order (fixedRate is the median one). */
+  roundsP99?: Array<number | null>;
+  /** Median over the latency rounds of (this p99 − direct's p99 in the same round), ms. */
+  addedP99?: number;
+  roundsP50?: Array<number | null>;
+  /** The same for p50. */
+  addedP50?: number;
 };
 
 export type StreamContenderResult = { name: string; outcome: Outcome; stream?: StreamResult };
@@ -118,8 +125,7 @@ export async function runDataPlane(
       }
     }
     for (let round = 0; round < s.rounds; round++) {
-      const order = live.map((_, i) => live[(i + round) % live.length] as Live);
-      for (const l of order) {
+      for (const l of rotated(live, round)) {
         if (l.result.outcome.status !== "ok") continue;
         try {
           const cdir = join(dir, `json-${l.c.name}`);
@@ -129,7 +135,25 @@ export async function runDataPlane(
           const cpu1 = l.run.pid > 0 ? treeCpuMicros(l.run.pid) : null;
           l.rounds.push(w);
           if (cpu0 !== null && cpu1 !== null && w.requests > 0) l.cpu.push((cpu1 - cpu0) / w.requests);
-          log(`${l.c.name}: round ${round + 1}/${s.rounds}: open loop ${s.rate} rps, ${s.rateS}s`);
+        } catch (err) {
+          l.result.outcome = outcomeOf(err);
+          log(`${l.c.name}: ${why(l.result.outcome)}`);
+        }
+      }
+    }
+    // Latency at a fixed rate, in rounds of its own: a JIT runtime re-optimizes for some seconds
+    // after its traffic changes shape (measured: p99 at 1,000 req/s of 3-4.6 ms in the first 10 s
+    // after wrk, 1.1-1.5 ms after), so each contender first runs at the rate unrecorded, and no
+    // wrk run comes between its latency rounds. Each round's generator is a fresh process: its
+    // own first seconds are not recorded either.
+    for (let round = 0; round < s.rateRounds; round++) {
+      for (const l of rotated(live, round)) {
+        if (l.result.outcome.status !== "ok") continue;
+        const warmupS = round === 0 ? s.rateWarmupS : Math.min(2, s.rateWarmupS);
+        log(
+          `${l.c.name}: latency round ${round + 1}/${s.rateRounds}: ${s.rate} rps, ${warmupS}s unrecorded + ${s.rateS}s`,
+        );
+        try {
           l.rates.push(
             await runOpenLoop(
               {
@@ -137,6 +161,7 @@ export async function runDataPlane(
                 body: REQUEST_BODY,
                 headers: l.run.headers,
                 rate: s.rate,
+                warmupS,
                 durationS: s.rateS,
                 connections: s.connections,
                 timeoutMs: 10_000,
@@ -165,12 +190,53 @@ export async function runDataPlane(
       const byP99 = [...l.rates].sort((a, b) => (a.latency.p99 ?? 0) - (b.latency.p99 ?? 0));
       const midRate = byP99[Math.floor((byP99.length - 1) / 2)];
       if (midRate) r.fixedRate = midRate;
+      r.roundsP99 = l.rates.map((x) => x.latency.p99);
+      r.roundsP50 = l.rates.map((x) => x.latency.p50);
     }
+    pairAddedLatency(out);
     return out;
   } finally {
     for (const l of live) await l.run.stop().catch(() => {});
     await mock.proc.stop();
   }
+}
+
+/** The contenders in round `round`'s order (rotated, so no one is always first or last). */
+function rotated<T>(xs: T[], round: number): T[] {
+  return xs.map((_, i) => xs[(i + round) % xs.length] as T);
+}
+
+/**
+ * "Added" latency from rounds paired in time: in each round, a contender's percentile minus
+ * direct's in the same round, then the median over rounds. The machine's slower and faster spells
+ * (this is a VM) move both sides of a pair alike, unlike a median of each taken apart.
+ */
+function pairAddedLatency(out: ContenderResult[]): void {
+  const d = out.find((r) => r.name === "direct" && r.outcome.status === "ok");
+  if (!d?.fixedRate || !d.roundsP99) return;
+  const dRates = d.roundsP99;
+  const dP50 = d.roundsP50 ?? [];
+  for (const r of out) {
+    if (r === d || r.outcome.status !== "ok" || !r.roundsP99) continue;
+    const p99 = pairs(r.roundsP99, dRates);
+    const p50 = pairs(r.roundsP50 ?? [], dP50);
+    if (p99.length) r.addedP99 = round2(median(p99) as number);
+    if (p50.length) r.addedP50 = round2(median(p50) as number);
+  }
+}
+
+function pairs(a: Array<number | null>, b: Array<number | null>): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i];
+    const y = b[i];
+    if (typeof x === "number" && typeof y === "number") out.push(x - y);
+  }
+  return out;
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
 }
 
 function why(o: Outcome): string {

@@ -64,6 +64,7 @@ async function one(
         body: REQUEST_BODY,
         headers: run.headers,
         rate: s.rate,
+        warmupS: Math.min(2, s.rateWarmupS),
         durationS: s.scaleS,
         connections: s.connections,
         timeoutMs: 10_000,

@@ -6,7 +6,12 @@ export type Settings = {
   /** Interleaved rounds of the data-plane contenders. */
   rounds: number;
   wrkS: number;
+  /** Fixed rate of the latency rounds, req/s. */
   rate: number;
+  /** Before its first latency round each contender is run at the rate this long, unrecorded. */
+  rateWarmupS: number;
+  /** Latency rounds (interleaved, after the throughput rounds) and the length of each. */
+  rateRounds: number;
   rateS: number;
   streamN: number;
   streamChunks: number;
@@ -28,7 +33,9 @@ export const FULL: Settings = {
   rounds: 3,
   wrkS: 6,
   rate: 1000,
-  rateS: 5,
+  rateWarmupS: 15,
+  rateRounds: 3,
+  rateS: 10,
   streamN: 50,
   streamChunks: 200,
   interTokenMs: 1,
@@ -48,7 +55,9 @@ export const QUICK: Settings = {
   warmupS: 1,
   rounds: 2,
   wrkS: 3,
-  rateS: 2,
+  rateWarmupS: 3,
+  rateRounds: 2,
+  rateS: 3,
   streamN: 10,
   scaleVariants: ["paths", "hosts"],
   scaleS: 2,

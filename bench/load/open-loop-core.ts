@@ -14,10 +14,13 @@ export const OpenLoopConfig = z.object({
   headers: z.record(z.string(), z.string()),
   rate: z.number().positive(),
   durationS: z.number().positive(),
+  /** Sent at the same rate before the measured ones and not recorded: the generator's JIT and
+   * every connection are warm when measuring starts. */
+  warmupS: z.number().nonnegative().default(0),
   connections: z.number().int().positive(),
   timeoutMs: z.number().int().positive(),
 });
-export type OpenLoopConfig = z.infer<typeof OpenLoopConfig>;
+export type OpenLoopConfig = z.input<typeof OpenLoopConfig>;
 
 export type OpenLoopResult = {
   sent: number;
@@ -31,7 +34,8 @@ export type OpenLoopResult = {
   maxScheduleLagMs: number;
 };
 
-export async function openLoop(cfg: OpenLoopConfig): Promise<OpenLoopResult> {
+export async function openLoop(input: OpenLoopConfig): Promise<OpenLoopResult> {
+  const cfg = OpenLoopConfig.parse(input);
   const agent = new Agent({ keepAlive: true, maxSockets: cfg.connections });
   const url = new URL(cfg.url);
   const body = Buffer.from(cfg.body);
@@ -40,7 +44,9 @@ export async function openLoop(cfg: OpenLoopConfig): Promise<OpenLoopResult> {
     ...cfg.headers,
     "content-length": String(body.length),
   };
-  const total = Math.max(1, Math.round(cfg.rate * cfg.durationS));
+  const measured = Math.max(1, Math.round(cfg.rate * cfg.durationS));
+  const warm = Math.round(cfg.rate * cfg.warmupS);
+  const total = warm + measured;
   const interval = 1000 / cfg.rate;
   const latencies: number[] = [];
   let ok = 0;
@@ -51,7 +57,7 @@ export async function openLoop(cfg: OpenLoopConfig): Promise<OpenLoopResult> {
   let lastEnd = 0;
   const open = new Set<ReturnType<typeof request>>();
 
-  const fire = () => {
+  const fire = (counted: boolean) => {
     const start = performance.now();
     const req = request(
       { host: url.hostname, port: url.port, path: url.pathname + url.search, method: "POST", agent, headers },
@@ -60,6 +66,7 @@ export async function openLoop(cfg: OpenLoopConfig): Promise<OpenLoopResult> {
         res.on("end", () => {
           open.delete(req);
           finished++;
+          if (!counted) return;
           lastEnd = performance.now();
           if (res.statusCode !== undefined && res.statusCode < 300) {
             ok++;
@@ -73,6 +80,7 @@ export async function openLoop(cfg: OpenLoopConfig): Promise<OpenLoopResult> {
     req.on("error", (err) => {
       if (!open.delete(req)) return;
       finished++;
+      if (!counted) return;
       if (err.message === "timeout") timeouts++;
       else errors++;
     });
@@ -84,8 +92,8 @@ export async function openLoop(cfg: OpenLoopConfig): Promise<OpenLoopResult> {
   while (next < total) {
     const now = performance.now();
     while (next < total && t0 + next * interval <= now) {
-      maxLag = Math.max(maxLag, now - (t0 + next * interval));
-      fire();
+      if (next >= warm) maxLag = Math.max(maxLag, now - (t0 + next * interval));
+      fire(next >= warm);
       next++;
     }
     if (next < total) await sleep(Math.max(0, Math.min(1, t0 + next * interval - performance.now())));
@@ -95,13 +103,13 @@ export async function openLoop(cfg: OpenLoopConfig): Promise<OpenLoopResult> {
   while (finished < total && performance.now() < deadline) await sleep(5);
   for (const req of open) {
     req.destroy();
-    timeouts++;
+    timeouts++; // a warm-up request still open after the timeout is a timeout too
   }
   open.clear();
   agent.destroy();
-  const elapsedS = (Math.max(sentAt, lastEnd) - t0) / 1000;
+  const elapsedS = (Math.max(sentAt, lastEnd) - (t0 + warm * interval)) / 1000;
   return {
-    sent: total,
+    sent: measured,
     ok,
     errors,
     timeouts,

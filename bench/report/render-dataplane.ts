@@ -43,14 +43,40 @@ export function renderContenders(rows: ContenderResult[], rate: number): string 
         ms(f?.latency.p99),
         ratio(f?.latency.p50, dP50),
         ratio(f?.latency.p99, dP99),
-        r.name === "direct" ? dash : delta(f?.latency.p50, dP50),
-        r.name === "direct" ? dash : delta(f?.latency.p99, dP99),
+        r.name === "direct" ? dash : added(r.addedP50, f?.latency.p50, dP50),
+        r.name === "direct" ? dash : added(r.addedP99, f?.latency.p99, dP99),
         num(errors),
         `${mib(r.rssIdleBytes)} → ${mib(r.rssBytes)}`,
       ];
     }),
   );
-  return `${table}${referenceRatio(rows)}${notes(rows)}`;
+  return `${table}${referenceRatio(rows)}${addedP99Line(rows, rate)}${notes(rows)}`;
+}
+
+/** Paired-round "added" when there is one, else the difference of the medians. */
+function added(
+  paired: number | undefined,
+  x: number | null | undefined,
+  base: number | null | undefined,
+): string {
+  if (paired === undefined) return delta(x, base);
+  return `${paired >= 0 ? "+" : ""}${paired.toFixed(2)}`;
+}
+
+/** Added p99 of ai-gateway and the bare proxies, and every round's p99 (goal ≤ 1 ms). */
+function addedP99Line(rows: ContenderResult[], rate: number): string {
+  const names = ["ai-gateway", "bare-undici", "bare-http", "nginx", "direct"];
+  const parts = names
+    .map((n) => rows.find((r) => r.name === n && r.outcome.status === "ok"))
+    .filter((r): r is ContenderResult => r?.roundsP99 !== undefined)
+    .map((r) => {
+      const rounds = (r.roundsP99 ?? []).map((x) => (typeof x === "number" ? x.toFixed(2) : "–")).join(" / ");
+      const add =
+        r.addedP99 === undefined ? "" : ` (added ${r.addedP99 >= 0 ? "+" : ""}${r.addedP99.toFixed(2)})`;
+      return `${r.name} ${rounds}${add}`;
+    });
+  if (parts.length === 0) return "";
+  return `\n\np99 ms @${rate}/s per latency round: ${parts.join("; ")}. Added p99 = median over rounds of (p99 − direct's p99 in the same round) (goal for ai-gateway: ≤ 1 ms)`;
 }
 
 /** ai-gateway's throughput over the bare Node proxies' measured in the same run (goal ≥ 0.7 of undici). */

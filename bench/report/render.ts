@@ -33,7 +33,7 @@ export function renderAll(r: Results): string {
   const parts = [`## Machine and versions\n\n${renderMachine(r)}`];
   if (r.dataPlane)
     parts.push(
-      `## Data plane: ~1 KB chat completion through each contender\n\n${s.rounds} interleaved rounds (every contender once per round, order rotated); each figure is the median over the rounds. max req/s: 2xx answers per second under wrk, ${s.connections} connections, ${s.wrkS} s. CPU µs/req: user + system time of the server's processes per request under wrk. Latency: open-loop ${s.rate} req/s for ${s.rateS} s. Ratios and "added" are against direct in the same run.\n\n${renderContenders(r.dataPlane, s.rate)}`,
+      `## Data plane: ~1 KB chat completion through each contender\n\n${s.rounds} interleaved rounds (every contender once per round, order rotated); each figure is the median over the rounds. max req/s: 2xx answers per second under wrk, ${s.connections} connections, ${s.wrkS} s. CPU µs/req: user + system time of the server's processes per request under wrk. Latency: open-loop ${s.rate} req/s, in ${s.rateRounds} interleaved rounds of ${s.rateS} s after the throughput rounds; each contender first runs ${s.rateWarmupS} s at that rate unrecorded (and every later round's generator ${Math.min(2, s.rateWarmupS)} s). Ratios are against direct in the same run; "added" latency is the median over rounds of the difference with direct in the same round.\n\n${renderContenders(r.dataPlane, s.rate)}`,
     );
   if (r.streaming)
     parts.push(
@@ -41,7 +41,7 @@ export function renderAll(r: Results): string {
     );
   if (r.scaling)
     parts.push(
-      `## Route scaling (ai-gateway; the request hits the last route)\n\nmax req/s: 2xx answers per second under wrk, ${s.connections} connections, ${s.scaleS} s; latency: open-loop ${s.rate} req/s for ${s.scaleS} s.\n\n${renderScaling(r.scaling, s.rate)}`,
+      `## Route scaling (ai-gateway; the request hits the last route)\n\nmax req/s: 2xx answers per second under wrk, ${s.connections} connections, ${s.scaleS} s; latency: open-loop ${s.rate} req/s for ${s.scaleS} s after ${Math.min(2, s.rateWarmupS)} s unrecorded, right after wrk (so not as warm as the data-plane latency rounds).\n\n${renderScaling(r.scaling, s.rate)}`,
     );
   if (r.profile)
     parts.push(`## Proxy CPU profile under wrk load (${s.profileS} s)\n\n${renderProfile(r.profile)}`);

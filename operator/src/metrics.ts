@@ -1,7 +1,9 @@
 // The operator's Prometheus series (docs/metrics.md is the contract), on its own Registry with
 // the default process metrics. Label values are Gateway keys, kinds and fixed results: never
 // secrets, never user-controlled free text.
+
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { EVENT_LOOP_SAMPLE_MS } from "../../gateway/src/metrics/default-metrics.ts";
 
 export interface OperatorMetrics {
   registry: Registry;
@@ -16,7 +18,7 @@ export interface OperatorMetrics {
 
 export function createOperatorMetrics(): OperatorMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
   const registers = [registry];
   return {
     registry,

@@ -9,6 +9,7 @@ import {
   TIME_TO_FIRST_TOKEN_BUCKETS,
   TOKEN_USAGE_BUCKETS,
 } from "./buckets.ts";
+import { EVENT_LOOP_SAMPLE_MS } from "./default-metrics.ts";
 
 const HTTP_DURATION_BUCKETS = [
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120,
@@ -48,7 +49,7 @@ export interface ProxyMetrics {
 }
 
 export function createProxyMetrics(registry: Registry = new Registry()): ProxyMetrics {
-  collectDefaultMetrics({ register: registry });
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
   const registers = [registry];
   const metrics: ProxyMetrics = {
     registry,

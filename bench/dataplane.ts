@@ -11,6 +11,7 @@ import { checkChat } from "./lib/check.ts";
 import { LOAD_CPU, SERVER_CPU } from "./lib/cpus.ts";
 import { PROVIDER_KEY, REQUEST_BODY, STREAM_BODY } from "./lib/fixtures.ts";
 import { type Outcome, outcomeOf } from "./lib/outcome.ts";
+import { waitIdle } from "./lib/quiesce.ts";
 import { treeCpuMicros, treeRssBytes } from "./lib/rss.ts";
 import { say } from "./lib/say.ts";
 import { startSimulatorProcess } from "./lib/simulator.ts";
@@ -76,7 +77,16 @@ type Live = {
   rounds: WrkResult[];
   cpu: number[];
   rates: OpenLoopResult[];
+  /** Too slow for the latency rate (see the note). */
+  skipRate?: boolean;
 };
+
+/** Wait for the server to finish any backlog before the next contender is measured. */
+async function settle(l: Live): Promise<void> {
+  const waited = await waitIdle(l.run.pid);
+  if (waited === undefined) log(`${l.c.name}: still busy 60 s after its run`);
+  else if (waited > 1000) log(`${l.c.name}: busy for ${(waited / 1000).toFixed(1)} s after its run`);
+}
 
 function median(xs: number[]): number | undefined {
   if (xs.length === 0) return undefined;
@@ -135,6 +145,7 @@ export async function runDataPlane(
           const cpu1 = l.run.pid > 0 ? treeCpuMicros(l.run.pid) : null;
           l.rounds.push(w);
           if (cpu0 !== null && cpu1 !== null && w.requests > 0) l.cpu.push((cpu1 - cpu0) / w.requests);
+          await settle(l);
         } catch (err) {
           l.result.outcome = outcomeOf(err);
           log(`${l.c.name}: ${why(l.result.outcome)}`);
@@ -146,9 +157,18 @@ export async function runDataPlane(
     // after wrk, 1.1-1.5 ms after), so each contender first runs at the rate unrecorded, and no
     // wrk run comes between its latency rounds. Each round's generator is a fresh process: its
     // own first seconds are not recorded either.
+    // a contender that cannot serve the rate would only build a queue (and keep the server CPU
+    // busy for whoever comes next): its latency is not measured
+    for (const l of live) {
+      const best = Math.max(0, ...l.rounds.map((w) => w.okRps));
+      if (l.result.outcome.status === "ok" && best < s.rate) {
+        l.skipRate = true;
+        l.result.note = `${l.result.note ? `${l.result.note}; ` : ""}latency at ${s.rate} req/s not measured: at most ${Math.round(best)} req/s under wrk`;
+      }
+    }
     for (let round = 0; round < s.rateRounds; round++) {
       for (const l of rotated(live, round)) {
-        if (l.result.outcome.status !== "ok") continue;
+        if (l.result.outcome.status !== "ok" || l.skipRate) continue;
         const warmupS = round === 0 ? s.rateWarmupS : Math.min(2, s.rateWarmupS);
         log(
           `${l.c.name}: latency round ${round + 1}/${s.rateRounds}: ${s.rate} rps, ${warmupS}s unrecorded + ${s.rateS}s`,
@@ -169,6 +189,7 @@ export async function runDataPlane(
               LOAD_CPU,
             ),
           );
+          await settle(l);
         } catch (err) {
           l.result.outcome = outcomeOf(err);
           log(`${l.c.name}: ${why(l.result.outcome)}`);

@@ -6,7 +6,7 @@
 // for the grammar, the fastest check there is for a typical 1 KB request; above it, a full-grammar
 // scan that never builds a tree: a 10 MB body of millions of empty objects costs one pass over its
 // bytes, not hundreds of MB of heap. UTF-8 validity is checked natively (buffer.isUtf8).
-import { isUtf8 } from "node:buffer";
+import { isAscii, isUtf8 } from "node:buffer";
 
 /** Nesting deeper than this is refused (real requests, tool schemas included, stay far below). */
 export const MAX_JSON_DEPTH = 128;
@@ -121,7 +121,7 @@ export function scanSmall(buf: Buffer, wanted: ReadonlySet<string>): ScanResult 
       let j = i + 1;
       for (;;) {
         const q = t.indexOf('"', j);
-        if (q === -1) return nativeVerdict(buf, SYNTAX);
+        if (q === -1) return nativeVerdict(buf, t, SYNTAX);
         let b = q - 1;
         while (b > start && t.charCodeAt(b) === BACKSLASH) b--;
         if (b < q - 1) esc = true;
@@ -188,7 +188,7 @@ export function scanSmall(buf: Buffer, wanted: ReadonlySet<string>): ScanResult 
     }
     valueEnd = i + 1;
   }
-  const verdict = nativeVerdict(buf, undefined);
+  const verdict = nativeVerdict(buf, t, undefined);
   if (verdict !== undefined) return verdict;
   if (!isObject) return { kind: "not_object" };
   for (let k = 0; k < candidates.length; k += 5) {
@@ -207,10 +207,13 @@ const EXPECT_VALUE = 2;
 const IN_VALUE = 3;
 const SYNTAX: ScanError = { kind: "syntax", at: 0 };
 
-/** JSON.parse's opinion: `ok` when the text is JSON, else a syntax error. */
-function nativeVerdict<T>(buf: Buffer, ok: T): ScanError | T {
+/**
+ * JSON.parse's opinion: `ok` when the text is JSON, else a syntax error. `latin1` is `buf` decoded
+ * one byte per char: for an all-ASCII body (the usual case) that is already its UTF-8 text.
+ */
+function nativeVerdict<T>(buf: Buffer, latin1: string, ok: T): ScanError | T {
   try {
-    JSON.parse(buf.toString("utf8"));
+    JSON.parse(isAscii(buf) ? latin1 : buf.toString("utf8"));
     return ok;
   } catch {
     return SYNTAX;

@@ -8,6 +8,9 @@ import type { HeaderLookup } from "./matchers.ts";
 
 export type { Ordered } from "./header-index.ts";
 
+const SLASH = 0x2f;
+const EMPTY: readonly never[] = [];
+
 export class PathIndex<T extends Ordered> {
   readonly #exact = new Map<string, HeaderIndexedList<T>>();
   readonly #prefix = new Map<string, HeaderIndexedList<T>>();
@@ -35,15 +38,25 @@ export class PathIndex<T extends Ordered> {
    * the request does not carry with that exact value are skipped; all others still need their
    * matchers checked.
    */
-  *candidates(path: string, header: HeaderLookup): Generator<T> {
+  candidates(path: string, header: HeaderLookup): Iterable<T> {
     const lists: T[][] = [];
     this.#exact.get(path)?.collect(header, lists);
-    for (const prefix of pathPrefixes(path)) this.#prefix.get(prefix)?.collect(header, lists);
-    if (lists.length === 1) {
-      yield* lists[0] as T[];
-      return;
+    if (path.charCodeAt(0) === SLASH && !path.includes("//")) {
+      // the same prefixes as pathPrefixes(path), "/" first, without building the array: each
+      // prefix of a path with no empty element is one of its slices
+      this.#prefix.get("/")?.collect(header, lists);
+      for (let i = 2; i <= path.length; i++) {
+        if (i < path.length && path.charCodeAt(i) !== SLASH) continue;
+        if (path.charCodeAt(i - 1) === SLASH) continue; // a trailing "/"
+        this.#prefix.get(path.slice(0, i))?.collect(header, lists);
+      }
+    } else {
+      for (const prefix of pathPrefixes(path)) this.#prefix.get(prefix)?.collect(header, lists);
     }
-    yield* mergeByOrder(lists);
+    // one list (the usual case): it is already in snapshot order, no merge and no generator
+    if (lists.length === 1) return lists[0] as T[];
+    if (lists.length === 0) return EMPTY;
+    return mergeByOrder(lists);
   }
 }
 

@@ -12,7 +12,7 @@ import OpenAI from "openai";
 import { type ControlPlane, startControlPlane } from "../harness/control-plane.ts";
 import { eventually } from "../harness/eventually.ts";
 import { type Simulator, startSimulator } from "../simulator/index.ts";
-import { cond, GATEWAY_CLASS_YAML, getObj } from "./k8s.ts";
+import { cond, GATEWAY_CLASS_YAML, gatewayYaml, getObj } from "./k8s.ts";
 import { type OperatorProcess, startOperatorProcess } from "./operator-process.ts";
 import { startTestProxy, type TestProxy } from "./proxy-process.ts";
 import { proxyToken } from "./proxy-token.ts";
@@ -122,18 +122,7 @@ spec:
         formats:
           - type: Completions
 ---
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata:
-  name: gw
-  namespace: ${NS}
-spec:
-  gatewayClassName: agentgateway
-  listeners:
-    - name: http
-      port: 80
-      protocol: HTTP
----
+${gatewayYaml(NS)}---
 apiVersion: agentgateway.dev/v1alpha1
 kind: AIRoute
 metadata:

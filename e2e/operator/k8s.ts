@@ -52,8 +52,8 @@ spec:
   controllerName: agentgateway.dev/ai-gateway
 `;
 
-/** Gateway `gw` (class agentgateway, one HTTP listener on port 80) and an AIRoute `route` on it whose one rule sends to `backend`. */
-export function gatewayWithRouteYaml(ns: string, route: string, backend: string): string {
+/** Gateway `gw` in `ns`: class agentgateway, one HTTP listener on port 80. */
+export function gatewayYaml(ns: string): string {
   return `apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata:
@@ -65,7 +65,12 @@ spec:
     - name: http
       port: 80
       protocol: HTTP
----
+`;
+}
+
+/** gatewayYaml(ns) and an AIRoute `route` on it whose one rule sends to `backend`. */
+export function gatewayWithRouteYaml(ns: string, route: string, backend: string): string {
+  return `${gatewayYaml(ns)}---
 apiVersion: agentgateway.dev/v1alpha1
 kind: AIRoute
 metadata:

@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type ControlPlane, startControlPlane } from "../harness/control-plane.ts";
 import { eventually } from "../harness/eventually.ts";
-import { cond, GATEWAY_CLASS_YAML, getObj } from "./k8s.ts";
+import { cond, GATEWAY_CLASS_YAML, gatewayYaml, getObj } from "./k8s.ts";
 import { type OperatorProcess, startOperatorProcess } from "./operator-process.ts";
 import { proxyToken } from "./proxy-token.ts";
 import { postAck, type StreamClient, subscribe } from "./stream-client.ts";
@@ -24,18 +24,7 @@ metadata:
 stringData:
   apiKey: ${KEYS[ns]}
 ---
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata:
-  name: gw
-  namespace: ${ns}
-spec:
-  gatewayClassName: agentgateway
-  listeners:
-  - name: http
-    port: 80
-    protocol: HTTP
----
+${gatewayYaml(ns)}---
 apiVersion: agentgateway.dev/v1alpha1
 kind: AgentgatewayBackend
 metadata:

@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type ControlPlane, startControlPlane } from "../harness/control-plane.ts";
 import { eventually } from "../harness/eventually.ts";
-import { cond, GATEWAY_CLASS_YAML, getObj, routeCond } from "./k8s.ts";
+import { cond, GATEWAY_CLASS_YAML, gatewayYaml, getObj, routeCond } from "./k8s.ts";
 import { type OperatorProcess, startOperatorProcess } from "./operator-process.ts";
 import { proxyToken } from "./proxy-token.ts";
 import { type StreamClient, subscribe } from "./stream-client.ts";
@@ -25,18 +25,7 @@ spec:
     - name: be
 `;
 
-const objects = (model: string) => `apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata:
-  name: gw
-  namespace: ${NS}
-spec:
-  gatewayClassName: agentgateway
-  listeners:
-  - name: http
-    port: 80
-    protocol: HTTP
----
+const objects = (model: string) => `${gatewayYaml(NS)}---
 apiVersion: agentgateway.dev/v1alpha1
 kind: AgentgatewayBackend
 metadata:

@@ -15,23 +15,12 @@ import { SnapshotClient } from "../../gateway/src/snapshot/client.ts";
 import { createCa, splitPem } from "../../operator/src/edges/ca.ts";
 import { type ControlPlane, startControlPlane } from "../harness/control-plane.ts";
 import { eventually } from "../harness/eventually.ts";
-import { GATEWAY_CLASS_YAML } from "./k8s.ts";
+import { GATEWAY_CLASS_YAML, gatewayYaml } from "./k8s.ts";
 import { type OperatorProcess, startOperatorProcess } from "./operator-process.ts";
 import { proxyToken } from "./proxy-token.ts";
 
 const NS = "ai-gateway-system";
-const GATEWAY = `apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata:
-  name: gw
-  namespace: team
-spec:
-  gatewayClassName: agentgateway
-  listeners:
-  - name: http
-    port: 80
-    protocol: HTTP
-`;
+const GATEWAY = gatewayYaml("team");
 
 describe("operator e2e: TLS on the snapshot channel", { timeout: 300_000 }, () => {
   let cp: ControlPlane;

@@ -34,12 +34,11 @@ export type ContenderResult = {
   roundsOkRps?: number[];
   /** CPU time of the server's process tree per request under wrk (median over the rounds). */
   cpuMicrosPerRequest?: number;
-  /** p99 at the fixed rate of every latency round, in order (fixedRate is the median one). */
+  /** p99 and p50 at the fixed rate of every latency round, in order (fixedRate: the median p99). */
   roundsP99?: Array<number | null>;
-  /** Median over the latency rounds of (this p99 − direct's p99 in the same round), ms. */
-  addedP99?: number;
   roundsP50?: Array<number | null>;
-  /** The same for p50. */
+  /** Median over the latency rounds of (this p99 − direct's p99 in the same round), ms; and p50's. */
+  addedP99?: number;
   addedP50?: number;
 };
 

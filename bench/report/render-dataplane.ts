@@ -59,8 +59,7 @@ function added(
   x: number | null | undefined,
   base: number | null | undefined,
 ): string {
-  if (paired === undefined) return delta(x, base);
-  return `${paired >= 0 ? "+" : ""}${paired.toFixed(2)}`;
+  return paired === undefined ? delta(x, base) : delta(paired, 0);
 }
 
 /** Added p99 of ai-gateway and the bare proxies, and every round's p99 (goal ≤ 1 ms). */
@@ -70,9 +69,8 @@ function addedP99Line(rows: ContenderResult[], rate: number): string {
     .map((n) => rows.find((r) => r.name === n && r.outcome.status === "ok"))
     .filter((r): r is ContenderResult => r?.roundsP99 !== undefined)
     .map((r) => {
-      const rounds = (r.roundsP99 ?? []).map((x) => (typeof x === "number" ? x.toFixed(2) : "–")).join(" / ");
-      const add =
-        r.addedP99 === undefined ? "" : ` (added ${r.addedP99 >= 0 ? "+" : ""}${r.addedP99.toFixed(2)})`;
+      const rounds = (r.roundsP99 ?? []).map(ms).join(" / ");
+      const add = r.addedP99 === undefined ? "" : ` (added ${delta(r.addedP99, 0)})`;
       return `${r.name} ${rounds}${add}`;
     });
   if (parts.length === 0) return "";

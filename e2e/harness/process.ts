@@ -103,8 +103,10 @@ export function adoptProcess(opts: {
   const { pid, command, marker } = opts;
   if (!isOurProcess(pid, command, marker)) return undefined;
   const alive = () => isOurProcess(pid, command, marker);
+  // an exiting process has already released its memory (an empty cmdline, so no longer "ours") but
+  // still runs until it is a zombie: it has exited only then
   const exited = async () => {
-    while (alive()) await sleep(50);
+    while (alive() || processArgv(pid)?.length === 0) await sleep(50);
   };
   return {
     name: opts.name,

@@ -1,7 +1,7 @@
 // `npm run bench [-- --quick] [--only a,b] [--contenders a,b] [--no-deps] [--keep]`
 //
 // Data plane and control plane of ai-gateway against peers, side by side in one run. Prints
-// tables, writes bench/results/<date>[-quick].json, and after a full run refreshes the results
+// tables, writes bench/results/<date>[-quick][-partial].json, and after a full run refreshes the results
 // section of docs/benchmarks.md. Benchmarks, not tests: nothing here passes or fails on speed.
 // Everything it starts it stops, also on Ctrl-C or a crash.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -107,10 +107,13 @@ const text = redact(renderAll(results));
 console.log(`\n${text}`);
 mkdirSync(RESULTS_DIR, { recursive: true });
 const day = started.toISOString().slice(0, 10);
-const out = join(RESULTS_DIR, `${day}${settings.quick ? "-quick" : ""}.json`);
+// A run of some phases or contenders only is kept apart, so it never overwrites the day's full run
+// (which docs/benchmarks.md is rendered from).
+const complete = phases.size === PHASES.length && !wanted;
+const out = join(RESULTS_DIR, `${day}${settings.quick ? "-quick" : ""}${complete ? "" : "-partial"}.json`);
 writeFileSync(out, redact(`${JSON.stringify(results, null, 2)}\n`));
 console.log(`\nresults: ${out}`);
-if (!settings.quick && phases.size === PHASES.length) {
+if (!settings.quick && complete) {
   updateDocs(text, results);
   console.log("docs/benchmarks.md updated");
 }

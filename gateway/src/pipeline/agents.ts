@@ -4,8 +4,8 @@
 // included) unless the provider's policies.tls says otherwise (upstream-tls.ts). Pools of keys no
 // snapshot uses any more (an origin gone, a rotated CA or client certificate) are retired: close()
 // lets their in-flight requests finish, then closes the sockets.
-import { Pool } from "undici";
 import type { UpstreamTls } from "../snapshot/schema.ts";
+import { Pool } from "./undici-parts.ts";
 import { alpnConnector, tlsConnectOptions } from "./upstream-tls.ts";
 
 export interface PoolOptions {

@@ -11,8 +11,9 @@ import {
   type PeerCertificate,
   connect as tlsConnect,
 } from "node:tls";
-import { type buildConnector, errors } from "undici";
+import type { buildConnector } from "undici";
 import type { UpstreamTls } from "../snapshot/schema.ts";
+import { ConnectTimeoutError } from "./undici-parts.ts";
 
 /** Upstream's key exchange group names → OpenSSL's. */
 const OPENSSL_GROUPS: Record<NonNullable<UpstreamTls["keyExchangeGroups"]>[number], string> = {
@@ -96,8 +97,7 @@ export function alpnConnector(
     };
     const onConnect = () => finish(null);
     const timer = setTimeout(
-      () =>
-        finish(new errors.ConnectTimeoutError(`Connect Timeout Error (${hostname}:${port}, ${timeoutMs}ms)`)),
+      () => finish(new ConnectTimeoutError(`Connect Timeout Error (${hostname}:${port}, ${timeoutMs}ms)`)),
       timeoutMs,
     );
     socket.setNoDelay(true).setKeepAlive(true, 60_000);

@@ -29,7 +29,6 @@ import { createListenerHandler } from "./pipeline/handler.ts";
 import { InFlightRegistry } from "./pipeline/inflight.ts";
 import { PolicyEngine } from "./policy/engine.ts";
 import { createPolicyMetrics } from "./policy/metrics.ts";
-import { RedisCounterStore } from "./policy/redis-store.ts";
 import { type CounterStore, LocalCounterStore } from "./policy/store.ts";
 import { UsageTracker } from "./policy/usage.ts";
 import { ListenerSet, startAdminServer } from "./server.ts";
@@ -180,7 +179,10 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<ProxyHandle> 
   };
   const handlerLog = log.child({ subsystem: "pipeline" });
   const localCounters = opts.localCounters ?? new LocalCounterStore();
-  const globalCounters = opts.redis ? new RedisCounterStore(opts.redis) : undefined;
+  // ioredis is loaded only by a proxy configured with Redis (it costs ~7 MiB of heap)
+  const globalCounters = opts.redis
+    ? new (await import("./policy/redis-store.ts")).RedisCounterStore(opts.redis)
+    : undefined;
   if (globalCounters) {
     // not fatal: until Redis answers, Global limits fail open or closed as their policies say
     await globalCounters.ready(5_000).catch((err: unknown) => {

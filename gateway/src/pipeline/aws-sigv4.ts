@@ -1,9 +1,17 @@
 // AWS Signature Version 4 for auth mode awsSigV4 (Bedrock). The request is signed once its path and
 // body are final: the signature covers host, x-amz-date, the body's SHA-256 and, with temporary
 // credentials, x-amz-security-token. The credentials (JSON from the snapshot) never leave this
-// function except as the signature headers.
-import { Sha256 } from "@aws-crypto/sha256-js";
-import { SignatureV4 } from "@smithy/signature-v4";
+// function except as the signature headers. The signing libraries are loaded by the first signature:
+// a proxy with no awsSigV4 backend never holds them.
+
+let signing:
+  | Promise<[typeof import("@smithy/signature-v4"), typeof import("@aws-crypto/sha256-js")]>
+  | undefined;
+
+function signingModules(): NonNullable<typeof signing> {
+  signing ??= Promise.all([import("@smithy/signature-v4"), import("@aws-crypto/sha256-js")]);
+  return signing;
+}
 
 export interface AwsCredentials {
   accessKeyId: string;
@@ -49,6 +57,7 @@ export interface SignInput {
 
 /** The headers to add to the request: authorization, x-amz-date, x-amz-content-sha256, x-amz-security-token. */
 export async function sigV4Headers(input: SignInput): Promise<Record<string, string>> {
+  const [{ SignatureV4 }, { Sha256 }] = await signingModules();
   const signer = new SignatureV4({
     credentials: input.credentials,
     region: input.region,

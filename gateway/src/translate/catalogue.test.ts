@@ -54,3 +54,26 @@ test("early errors take the shape the path suggests", () => {
   assert.equal(errorFormatOf("/v1beta/models/m:generateContent"), "gemini");
   assert.equal(errorFormatOf("/nowhere"), "openai");
 });
+
+test("a repeated path gets the same frozen answer; a long path's answer is equal but not kept", () => {
+  const a = classifyPath("/team-a/v1/chat/completions");
+  assert.equal(classifyPath("/team-a/v1/chat/completions"), a);
+  assert.ok(Object.isFrozen(a));
+  assert.ok(a.kind === "endpoint" && Object.isFrozen(a.endpoint));
+  assert.throws(() => {
+    (a as { kind: string }).kind = "unknown";
+  }, TypeError);
+  const long = `/${"x".repeat(300)}/v1/chat/completions`;
+  const b = classifyPath(long);
+  assert.notEqual(classifyPath(long), b);
+  assert.deepEqual(classifyPath(long), b);
+});
+
+test("a flood of distinct paths leaves the answers right (the kept answers are bounded)", () => {
+  for (let i = 0; i < 5000; i++) {
+    const c = classifyPath(`/p${i}/v1/embeddings`);
+    assert.ok(c.kind === "endpoint" && c.endpoint.operation === "embeddings");
+  }
+  const c = classifyPath("/v1/models/gpt%2D4o");
+  assert.ok(c.kind === "endpoint" && c.endpoint.modelId === "gpt-4o");
+});

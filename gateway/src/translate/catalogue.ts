@@ -54,8 +54,27 @@ const OPENAI_PATHS: Record<
 
 const AZURE_RE = /\/openai\/deployments\/[^/]+\/(chat\/completions|embeddings)$/;
 
-/** What a (rewritten) request path names. Pure; no route or method involved. */
+/** Paths up to this length have their answer kept (at most CLASSIFIED_MAX of them). */
+const CLASSIFIED_PATH_MAX = 256;
+const CLASSIFIED_MAX = 1024;
+/** Recent answers: every request asks twice, and a gateway serves few distinct paths. A flood of distinct paths only empties it. */
+const classified = new Map<string, Classified>();
+
+/** What a (rewritten) request path names. Pure; no route or method involved. The answer is frozen. */
 export function classifyPath(path: string): Classified {
+  let c = classified.get(path);
+  if (c !== undefined) return c;
+  c = classifyFresh(path);
+  if (c.kind === "endpoint") Object.freeze(c.endpoint);
+  Object.freeze(c);
+  if (path.length <= CLASSIFIED_PATH_MAX) {
+    if (classified.size >= CLASSIFIED_MAX) classified.clear();
+    classified.set(path, c);
+  }
+  return c;
+}
+
+function classifyFresh(path: string): Classified {
   const gemini = parseGeminiPath(path);
   if (gemini) {
     const generate = gemini.method === "generateContent" || gemini.method === "streamGenerateContent";

@@ -23,9 +23,14 @@ const GATEWAY_OWNED = new Set(["host", "content-length", "expect", "accept-encod
 
 const NONE: ReadonlySet<string> = new Set();
 
+const CLOSE: ReadonlySet<string> = new Set(["close"]);
+
 function connectionListed(headers: IncomingHttpHeaders): ReadonlySet<string> {
   const c = headers.connection;
   if (typeof c !== "string") return NONE;
+  // the values nearly every answer carries, without splitting (keep-alive is hop-by-hop anyway)
+  if (c === "keep-alive" || c === "Keep-Alive") return NONE;
+  if (c === "close") return CLOSE;
   return new Set(
     c
       .split(",")

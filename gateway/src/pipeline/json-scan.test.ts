@@ -21,6 +21,10 @@ const ATOMS = [
   '""',
   '"stream_options"',
   '"é\\n"',
+  // as many UTF-8 bytes as "model" and "stream": never taken for them
+  '"mödl"',
+  '"streä"',
+  '"modelx"',
 ];
 
 /** mulberry32: the same documents on every run. */

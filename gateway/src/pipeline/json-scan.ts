@@ -193,7 +193,10 @@ export function scanSmall(buf: Buffer, wanted: ReadonlySet<string>): ScanResult 
   if (!isObject) return { kind: "not_object" };
   for (let k = 0; k < candidates.length; k += 5) {
     const c = candidates as [number, number, number, number, number];
-    const name = keyName(buf, c[k] as number, c[k + 1] as number, c[k + 2] === 1, wanted);
+    const name =
+      c[k + 2] === 1
+        ? keyName(buf, c[k] as number, c[k + 1] as number, true, wanted)
+        : plainKeyName(t, c[k] as number, c[k + 1] as number, wanted);
     if (name === undefined) continue;
     if (picked.has(name)) return { kind: "duplicate", name };
     picked.set(name, { start: c[k + 3] as number, end: c[k + 4] as number });
@@ -420,6 +423,21 @@ export function scanLarge(buf: Buffer, wanted: ReadonlySet<string>): ScanResult 
     if (err instanceof Fail) return err.error;
     throw err;
   }
+}
+
+/**
+ * The wanted name an unescaped member name is, compared in `text` (the body one byte per char)
+ * without cutting a string out of it: a name with UTF-8 bytes never equals an ASCII wanted one.
+ */
+function plainKeyName(
+  text: string,
+  start: number,
+  end: number,
+  wanted: ReadonlySet<string>,
+): string | undefined {
+  const len = end - start - 2;
+  for (const w of wanted) if (w.length === len && text.startsWith(w, start + 1)) return w;
+  return undefined;
 }
 
 /** The decoded member name when it is a wanted one (escapes decoded: "mod\u0065l" is "model"). */

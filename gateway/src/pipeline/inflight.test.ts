@@ -48,3 +48,43 @@ test("finished requests unregister and are not killed", async () => {
   assert.deepEqual(killed, []);
   reg.close();
 });
+
+test("unregistering in any order keeps the count right; twice is harmless; kills run oldest first", async () => {
+  const killed: number[] = [];
+  const reg = new InFlightRegistry({ graceMs: 0, drain: false, onKilled: () => {} });
+  const done = [0, 1, 2, 3, 4].map((i) => reg.add("a", () => killed.push(i)));
+  done[2]?.();
+  done[2]?.();
+  done[0]?.();
+  done[4]?.();
+  assert.equal(reg.count("a"), 2);
+  reg.onRoutes(new Set());
+  await sleep(20);
+  assert.deepEqual(killed, [1, 3]);
+  assert.equal(reg.count("a"), 0);
+  // unregistering a killed request does nothing, also once the route id is served again
+  const again = reg.add("a", () => killed.push(9));
+  done[1]?.();
+  assert.equal(reg.count("a"), 1);
+  again();
+  assert.equal(reg.count("a"), 0);
+  reg.close();
+});
+
+test("a kill that unregisters its own request (as an aborted exchange does) is safe", async () => {
+  const reg = new InFlightRegistry({ graceMs: 0, drain: false, onKilled: () => {} });
+  let calls = 0;
+  const undo: (() => void)[] = [];
+  for (let i = 0; i < 3; i++)
+    undo.push(
+      reg.add("a", () => {
+        calls++;
+        for (const u of undo) u();
+      }),
+    );
+  reg.onRoutes(new Set());
+  await sleep(20);
+  assert.equal(calls, 3);
+  assert.equal(reg.count("a"), 0);
+  reg.close();
+});

@@ -1,7 +1,9 @@
 // Node's flags for every proxy process the project runs: provisioned pods (the container's command)
 // and the bench's ai-gateway contender, so the bench measures what the chart runs. Both bound the
 // heap's growth under load (measured with the bench: old space used, RSS, CPU µs per request):
-// - a small young generation (4 MiB semi-spaces);
+// - a small young generation (4 MiB semi-spaces; 8 to 32 MiB were measured too, in
+//   docs/benchmarks.md: up to 7 % more throughput and fewer full GCs at 1,000 req/s, but RSS over
+//   the 150 MiB budget of a one-route proxy);
 // - the old generation grows by 20 % past what survived the last full GC, not by V8's default of
 //   up to 4× under a high allocation rate: a proxy with ~25 MiB live sat at ~190 MiB RSS after a
 //   burst of load and kept it; with this it stays near 140 MiB, for about 2 % more CPU per request.

@@ -72,7 +72,22 @@ export interface Attempt {
   abort(reason: Error): void;
 }
 
-const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+const TIMEOUT_CODES = new Set([
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "AIGW_HEADERS_TIMEOUT",
+  "AIGW_BODY_TIMEOUT",
+]);
+
+/** The headers or body-idle timeout of an attempt ran out. */
+export class UpstreamTimeoutError extends Error {
+  readonly code: "AIGW_HEADERS_TIMEOUT" | "AIGW_BODY_TIMEOUT";
+  constructor(phase: "headers" | "body", ms: number) {
+    super(phase === "headers" ? `no response headers within ${ms} ms` : `no response data for ${ms} ms`);
+    this.code = phase === "headers" ? "AIGW_HEADERS_TIMEOUT" : "AIGW_BODY_TIMEOUT";
+  }
+}
 
 /** An undici error that is one of its timeouts (connect, headers, body idle). */
 export function isTimeoutError(err: unknown): boolean {
@@ -93,9 +108,19 @@ function undiciHeaders(h: OutgoingHttpHeaders): Record<string, string | string[]
 const ENDED = 1;
 const FAILED = 2;
 
-/** The body of one dispatched request: chunks are queued until a sink consumes them, or while paused. */
+function onIdleTimeout(body: DispatchBody): void {
+  body.idleTimedOut();
+}
+
+/**
+ * The body of one dispatched request: chunks are queued until a sink consumes them, or while paused.
+ * With an idle timeout, a provider silent that long between chunks fails the body; the clock stops
+ * while the gateway itself holds the body paused (a slow client is not a silent provider).
+ */
 class DispatchBody implements UpstreamBody {
   readonly #controller: Dispatcher.DispatchController;
+  readonly #idleMs: number;
+  #idle: NodeJS.Timeout | undefined;
   #sink: BodySink | undefined;
   #queue: Buffer[] = [];
   #paused = false;
@@ -104,24 +129,46 @@ class DispatchBody implements UpstreamBody {
   #error: Error | undefined;
   #delivered = false;
 
-  constructor(controller: Dispatcher.DispatchController) {
+  constructor(controller: Dispatcher.DispatchController, idleMs: number) {
     this.#controller = controller;
+    this.#idleMs = idleMs;
+    this.#armIdle();
+  }
+
+  #armIdle(): void {
+    if (this.#idleMs <= 0 || this.#state !== 0) return;
+    if (this.#idle) this.#idle.refresh();
+    else this.#idle = setTimeout(onIdleTimeout, this.#idleMs, this).unref();
+  }
+
+  #stopIdle(): void {
+    if (this.#idle === undefined) return;
+    clearTimeout(this.#idle);
+    this.#idle = undefined;
+  }
+
+  idleTimedOut(): void {
+    this.#idle = undefined;
+    this.destroy(new UpstreamTimeoutError("body", this.#idleMs));
   }
 
   push(chunk: Buffer): void {
     if (this.#state !== 0) return;
+    if (this.#idle) this.#idle.refresh();
     if (this.#sink === undefined || this.#paused || this.#queue.length > 0) this.#queue.push(chunk);
     else this.#sink.data(chunk);
   }
 
   finish(): void {
     if (this.#state !== 0) return;
+    this.#stopIdle();
     this.#state = ENDED;
     this.#drain();
   }
 
   fail(err: Error): void {
     if (this.#state !== 0) return;
+    this.#stopIdle();
     this.#state = FAILED;
     this.#error = err;
     // an error is not held back behind queued chunks: the answer is broken either way
@@ -138,6 +185,7 @@ class DispatchBody implements UpstreamBody {
   pause(): void {
     if (this.#paused) return;
     this.#paused = true;
+    this.#stopIdle();
     if (this.#state === 0) this.#controller.pause();
   }
 
@@ -145,7 +193,10 @@ class DispatchBody implements UpstreamBody {
     if (!this.#paused) return;
     this.#paused = false;
     this.#drain();
-    if (this.#state === 0 && !this.#paused) this.#controller.resume();
+    if (this.#state === 0 && !this.#paused) {
+      this.#armIdle();
+      this.#controller.resume();
+    }
   }
 
   destroy(reason: Error = new Error("upstream body destroyed")): void {
@@ -179,15 +230,36 @@ class DispatchBody implements UpstreamBody {
   }
 }
 
-/** The dispatch handler of one attempt (undici's controller-based handler API). */
+function onHeadersTimeout(handler: AttemptHandler): void {
+  handler.headersTimedOut();
+}
+
+/**
+ * The dispatch handler of one attempt (undici's controller-based handler API). It times the
+ * headers and the body's idle gaps itself, with Node's timers, and undici times neither: undici
+ * makes a new timer whenever the timeout it arms changes (keep-alive, headers, body: three per
+ * request) and keeps cleared ones in its list until its next 1 s tick, long enough for them to be
+ * promoted to the old generation. Node's timers are unlinked when cleared and die young.
+ */
 class AttemptHandler implements Dispatcher.DispatchHandler {
   #controller: Dispatcher.DispatchController | undefined;
   #body: DispatchBody | undefined;
   #settle: ((r: AttemptResult) => void) | undefined;
   #abortReason: Error | undefined;
+  readonly #headersMs: number;
+  readonly #idleMs: number;
+  #headersTimer: NodeJS.Timeout | undefined;
 
-  constructor(settle: (r: AttemptResult) => void) {
+  constructor(settle: (r: AttemptResult) => void, headersMs: number, idleMs: number) {
     this.#settle = settle;
+    this.#headersMs = headersMs;
+    this.#idleMs = idleMs;
+    if (headersMs > 0) this.#headersTimer = setTimeout(onHeadersTimeout, headersMs, this).unref();
+  }
+
+  headersTimedOut(): void {
+    this.#headersTimer = undefined;
+    this.abort(new UpstreamTimeoutError("headers", this.#headersMs));
   }
 
   abort(reason: Error): void {
@@ -213,7 +285,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     headers: IncomingHttpHeaders,
   ): void {
     if (this.#abortReason) return;
-    const body = new DispatchBody(controller);
+    const body = new DispatchBody(controller, this.#idleMs);
     this.#body = body;
     this.#done({ kind: "response", upstream: { statusCode, headers, body } });
   }
@@ -232,6 +304,10 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
   }
 
   #done(r: AttemptResult): void {
+    if (this.#headersTimer !== undefined) {
+      clearTimeout(this.#headersTimer);
+      this.#headersTimer = undefined;
+    }
     const settle = this.#settle;
     this.#settle = undefined;
     settle?.(r);
@@ -254,15 +330,16 @@ export class Forwarder {
     const result = new Promise<AttemptResult>((resolve) => {
       settle = resolve;
     });
-    const handler = new AttemptHandler(settle);
+    const handler = new AttemptHandler(settle, spec.headersTimeoutMs, spec.bodyTimeoutMs);
     pool.dispatch(
       {
         method: spec.method as Dispatcher.HttpMethod,
         path: spec.path,
         headers: undiciHeaders(spec.headers),
         body: spec.body.length > 0 ? spec.body : null,
-        headersTimeout: spec.headersTimeoutMs,
-        bodyTimeout: spec.bodyTimeoutMs,
+        // timed by the handler (see AttemptHandler)
+        headersTimeout: 0,
+        bodyTimeout: 0,
         // undici takes the SNI from the Host header; policies.tls sni replaces it
         ...(sni !== undefined ? { servername: sni } : {}),
       },

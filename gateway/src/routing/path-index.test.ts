@@ -1,5 +1,6 @@
-// The lookup's prefixes are pathPrefixes' (the fast path slices the path instead of splitting it):
-// every route whose prefix accepts the path is a candidate, in snapshot order, and no other.
+// A path's prefixes (sliced out of the path when it has no empty element, else split) are the
+// whole path elements it starts with; every route whose prefix accepts the path is a candidate, in
+// snapshot order, and no other.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { normalizePrefix, PathIndex, pathPrefixes } from "./path-index.ts";
@@ -34,6 +35,22 @@ const PATHS = [
   "",
   "/x",
 ];
+
+test("a path's prefixes are its whole leading elements, whether sliced or split", () => {
+  // the definition, by splitting: empty elements skipped
+  const bySplit = (path: string): string[] => {
+    const out = ["/"];
+    let acc = "";
+    for (const seg of path.split("/").filter((x) => x !== "")) {
+      acc += `/${seg}`;
+      out.push(acc);
+    }
+    return out;
+  };
+  for (const path of [...PATHS, "/v1/models/gpt-4o", "/a/b/c/", "/a///b/c", "x//y", "/é/ü"])
+    assert.deepEqual(pathPrefixes(path), bySplit(path), path);
+  assert.deepEqual(pathPrefixes("/a/b/c"), ["/", "/a", "/a/b", "/a/b/c"]);
+});
 
 test("candidates are the entries of every prefix pathPrefixes names, in snapshot order", () => {
   const index = new PathIndex<{ order: number; prefix: string }>();

@@ -41,18 +41,7 @@ export class PathIndex<T extends Ordered> {
   candidates(path: string, header: HeaderLookup): Iterable<T> {
     const lists: T[][] = [];
     this.#exact.get(path)?.collect(header, lists);
-    if (path.charCodeAt(0) === SLASH && !path.includes("//")) {
-      // the same prefixes as pathPrefixes(path), "/" first, without building the array: each
-      // prefix of a path with no empty element is one of its slices
-      this.#prefix.get("/")?.collect(header, lists);
-      for (let i = 2; i <= path.length; i++) {
-        if (i < path.length && path.charCodeAt(i) !== SLASH) continue;
-        if (path.charCodeAt(i - 1) === SLASH) continue; // a trailing "/"
-        this.#prefix.get(path.slice(0, i))?.collect(header, lists);
-      }
-    } else {
-      for (const prefix of pathPrefixes(path)) this.#prefix.get(prefix)?.collect(header, lists);
-    }
+    forEachPathPrefix(path, (prefix) => this.#prefix.get(prefix)?.collect(header, lists));
     // one list (the usual case): it is already in snapshot order, no merge and no generator
     if (lists.length === 1) return lists[0] as T[];
     if (lists.length === 0) return EMPTY;
@@ -67,15 +56,33 @@ export function normalizePrefix(prefix: string): string {
   return p;
 }
 
-/** "/a/b/c" → "/", "/a", "/a/b", "/a/b/c" (empty elements skipped). */
-export function pathPrefixes(path: string): string[] {
-  const out = ["/"];
+/**
+ * Calls `visit` with "/", "/a", "/a/b", "/a/b/c" for "/a/b/c", in that order (empty elements
+ * skipped). Every request's lookup walks these, so nothing is built for them: each prefix of a path
+ * with no empty element is one of its slices; only a path with "//" (or none at the start) is split.
+ */
+export function forEachPathPrefix(path: string, visit: (prefix: string) => void): void {
+  visit("/");
+  if (path.charCodeAt(0) === SLASH && !path.includes("//")) {
+    for (let i = 2; i <= path.length; i++) {
+      if (i < path.length && path.charCodeAt(i) !== SLASH) continue;
+      if (path.charCodeAt(i - 1) === SLASH) continue; // a trailing "/"
+      visit(path.slice(0, i));
+    }
+    return;
+  }
   let acc = "";
   for (const seg of path.split("/")) {
     if (seg === "") continue;
     acc += `/${seg}`;
-    out.push(acc);
+    visit(acc);
   }
+}
+
+/** forEachPathPrefix's prefixes as an array. */
+export function pathPrefixes(path: string): string[] {
+  const out: string[] = [];
+  forEachPathPrefix(path, (prefix) => out.push(prefix));
   return out;
 }
 

@@ -72,13 +72,8 @@ export interface Attempt {
   abort(reason: Error): void;
 }
 
-const TIMEOUT_CODES = new Set([
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-  "AIGW_HEADERS_TIMEOUT",
-  "AIGW_BODY_TIMEOUT",
-]);
+/** undici times only the connect; the attempt times headers and body idle (AttemptHandler). */
+const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "AIGW_HEADERS_TIMEOUT", "AIGW_BODY_TIMEOUT"]);
 
 /** The headers or body-idle timeout of an attempt ran out. */
 export class UpstreamTimeoutError extends Error {
@@ -89,7 +84,7 @@ export class UpstreamTimeoutError extends Error {
   }
 }
 
-/** An undici error that is one of its timeouts (connect, headers, body idle). */
+/** An attempt error that is a timeout (connect, headers, body idle). */
 export function isTimeoutError(err: unknown): boolean {
   const code = (err as { code?: unknown } | undefined)?.code;
   return typeof code === "string" && TIMEOUT_CODES.has(code);

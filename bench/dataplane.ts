@@ -168,7 +168,7 @@ export async function runDataPlane(
     for (let round = 0; round < s.rateRounds; round++) {
       for (const l of rotated(live, round)) {
         if (l.result.outcome.status !== "ok" || l.skipRate) continue;
-        const warmupS = round === 0 ? s.rateWarmupS : Math.min(2, s.rateWarmupS);
+        const warmupS = round === 0 ? s.rateWarmupS : s.rateRoundWarmupS;
         log(
           `${l.c.name}: latency round ${round + 1}/${s.rateRounds}: ${s.rate} rps, ${warmupS}s unrecorded + ${s.rateS}s`,
         );

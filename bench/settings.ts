@@ -13,6 +13,8 @@ export type Settings = {
   /** Latency rounds (interleaved, after the throughput rounds) and the length of each. */
   rateRounds: number;
   rateS: number;
+  /** Unrecorded seconds at the rate before every later latency round (each has a fresh generator). */
+  rateRoundWarmupS: number;
   streamN: number;
   streamChunks: number;
   interTokenMs: number;
@@ -34,8 +36,9 @@ export const FULL: Settings = {
   wrkS: 6,
   rate: 1000,
   rateWarmupS: 15,
-  rateRounds: 3,
+  rateRounds: 5,
   rateS: 10,
+  rateRoundWarmupS: 5,
   streamN: 50,
   streamChunks: 200,
   interTokenMs: 1,
@@ -58,6 +61,7 @@ export const QUICK: Settings = {
   rateWarmupS: 3,
   rateRounds: 2,
   rateS: 3,
+  rateRoundWarmupS: 2,
   streamN: 10,
   scaleVariants: ["paths", "hosts"],
   scaleS: 2,

@@ -93,11 +93,12 @@ describe("proxyManifests", () => {
       /^proxy --gateway ns\/llm --control-plane http:\/\/op\.ns\.svc:15010 --token-file \/var\/run\/ai-gateway\/token/,
     );
     assert.match(args, /--port-map 80=8080 --bind 0\.0\.0\.0$/, "in the pod: every interface, explicitly");
-    // the image's entrypoint, with the heap flags Node refuses in NODE_OPTIONS
+    // the image's entrypoint, with the heap and GC flags (one of them Node refuses in NODE_OPTIONS)
     assert.deepEqual(c.command, [
       "node",
       "--max-semi-space-size=4",
       "--heap-growing-percent=20",
+      "--no-memory-reducer",
       "operator/src/cli.ts",
     ]);
   });

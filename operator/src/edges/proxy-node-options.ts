@@ -1,6 +1,7 @@
 // Node's flags for every proxy process the project runs: provisioned pods (the container's command)
-// and the bench's ai-gateway contender, so the bench measures what the chart runs. Both bound the
-// heap's growth under load (measured with the bench: old space used, RSS, CPU µs per request):
+// and the bench's ai-gateway contender, so the bench measures what the chart runs. The first two
+// bound the heap's growth under load (measured with the bench: old space used, RSS, CPU µs per
+// request); the third keeps the hot path's optimized code across idle spells:
 // - a small young generation (4 MiB semi-spaces; 8 to 32 MiB were measured too, in
 //   docs/benchmarks.md: up to 7 % more throughput and fewer full GCs at 1,000 req/s, but RSS over
 //   the 150 MiB budget of a one-route proxy);
@@ -12,8 +13,8 @@
 //   away ("embedded weak objects cleared" in --log-deopt), and when traffic comes back V8
 //   recompiles it on the proxy's own CPU, in 3-4 ms slices the event loop waits behind. Measured
 //   with 100 s idle between two 1,000 req/s phases: p99 over the first 15 s back 2.4-3.8 ms with
-//   the reducer, 1.6-1.7 ms without (docs/benchmarks.md). The heap it would have returned is
-//   already bounded by the flag above.
+//   the reducer, 1.6-1.8 ms without (docs/benchmarks.md). The heap it would have returned is
+//   already bounded by the second flag.
 // The second flag is one Node refuses in NODE_OPTIONS, so the flags go on the command line.
 export const PROXY_NODE_FLAGS: readonly string[] = [
   "--max-semi-space-size=4",

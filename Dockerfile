@@ -27,6 +27,15 @@ COPY gateway/src ./gateway/src
 COPY e2e/simulator ./e2e/simulator
 # Fail the build if the base image's Node cannot run the product (type stripping needs 24+).
 RUN node -e 'const m = Number(process.versions.node.split(".")[0]); if (m < 24) { console.error(`Node ${process.versions.node} < 24`); process.exit(1); }'
+# Node's compile cache, prewarmed as the runtime uid with the proxy's flags (PROXY_NODE_FLAGS in
+# operator/src/edges/proxy-node-options.ts) and with none (the operator): a process started from
+# the image finds every module stripped and never loads Node's TypeScript stripper (~23 MiB RSS).
+ENV NODE_COMPILE_CACHE=/app/.compile-cache
+RUN mkdir .compile-cache && chown 65532:65532 .compile-cache && \
+    setpriv --reuid=65532 --regid=65532 --clear-groups \
+      node --max-semi-space-size=4 --heap-growing-percent=20 --no-memory-reducer operator/src/warm-compile-cache.ts && \
+    setpriv --reuid=65532 --regid=65532 --clear-groups node operator/src/warm-compile-cache.ts && \
+    chown -R root:root .compile-cache && chmod -R a+rX,go-w .compile-cache
 # Distroless-style nonroot uid/gid; the chart also sets runAsNonRoot and a read-only root FS.
 USER 65532:65532
 EXPOSE 15000 15010 15020

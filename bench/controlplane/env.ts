@@ -7,7 +7,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { proxyToken } from "../../e2e/operator/proxy-token.ts";
 import { type Simulator, startSimulator } from "../../e2e/simulator/index.ts";
 import { formatProxyArgs } from "../../gateway/src/flags.ts";
-import { CLI } from "../aigateway/proxy.ts";
+import { PROXY_NODE_FLAGS } from "../../operator/src/edges/proxy-node-options.ts";
+import { CLI, COMPILE_CACHE, warmCompileCache } from "../aigateway/proxy.ts";
 import { Unavailable } from "../contenders/types.ts";
 import { freePort, HOST, waitForPort } from "../lib/net.ts";
 import { NODE, REPO } from "../lib/paths.ts";
@@ -105,7 +106,16 @@ export async function startEnv(dir: string, initialKey: string): Promise<Env> {
       await freePort(),
       await freePort(),
     ];
-    const env = { ...process.env, KUBECONFIG: cp.kubeconfigPath, LOG_LEVEL: "warn" };
+    // Both processes start as they do from the image: the operator with no Node flags, the proxy
+    // with the provisioned proxies' flags, each on a compile cache warmed for its flags.
+    warmCompileCache([]);
+    warmCompileCache(PROXY_NODE_FLAGS);
+    const env = {
+      ...process.env,
+      KUBECONFIG: cp.kubeconfigPath,
+      LOG_LEVEL: "warn",
+      NODE_COMPILE_CACHE: COMPILE_CACHE,
+    };
     const operator = new Proc(
       "operator",
       NODE,
@@ -128,6 +138,7 @@ export async function startEnv(dir: string, initialKey: string): Promise<Env> {
       "proxy",
       NODE,
       [
+        ...PROXY_NODE_FLAGS,
         CLI,
         "proxy",
         ...formatProxyArgs({
@@ -139,7 +150,7 @@ export async function startEnv(dir: string, initialKey: string): Promise<Env> {
           bind: HOST,
         }),
       ],
-      { env: { ...process.env, LOG_LEVEL: "warn" }, cwd: dir },
+      { env: { ...process.env, LOG_LEVEL: "warn", NODE_COMPILE_CACHE: COMPILE_CACHE }, cwd: dir },
     );
     procs.push(proxy);
     await waitProgrammed(kube, 60_000);

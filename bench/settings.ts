@@ -38,7 +38,9 @@ export const FULL: Settings = {
   rateWarmupS: 15,
   rateRounds: 5,
   rateS: 10,
-  rateRoundWarmupS: 5,
+  // as long as the first round's: with 5 s, every later round of every contender was worse,
+  // direct and nginx included (the fresh generator had not settled; docs/benchmarks.md, Method)
+  rateRoundWarmupS: 15,
   streamN: 50,
   streamChunks: 200,
   interTokenMs: 1,

@@ -29,6 +29,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { PROXY_NODE_FLAGS } from "../operator/src/edges/proxy-node-options.ts";
+import { stripperProbe } from "../operator/src/warm-compile-cache.ts";
 import { repoRoot } from "./lib/versions.ts";
 import { importImage, nodeRunning } from "./node/cluster.ts";
 
@@ -100,62 +101,41 @@ function stage(root: string): void {
   }
 }
 
-/**
- * Fill the image's compile cache by running the warm script in the staged root (chroot), as the
- * image's uid and with each set of flags the image's processes run with: the proxy's
- * (PROXY_NODE_FLAGS, the provisioned pods' command) and none (the operator, the entrypoint
- * alone). Node keys the cache by flags, uid and path, so it is warmed where and as it is read.
- * The cache ends root-owned and read-only: a miss at run time strips as usual.
- */
-function warmCompileCache(root: string): void {
-  const dir = join(root, COMPILE_CACHE);
-  chmodSync(root, 0o755); // a mkdtemp directory is 0700: the image's uid could not enter it
-  mkdirSync(dir, { recursive: true });
-  chownSync(dir, UID, UID);
-  for (const flags of [PROXY_NODE_FLAGS, []]) {
-    execFileSync(
-      "/usr/sbin/chroot", // coreutils; looked up by path: the env below is the chroot's
-      [
-        `--userspec=${UID}:${UID}`,
-        root,
-        "/usr/local/bin/node",
-        ...flags,
-        "/app/operator/src/warm-compile-cache.ts",
-      ],
-      {
-        env: { PATH: "/usr/local/bin", NODE_COMPILE_CACHE: COMPILE_CACHE },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-  }
-  for (const rel of ["", ...globSync("**/*", { cwd: dir })]) {
-    const path = join(dir, rel);
-    chownSync(path, 0, 0);
-    chmodSync(path, statSync(path).isDirectory() ? 0o755 : 0o644);
-  }
-}
-
-/** What a proxy started from the image loads: fail the build if it would still load the stripper. */
-function checkCompileCache(root: string): void {
-  const probe = `await import("/app/operator/src/cli.ts"); await import("/app/gateway/src/main.ts");
-process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => m.includes("amaro"))));`;
-  const loaded = execFileSync(
-    "/usr/sbin/chroot",
-    [
-      `--userspec=${UID}:${UID}`,
-      root,
-      "/usr/local/bin/node",
-      ...PROXY_NODE_FLAGS,
-      "--input-type=module",
-      "-e",
-      probe,
-    ],
+/** Run the staged root's Node as the image's uid (chroot), with the image's compile cache; its stdout. */
+function nodeInImage(root: string, args: readonly string[]): string {
+  return execFileSync(
+    "/usr/sbin/chroot", // coreutils; looked up by path: the env below is the chroot's
+    [`--userspec=${UID}:${UID}`, root, "/usr/local/bin/node", ...args],
     {
       env: { PATH: "/usr/local/bin", NODE_COMPILE_CACHE: COMPILE_CACHE },
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
+}
+
+/**
+ * Fill the image's compile cache by running the warm script in the staged root, as the image's
+ * uid and with each set of flags the image's processes run with: the proxy's (PROXY_NODE_FLAGS,
+ * the provisioned pods' command) and none (the operator, the entrypoint alone). Node keys the
+ * cache by flags, uid and path, so it is warmed where and as it is read. The cache ends
+ * root-owned and read-only: a miss at run time strips as usual. Then fail the build if a proxy
+ * started from the image would still load the stripper.
+ */
+function warmCompileCache(root: string): void {
+  const dir = join(root, COMPILE_CACHE);
+  chmodSync(root, 0o755); // a mkdtemp directory is 0700: the image's uid could not enter it
+  mkdirSync(dir, { recursive: true });
+  chownSync(dir, UID, UID);
+  for (const flags of [PROXY_NODE_FLAGS, []])
+    nodeInImage(root, [...flags, "/app/operator/src/warm-compile-cache.ts"]);
+  for (const rel of ["", ...globSync("**/*", { cwd: dir })]) {
+    const path = join(dir, rel);
+    chownSync(path, 0, 0);
+    chmodSync(path, statSync(path).isDirectory() ? 0o755 : 0o644);
+  }
+  const probe = stripperProbe(["/app/operator/src/cli.ts", "/app/gateway/src/main.ts"]);
+  const loaded = nodeInImage(root, [...PROXY_NODE_FLAGS, "--input-type=module", "-e", probe]);
   if (loaded !== "[]") throw new Error(`the prewarmed compile cache missed: a proxy would load ${loaded}`);
 }
 
@@ -224,7 +204,6 @@ async function main(): Promise<void> {
     // V8's code cache in it is not byte-for-byte reproducible), so it is added after.
     const tag = values.tag ?? `dev-${contentHash(root)}`;
     warmCompileCache(root);
-    checkCompileCache(root);
     const name = `${IMAGE_REPOSITORY}:${tag}`;
     const outDir = join(repoRoot, ".cache", "images");
     mkdirSync(outDir, { recursive: true });

@@ -5,15 +5,14 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
 import { PROXY_NODE_FLAGS } from "./edges/proxy-node-options.ts";
-import { productModules } from "./warm-compile-cache.ts";
+import { productModules, stripperProbe } from "./warm-compile-cache.ts";
 
 const REPO = resolve(import.meta.dirname, "../..");
 const WARM = join(REPO, "operator/src/warm-compile-cache.ts");
 
 /** Node's internal modules a fresh proxy process loaded that belong to the TypeScript stripper. */
 function stripperLoaded(env: NodeJS.ProcessEnv): string[] {
-  const probe = `await import(${JSON.stringify(join(REPO, "gateway/src/main.ts"))});
-process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => m.includes("amaro"))));`;
+  const probe = stripperProbe([join(REPO, "gateway/src/main.ts")]);
   const out = execFileSync(process.execPath, [...PROXY_NODE_FLAGS, "--input-type=module", "-e", probe], {
     env,
     encoding: "utf8",

@@ -25,6 +25,17 @@ export function productModules(appRoot: string): string[] {
     .sort();
 }
 
+/**
+ * An ES module source (for `node --input-type=module -e`) that imports `entries` (absolute paths)
+ * and prints, as JSON, the stripper's internal modules the process loaded: `[]` when the cache
+ * served every module. The image build and the tests check a warmed cache with it.
+ */
+export function stripperProbe(entries: readonly string[]): string {
+  const imports = entries.map((e) => `await import(${JSON.stringify(pathToFileURL(e).href)});`).join("\n");
+  return `${imports}
+process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => m.includes("amaro"))));`;
+}
+
 async function main(): Promise<void> {
   if (getCompileCacheDir() === undefined) {
     process.stderr.write(
